@@ -1,0 +1,14 @@
+package org.openpostage.api;
+
+/**
+ * Whether a caller works with real money or is testing.
+ *
+ * <p>Every API key is either a test key or a live key. Indicia issued under a test key carry a
+ * test flag in their signed data, never verify as valid postage and render as SPECIMEN.
+ */
+public enum Mode {
+    /** Test mode: simulated payments only, indicia flagged as test and not valid for mailing. */
+    TEST,
+    /** Live mode: real postage. */
+    LIVE
+}

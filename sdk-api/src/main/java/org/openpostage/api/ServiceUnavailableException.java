@@ -1,0 +1,32 @@
+package org.openpostage.api;
+
+/**
+ * The service could not answer: it is down or overloaded ({@link ErrorCode#SERVICE_UNAVAILABLE}),
+ * the network failed, or the call's deadline passed ({@link ErrorCode#DEADLINE_EXCEEDED}).
+ * Retryable: a retry with the same idempotency key never charges twice.
+ */
+public class ServiceUnavailableException extends PostageException {
+    /** Creates a {@link ErrorCode#SERVICE_UNAVAILABLE} error raised locally. */
+    public ServiceUnavailableException(String message) {
+        this(ErrorCode.SERVICE_UNAVAILABLE, message, null);
+    }
+
+    /** Creates a {@link ErrorCode#SERVICE_UNAVAILABLE} error raised locally, with its cause. */
+    public ServiceUnavailableException(String message, Throwable cause) {
+        super(ErrorCode.SERVICE_UNAVAILABLE, message, null, cause);
+    }
+
+    /**
+     * @param code {@link ErrorCode#SERVICE_UNAVAILABLE} or {@link ErrorCode#DEADLINE_EXCEEDED}
+     */
+    public ServiceUnavailableException(ErrorCode code, String message, String requestId) {
+        super(requireCode(code), message, requestId, null);
+    }
+
+    private static ErrorCode requireCode(ErrorCode code) {
+        if (code != ErrorCode.SERVICE_UNAVAILABLE && code != ErrorCode.DEADLINE_EXCEEDED) {
+            throw new IllegalArgumentException("not an availability code: " + code);
+        }
+        return code;
+    }
+}

@@ -1,0 +1,30 @@
+package org.openpostage.api.model;
+
+import org.openpostage.api.Bytes;
+import org.openpostage.api.indicium.IndiciumCodec;
+import org.openpostage.api.indicium.SignedIndicium;
+import org.openpostage.api.internal.Checks;
+
+/**
+ * One issued indicium: the postage on one mail piece.
+ *
+ * @param indiciumId the postal server's id for it, used to refund it
+ * @param data       the signed indicium data in the binary format of
+ *                   {@link org.openpostage.api.indicium.IndiciumCodec} (what the Data Matrix carries)
+ * @param image      the rendered stamp, or {@code null} when only data was asked for
+ */
+public record Indicium(String indiciumId, Bytes data, RenderedImage image) {
+    public Indicium {
+        Checks.token("indiciumId", indiciumId, 64);
+        Checks.notNull("indicium.data", data);
+    }
+
+    /**
+     * The decoded data: fields and signature.
+     *
+     * @throws org.openpostage.api.indicium.IndiciumFormatException if the data is malformed
+     */
+    public SignedIndicium decode() {
+        return IndiciumCodec.decode(data);
+    }
+}

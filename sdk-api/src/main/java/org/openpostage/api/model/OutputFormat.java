@@ -1,0 +1,25 @@
+package org.openpostage.api.model;
+
+/**
+ * What the postal server returns for each indicium, besides its signed data (which is always
+ * returned).
+ */
+public enum OutputFormat {
+    /** The signed indicium data only: the portal renders it itself (see {@code sdk-render}). */
+    INDICIUM_DATA("application/octet-stream"),
+    /** A bitmap image of the stamp, PNG. */
+    PNG("image/png"),
+    /** The stamp as a one-page PDF, barcode as vector graphics. */
+    PDF("application/pdf");
+
+    private final String mediaType;
+
+    OutputFormat(String mediaType) {
+        this.mediaType = mediaType;
+    }
+
+    /** The media type of the rendered output. */
+    public String mediaType() {
+        return mediaType;
+    }
+}

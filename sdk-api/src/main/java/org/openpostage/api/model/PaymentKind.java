@@ -1,0 +1,9 @@
+package org.openpostage.api.model;
+
+/** The two ways a purchase can be paid. */
+public enum PaymentKind {
+    /** The user's card, authorized and captured by the postal server's gateway. */
+    CARD,
+    /** The portal's prepaid account: the meter's descending register. */
+    ACCOUNT
+}

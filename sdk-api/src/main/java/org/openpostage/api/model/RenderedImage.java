@@ -1,0 +1,31 @@
+package org.openpostage.api.model;
+
+import org.openpostage.api.Bytes;
+import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.internal.Checks;
+
+/**
+ * A rendered stamp as returned by the postal server.
+ *
+ * @param format  {@link OutputFormat#PNG} or {@link OutputFormat#PDF}
+ * @param content the file's bytes
+ * @param dpi     the resolution a PNG was rendered at (PDFs are vector and report the default)
+ */
+public record RenderedImage(OutputFormat format, Bytes content, int dpi) {
+    public RenderedImage {
+        Checks.notNull("image.format", format);
+        if (format == OutputFormat.INDICIUM_DATA) {
+            throw new InvalidRequestException("image.format must be PNG or PDF");
+        }
+        Checks.notNull("image.content", content);
+        if (content.isEmpty()) {
+            throw new InvalidRequestException("image.content must not be empty");
+        }
+        Checks.range("image.dpi", dpi, 72, 2400);
+    }
+
+    /** The media type, {@code image/png} or {@code application/pdf}. */
+    public String mediaType() {
+        return format.mediaType();
+    }
+}
