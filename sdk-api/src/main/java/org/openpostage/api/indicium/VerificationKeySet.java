@@ -17,6 +17,9 @@ import org.openpostage.api.internal.EcdsaSignatures;
  * <p>Verification needs only the JDK. Instances are immutable and thread-safe.
  */
 public final class VerificationKeySet {
+    /** The first line of the text form. */
+    public static final String TEXT_HEADER = "# openpostage verification keys v1";
+
     private final List<VerificationKey> keys;
     private final Map<Long, VerificationKey> byId = new HashMap<>();
     private final Map<Long, PublicKey> publicKeys = new HashMap<>();
@@ -65,6 +68,57 @@ public final class VerificationKeySet {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return SignatureCheck.BAD_SIGNATURE;
         }
+    }
+
+    /**
+     * The key set as text, one key per line, for files that operators publish and verifiers read:
+     *
+     * <pre>
+     * # openpostage verification keys v1
+     * key 7 ECDSA_P256_SHA256 2026-11-01T00:00:00Z - MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE...
+     * key 6 ED25519 2026-01-01T00:00:00Z 2026-11-01T00:00:00Z MCowBQYDK2VwAyEA...
+     * </pre>
+     *
+     * Fields: key id, algorithm, active from, retired at ({@code -} if still signing), and the
+     * public key as base64 X.509 SubjectPublicKeyInfo. Read it back with {@link #parse(String)}.
+     */
+    public String toText() {
+        StringBuilder sb = new StringBuilder(TEXT_HEADER).append('\n');
+        for (VerificationKey k : keys) {
+            sb.append("key ").append(k.keyId()).append(' ').append(k.algorithm()).append(' ').append(k.activeFrom())
+                    .append(' ').append(k.retiredAt() == null ? "-" : k.retiredAt().toString()).append(' ')
+                    .append(k.publicKey().toBase64()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Reads the text form written by {@link #toText()}. Blank lines and lines starting with
+     * {@code #} are ignored.
+     *
+     * @throws InvalidRequestException naming the line that cannot be read
+     */
+    public static VerificationKeySet parse(String text) {
+        List<VerificationKey> keys = new java.util.ArrayList<>();
+        String[] lines = text.split("\\R");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            try {
+                if (f.length != 6 || !f[0].equals("key")) {
+                    throw new IllegalArgumentException("expected 'key <id> <algorithm> <activeFrom> <retiredAt|-> <base64>'");
+                }
+                keys.add(new VerificationKey(Long.parseLong(f[1]), SignatureAlgorithm.valueOf(f[2]),
+                        org.openpostage.api.Bytes.fromBase64(f[5]), java.time.Instant.parse(f[3]),
+                        f[4].equals("-") ? null : java.time.Instant.parse(f[4])));
+            } catch (RuntimeException e) {
+                throw new InvalidRequestException("key set line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return new VerificationKeySet(keys);
     }
 
     @Override
