@@ -1,0 +1,112 @@
+package org.openpostage.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module boundaries of OpenPostage, checked over the main classes of every module at once.
+ *
+ * <p>Each module is one package root. A rule failing here means a dependency crept in that the
+ * architecture (docs/architecture.md) does not allow.
+ */
+class ArchitectureTest {
+    static final String API = "org.openpostage.api..";
+    static final String XML = "org.openpostage.transport.xml..";
+    static final String GRPC = "org.openpostage.transport.grpc..";
+    static final String RENDER = "org.openpostage.render..";
+    static final String CONFORMANCE = "org.openpostage.conformance..";
+    static final String SERVER = "org.openpostage.server..";
+    static final String PORTAL = "org.openpostage.portal..";
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importAllModules() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.openpostage");
+        if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("org.openpostage.server"))) {
+            throw new IllegalStateException("the reference server's classes were not imported: check this module's dependencies");
+        }
+    }
+
+    @Test
+    void sdkApiDependsOnTheJdkOnly() {
+        check(classes().that().resideInAPackage(API)
+                .should().onlyDependOnClassesThat().resideInAnyPackage(API, "java..", "javax.net.ssl..", "javax.security..")
+                .because("sdk-api is pure Java: everything depends on it and it depends on nothing"));
+    }
+
+    @Test
+    void transportsDoNotDependOnEachOther() {
+        check(noClasses().that().resideInAPackage(XML).should().dependOnClassesThat().resideInAPackage(GRPC));
+        check(noClasses().that().resideInAPackage(GRPC).should().dependOnClassesThat().resideInAPackage(XML));
+    }
+
+    @Test
+    void nothingDependsOnTheReferenceApps() {
+        check(noClasses().that().resideOutsideOfPackage(SERVER).should().dependOnClassesThat().resideInAPackage(SERVER)
+                .because("the reference postal server is an application, not a library"));
+        check(noClasses().that().resideOutsideOfPackage(PORTAL).should().dependOnClassesThat().resideInAPackage(PORTAL)
+                .because("the reference portal is an application, not a library"));
+    }
+
+    @Test
+    void sdkModulesDoNotDependOnTransportsOrRendering() {
+        check(noClasses().that().resideInAnyPackage(RENDER, CONFORMANCE)
+                .should().dependOnClassesThat().resideInAnyPackage(XML, GRPC)
+                .because("transports are found at run time through PostalClients, never linked"));
+    }
+
+    @Test
+    void eachLibraryStaysInItsModule() {
+        libraryOnlyIn("Jackson", "com.fasterxml.jackson..", XML);
+        libraryOnlyIn("Woodstox/StAX", "com.ctc.wstx..", XML);
+        libraryOnlyIn("HttpClient", "org.apache.hc..", XML);
+        libraryOnlyIn("gRPC", "io.grpc..", GRPC, SERVER);
+        libraryOnlyIn("protobuf", "com.google.protobuf..", GRPC, SERVER);
+        libraryOnlyIn("ZXing", "com.google.zxing..", RENDER);
+        libraryOnlyIn("AWT", "java.awt..", RENDER);
+        libraryOnlyIn("Image I/O", "javax.imageio..", RENDER);
+        libraryOnlyIn("PDFBox", "org.apache.pdfbox..", RENDER);
+        libraryOnlyIn("Javalin", "io.javalin..", SERVER, PORTAL);
+        libraryOnlyIn("JDBC", "java.sql..", SERVER);
+        libraryOnlyIn("HikariCP", "com.zaxxer..", SERVER);
+        libraryOnlyIn("Flyway", "org.flywaydb..", SERVER);
+        libraryOnlyIn("BouncyCastle", "org.bouncycastle..", SERVER);
+        libraryOnlyIn("JUnit", "org.junit..", CONFORMANCE);
+    }
+
+    @Test
+    void internalPackagesAreNotUsedFromOtherModules() {
+        for (String module : new String[] {API, XML, GRPC, RENDER, CONFORMANCE, SERVER, PORTAL}) {
+            String root = module.substring(0, module.length() - 2);
+            check(noClasses().that().resideOutsideOfPackage(module)
+                    .should().dependOnClassesThat().resideInAPackage(root + ".internal..")
+                    .because("internal packages of " + root + " are not API"));
+        }
+    }
+
+    @Test
+    void modulesAreFreeOfCycles() {
+        check(slices().matching("org.openpostage.(transport.*|*)..").should().beFreeOfCycles());
+    }
+
+    private static void libraryOnlyIn(String name, String library, String... modules) {
+        check(noClasses().that().resideOutsideOfPackages(modules)
+                .should().dependOnClassesThat().resideInAPackage(library)
+                .because(name + " belongs to " + String.join(", ", modules)));
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(classes);
+    }
+}
