@@ -1,0 +1,391 @@
+package org.openpostage.transport.xml;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.openpostage.api.AuthenticationException;
+import org.openpostage.api.CallContext;
+import org.openpostage.api.Caller;
+import org.openpostage.api.ErrorCode;
+import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.PostageException;
+import org.openpostage.api.PostalService;
+import org.openpostage.api.spi.Authenticator;
+import org.openpostage.api.spi.Credentials;
+import org.openpostage.transport.xml.internal.BoundedBody;
+import org.openpostage.transport.xml.internal.HardenedXml;
+import org.openpostage.transport.xml.internal.HttpProblem;
+import org.openpostage.transport.xml.internal.HttpStatuses;
+import org.openpostage.transport.xml.internal.Operation;
+import org.openpostage.transport.xml.internal.ServiceDispatcher;
+import org.openpostage.transport.xml.internal.XmlCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exposes any {@link PostalService} over the OpenPostage XML protocol, without tying it to a web
+ * framework: request bytes and headers in ({@link XmlRequest}), status, headers and bytes out
+ * ({@link XmlResponse}). Mount it on Javalin, a servlet container, the JDK's HTTP server
+ * ({@link XmlHttpHandler}) or anything else that serves HTTPS.
+ *
+ * <p>For each request the binding
+ * <ol>
+ *   <li>routes it by method and path ({@link #routes()}; 404 for an unknown path, 405 for a wrong method);</li>
+ *   <li>authenticates it with the {@link Authenticator}, from the {@code X-Api-Key} header and the
+ *       client certificate chain the TLS layer verified (401);</li>
+ *   <li>checks {@code Accept} (406), {@code Content-Type} (415), the body size (413), the
+ *       {@code Idempotency-Key} of purchases, batches and refunds and the optional
+ *       {@code X-Request-Timeout-Ms} (400);</li>
+ *   <li>reads the body with the hardened reader: no DOCTYPE, limits on depth, element count and
+ *       text, validated against the v1 schema (400 naming the element);</li>
+ *   <li>calls the service with a {@link CallContext} holding the idempotency key, the deadline (from
+ *       {@code X-Request-Timeout-Ms}, else the default of {@link Builder#defaultTimeout}), the
+ *       request id and the authenticated {@link Caller};</li>
+ *   <li>answers with the response document, or an {@code <error>} document whose status follows
+ *       the error code. An unexpected exception becomes 500 with a generic message; the exception
+ *       is logged under the request id and never sent.</li>
+ * </ol>
+ * Every response carries {@code X-Request-Id}: the caller's if it sent a valid one, else a fresh one.
+ * Request bodies are never logged (they carry card data).
+ *
+ * <p>Thread-safe: one binding serves all requests.
+ */
+public final class XmlServerBinding {
+    private static final Logger log = LoggerFactory.getLogger(XmlServerBinding.class);
+    private static final long MAX_TIMEOUT_MS = 86_400_000L;
+    /** The deadline of a call that names none, unless configured otherwise. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ServiceDispatcher dispatcher;
+    private final Authenticator authenticator;
+    private final XmlLimits limits;
+    private final String basePath;
+    private final Clock clock;
+    private final Duration defaultTimeout;
+    private final Map<String, Map<String, Operation>> operationsByPath = new LinkedHashMap<>();
+
+    private XmlServerBinding(Builder b) {
+        this.authenticator = b.authenticator;
+        this.limits = b.limits;
+        this.basePath = b.basePath;
+        this.clock = b.clock;
+        this.defaultTimeout = b.defaultTimeout;
+        this.dispatcher = new ServiceDispatcher(b.service, XmlCodec.strict(new HardenedXml.Limits(limits.maxBodyBytes(),
+                limits.maxDepth(), limits.maxElements(), limits.maxTextLength(), limits.maxAttributesPerElement())));
+        for (Operation op : Operation.values()) {
+            operationsByPath.computeIfAbsent(basePath + op.path(), p -> new LinkedHashMap<>()).put(op.method(), op);
+        }
+    }
+
+    /**
+     * A builder for a binding that serves {@code service} to the callers {@code authenticator} accepts.
+     */
+    public static Builder builder(PostalService service, Authenticator authenticator) {
+        return new Builder(service, authenticator);
+    }
+
+    /** An HTTP method and path the binding serves. */
+    public record Route(String method, String path) {
+    }
+
+    /**
+     * Every method and path the binding serves, base path included. A framework adapter may route
+     * just these to {@link #handle}, or everything under the base path: the binding answers 404
+     * and 405 itself.
+     */
+    public List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
+        operationsByPath.forEach((path, byMethod) -> byMethod.keySet().forEach(m -> routes.add(new Route(m, path))));
+        return List.copyOf(routes);
+    }
+
+    /** The limits requests are read within. */
+    public XmlLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Handles one request. Never throws: every failure becomes an error response.
+     */
+    public XmlResponse handle(XmlRequest request) {
+        long started = System.nanoTime();
+        List<String> sentIds = request.headers().getOrDefault(XmlProtocol.REQUEST_ID_HEADER, List.of());
+        String sentId = sentIds.isEmpty() ? null : sentIds.get(0);
+        boolean sentIdValid = sentIds.size() == 1 && isVisibleAscii(sentId, CallContext.MAX_KEY_LENGTH);
+        String requestId = sentIdValid ? sentId : UUID.randomUUID().toString();
+        XmlResponse response;
+        try {
+            if (sentId != null && !sentIdValid) {
+                throw new InvalidRequestException(XmlProtocol.REQUEST_ID_HEADER + " must be sent once, with 1 to 255 "
+                        + "visible ASCII characters; a new one was assigned");
+            }
+            response = process(request, requestId);
+        } catch (HttpProblem p) {
+            response = error(p.status(), p.code().toException(p.getMessage(), requestId), requestId, p.headers());
+        } catch (PostageException e) {
+            response = failure(request, e, requestId);
+        } catch (RuntimeException e) {
+            log.error("request {}: {} {} failed unexpectedly", requestId, request.method(), request.path(), e);
+            response = internal(requestId);
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("request {}: {} {} -> {} in {} ms", requestId, request.method(), request.path(), response.status(),
+                    Duration.ofNanos(System.nanoTime() - started).toMillis());
+        }
+        return response;
+    }
+
+    private XmlResponse process(XmlRequest request, String requestId) {
+        Operation operation = route(request);
+        Caller caller = authenticate(request);
+        checkAccept(String.join(",", request.headers().getOrDefault("Accept", List.of())));
+        CallContext context = new CallContext(idempotencyKey(operation, request), deadline(request), requestId, caller);
+        byte[] body = null;
+        if (operation.hasRequestBody()) {
+            checkContentType(single(request, "Content-Type"));
+            body = BoundedBody.read(request.body(), request.contentLength(), limits.maxBodyBytes());
+        }
+        if (context.expired(clock)) {
+            throw new PostageException(ErrorCode.DEADLINE_EXCEEDED, "the deadline set by "
+                    + XmlProtocol.TIMEOUT_HEADER + " passed before the call started", requestId, null);
+        }
+        return respond(200, dispatcher.dispatch(operation, body, context), requestId, Map.of());
+    }
+
+    /**
+     * The value of a header that must appear at most once, or {@code null}: two values (two API
+     * keys, two idempotency keys) make the request ambiguous, so it is refused.
+     */
+    private static String single(XmlRequest request, String name) {
+        List<String> values = request.headers().getOrDefault(name, List.of());
+        if (values.size() > 1) {
+            throw new InvalidRequestException("header " + name + " appears " + values.size() + " times; send it once");
+        }
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    private Operation route(XmlRequest request) {
+        Map<String, Operation> byMethod = operationsByPath.get(request.path());
+        if (byMethod == null) {
+            throw new HttpProblem(404, ErrorCode.NOT_FOUND, "no operation at " + request.path() + "; the operations are "
+                    + routes().stream().map(r -> r.method() + " " + r.path()).collect(Collectors.joining(", ")));
+        }
+        Operation op = byMethod.get(request.method());
+        if (op == null) {
+            String allow = String.join(", ", byMethod.keySet());
+            throw new HttpProblem(405, ErrorCode.INVALID_REQUEST, request.path() + " accepts " + allow + ", not "
+                    + request.method(), Map.of("Allow", allow));
+        }
+        return op;
+    }
+
+    private Caller authenticate(XmlRequest request) {
+        String apiKey = single(request, XmlProtocol.API_KEY_HEADER);
+        Credentials credentials = new Credentials(apiKey == null || apiKey.isEmpty() ? null : apiKey,
+                request.clientCertificates());
+        Caller caller = authenticator.authenticate(credentials);
+        if (caller == null) {
+            throw new AuthenticationException("credentials not accepted");
+        }
+        return caller;
+    }
+
+    private static void checkAccept(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return;
+        }
+        for (String range : accept.split(",")) {
+            String[] parts = range.split(";");
+            String type = parts[0].strip().toLowerCase(Locale.ROOT);
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                String p = parts[i].strip().toLowerCase(Locale.ROOT).replace(" ", "");
+                refused |= p.matches("q=0(\\.0{0,3})?");
+            }
+            if (!refused && (type.equals("*/*") || type.equals("application/*") || type.equals(XmlProtocol.MEDIA_TYPE)
+                    || type.equals("text/xml"))) {
+                return;
+            }
+        }
+        throw new HttpProblem(406, ErrorCode.INVALID_REQUEST, "responses are " + XmlProtocol.MEDIA_TYPE
+                + ", which the Accept header does not allow");
+    }
+
+    private static void checkContentType(String contentType) {
+        if (contentType == null) {
+            throw new HttpProblem(415, ErrorCode.INVALID_REQUEST, "Content-Type is missing; send "
+                    + XmlProtocol.MEDIA_TYPE);
+        }
+        String[] parts = contentType.split(";");
+        String type = parts[0].strip().toLowerCase(Locale.ROOT);
+        if (!type.equals(XmlProtocol.MEDIA_TYPE) && !type.equals("text/xml")) {
+            throw new HttpProblem(415, ErrorCode.INVALID_REQUEST, "Content-Type " + type + " is not accepted; send "
+                    + XmlProtocol.MEDIA_TYPE);
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split("=", 2);
+            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("charset")
+                    && !kv[1].strip().replace("\"", "").equalsIgnoreCase("utf-8")) {
+                throw new HttpProblem(415, ErrorCode.INVALID_REQUEST, "only UTF-8 bodies are accepted, not charset "
+                        + kv[1].strip());
+            }
+        }
+    }
+
+    private static String idempotencyKey(Operation operation, XmlRequest request) {
+        if (!operation.keyed()) {
+            return null;
+        }
+        String key = single(request, XmlProtocol.IDEMPOTENCY_KEY_HEADER);
+        if (key == null || key.isEmpty()) {
+            throw new InvalidRequestException(XmlProtocol.IDEMPOTENCY_KEY_HEADER + " header is required for "
+                    + operation.method() + " " + operation.path() + ": send a unique value per purchase (a UUID, or "
+                    + "your order id) and the same value when you retry it");
+        }
+        if (!isVisibleAscii(key, CallContext.MAX_KEY_LENGTH)) {
+            throw new InvalidRequestException(XmlProtocol.IDEMPOTENCY_KEY_HEADER
+                    + " must be 1 to 255 visible ASCII characters");
+        }
+        return key;
+    }
+
+    private Instant deadline(XmlRequest request) {
+        String timeout = single(request, XmlProtocol.TIMEOUT_HEADER);
+        if (timeout == null) {
+            return defaultTimeout == null ? null : clock.instant().plus(defaultTimeout);
+        }
+        long ms;
+        try {
+            ms = Long.parseLong(timeout.strip());
+        } catch (NumberFormatException e) {
+            ms = -1;
+        }
+        if (ms < 1 || ms > MAX_TIMEOUT_MS) {
+            throw new InvalidRequestException(XmlProtocol.TIMEOUT_HEADER + " must be a whole number of milliseconds "
+                    + "from 1 to " + MAX_TIMEOUT_MS);
+        }
+        return clock.instant().plusMillis(ms);
+    }
+
+    private XmlResponse failure(XmlRequest request, PostageException e, String requestId) {
+        if (e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.INVALID_CONFIGURATION) {
+            log.error("request {}: {} {} failed", requestId, request.method(), request.path(), e);
+            return internal(requestId);
+        }
+        int status = HttpStatuses.of(e.code());
+        if (status >= 500) {
+            log.warn("request {}: {} {} -> {} {}", requestId, request.method(), request.path(), status, e.code());
+        } else if (log.isDebugEnabled()) {
+            log.debug("request {}: {} {} -> {} {}: {}", requestId, request.method(), request.path(), status, e.code(),
+                    e.getMessage());
+        }
+        return error(status, e, requestId, e.code() == ErrorCode.UNAUTHENTICATED
+                ? Map.of("WWW-Authenticate", "ApiKey realm=\"openpostage\", header=\"" + XmlProtocol.API_KEY_HEADER + "\"")
+                : Map.of());
+    }
+
+    private XmlResponse internal(String requestId) {
+        return error(500, new PostageException(ErrorCode.INTERNAL, "internal error; the server's log has the details "
+                + "under request id " + requestId, requestId, null), requestId, Map.of());
+    }
+
+    private XmlResponse error(int status, PostageException e, String requestId, Map<String, String> extra) {
+        Map<String, String> headers = new LinkedHashMap<>(extra);
+        if (status == 413) {
+            headers.put("Connection", "close"); // the rest of the body is not read
+        }
+        return respond(status, dispatcher.error(e, requestId), requestId, headers);
+    }
+
+    private static XmlResponse respond(int status, byte[] body, String requestId, Map<String, String> extra) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", XmlProtocol.CONTENT_TYPE);
+        headers.put(XmlProtocol.REQUEST_ID_HEADER, requestId);
+        headers.put("Cache-Control", "no-store");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.putAll(extra);
+        return new XmlResponse(status, headers, body);
+    }
+
+    private static boolean isVisibleAscii(String s, int max) {
+        if (s.isEmpty() || s.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Builds an {@link XmlServerBinding}. Not thread-safe. */
+    public static final class Builder {
+        private final PostalService service;
+        private final Authenticator authenticator;
+        private XmlLimits limits = XmlLimits.REQUESTS;
+        private String basePath = "";
+        private Clock clock = Clock.systemUTC();
+        private Duration defaultTimeout = DEFAULT_TIMEOUT;
+
+        private Builder(PostalService service, Authenticator authenticator) {
+            this.service = Objects.requireNonNull(service, "service");
+            this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        }
+
+        /** The limits requests are read within; default {@link XmlLimits#REQUESTS}. */
+        public Builder limits(XmlLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * A path prefix in front of every operation's path, for servers that mount the protocol
+         * below the root: with {@code "/postage"} a quote is {@code POST /postage/v1/quote}.
+         * Default: none. Clients then use the endpoint {@code https://host:port/postage}.
+         */
+        public Builder basePath(String basePath) {
+            String p = Objects.requireNonNull(basePath, "basePath").strip();
+            while (p.endsWith("/")) {
+                p = p.substring(0, p.length() - 1);
+            }
+            if (!p.isEmpty() && !p.startsWith("/")) {
+                p = "/" + p;
+            }
+            this.basePath = p;
+            return this;
+        }
+
+        /** The clock that turns {@code X-Request-Timeout-Ms} into a deadline; default system UTC. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The deadline given to calls that arrive without {@code X-Request-Timeout-Ms}, counted from
+         * their arrival; {@code null} for none. Default {@link #DEFAULT_TIMEOUT}.
+         */
+        public Builder defaultTimeout(Duration timeout) {
+            if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+                throw new org.openpostage.api.ConfigurationException("defaultTimeout must be positive, was " + timeout);
+            }
+            this.defaultTimeout = timeout;
+            return this;
+        }
+
+        /** The binding. */
+        public XmlServerBinding build() {
+            return new XmlServerBinding(this);
+        }
+    }
+}
