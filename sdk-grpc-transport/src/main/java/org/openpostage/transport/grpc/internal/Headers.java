@@ -1,0 +1,20 @@
+package org.openpostage.transport.grpc.internal;
+
+import io.grpc.Metadata;
+
+/** The metadata entries of the {@code openpostage.v1} gRPC protocol (docs/protocol/grpc.md). */
+public final class Headers {
+    /** The caller's API key. Never logged. */
+    public static final Metadata.Key<String> API_KEY = key("x-api-key");
+    /** Identifies one logical mutating call; every retry carries the same value. */
+    public static final Metadata.Key<String> IDEMPOTENCY_KEY = key("idempotency-key");
+    /** Correlates logs; echoed by the server in its response headers (or trailers), generated when absent. */
+    public static final Metadata.Key<String> REQUEST_ID = key("x-request-id");
+
+    private Headers() {
+    }
+
+    private static Metadata.Key<String> key(String name) {
+        return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+    }
+}
