@@ -1,0 +1,70 @@
+package org.openpostage.render;
+
+import java.util.Objects;
+import org.openpostage.api.Bytes;
+import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.render.internal.ImageFiles;
+
+/**
+ * Checks background pictures before they are stored or composed with stamps.
+ *
+ * <p>An upload must be a PNG or JPEG file (recognised by its content, whatever its name or
+ * declared type), within the {@link UploadLimits} in bytes, and in pixels as declared by its
+ * header, which is read <em>before</em> decoding: a decompression bomb (a small file declaring a
+ * huge image) is refused without allocating its pixels. A damaged file is refused too. Every
+ * refusal is an {@link InvalidRequestException} whose message says what is wrong, ready to be
+ * shown to the user:
+ *
+ * <pre>{@code
+ * try {
+ *     Background picture = BackgroundImages.check(upload);
+ *     RenderedImage stamp = renderer.png(indicium, picture);
+ * } catch (InvalidRequestException e) {
+ *     showUser(e.getMessage()); // e.g. "the upload is a GIF image; only PNG and JPEG are accepted"
+ * }
+ * }</pre>
+ */
+public final class BackgroundImages {
+    private BackgroundImages() {
+    }
+
+    /** Checks an upload against {@link UploadLimits#BACKGROUNDS}. */
+    public static Background check(byte[] upload) {
+        return check(upload, UploadLimits.BACKGROUNDS);
+    }
+
+    /**
+     * Checks an upload against {@code limits}.
+     *
+     * @return the checked, decoded picture
+     * @throws InvalidRequestException if it is empty, too large, not an image, not PNG or JPEG,
+     *                                 has too many pixels, is a decompression bomb, or is damaged
+     */
+    public static Background check(byte[] upload, UploadLimits limits) {
+        Objects.requireNonNull(limits, "limits");
+        ImageFiles.Decoded decoded = ImageFiles.decode(upload, limits.full(), "the upload");
+        return new Background(decoded.mediaType(), Bytes.of(upload), decoded.image());
+    }
+
+    /**
+     * Checks a catalogue entry against {@link UploadLimits#BACKGROUNDS}, and that its declared
+     * media type and size match its content.
+     *
+     * @throws InvalidRequestException naming the entry and what is wrong with it
+     */
+    public static Background check(BackgroundImage entry) {
+        Objects.requireNonNull(entry, "entry");
+        String what = "background '" + entry.id() + "'";
+        ImageFiles.Decoded decoded = ImageFiles.decode(entry.content().toArray(), UploadLimits.BACKGROUNDS.full(), what);
+        if (!decoded.mediaType().equals(entry.mediaType())) {
+            throw new InvalidRequestException(what + " is declared as " + entry.mediaType() + " but is "
+                    + decoded.mediaType());
+        }
+        if (decoded.width() != entry.widthPx() || decoded.height() != entry.heightPx()) {
+            throw new InvalidRequestException(what + " is declared as " + entry.widthPx() + " x " + entry.heightPx()
+                    + " pixels but is " + decoded.width() + " x " + decoded.height());
+        }
+        return new Background(decoded.mediaType(), entry.content(), decoded.image());
+    }
+}

@@ -1,0 +1,270 @@
+package org.openpostage.render;
+
+import com.google.zxing.common.BitMatrix;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
+import org.openpostage.api.Bytes;
+import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.indicium.SignedIndicium;
+import org.openpostage.api.model.OutputFormat;
+import org.openpostage.api.model.PrintOptions;
+import org.openpostage.api.model.RenderedImage;
+import org.openpostage.render.internal.DataMatrix;
+import org.openpostage.render.internal.HumanReadable;
+import org.openpostage.render.internal.PdfPainter;
+import org.openpostage.render.internal.Png;
+import org.openpostage.render.internal.RasterPainter;
+import org.openpostage.render.internal.StampGeometry;
+import org.openpostage.render.internal.TextLine;
+import org.openpostage.render.internal.Zpl;
+
+/**
+ * Renders signed indicia as printable stamps: PNG at a chosen resolution, PDF with the barcode as
+ * vector graphics, and ZPL for thermal label printers; with or without a {@link Background}.
+ *
+ * <pre>{@code
+ * StampRenderer renderer = StampRenderer.builder().dpi(300).build();
+ * RenderedImage png = renderer.png(indicium);                 // 1-bit PNG, 63 x 27 mm
+ * RenderedImage pdf = renderer.pdf(indicium, background);     // 94 x 30 mm, vector barcode
+ * String zpl = renderer.zpl(indicium);                        // for a 203 dpi label printer
+ * }</pre>
+ *
+ * <p>Every output carries the Data Matrix of the indicium's exact bytes with its quiet zone, and
+ * the human-readable block (amount, mail class, date of mailing, origin postal code, meter id and
+ * piece serial); test indicia carry a {@code SPECIMEN} bar. Geometry: {@link StampLayout}.
+ * Output is deterministic: the same indicium, background and options give the same bytes.
+ *
+ * <p>Immutable and thread-safe: build one per resolution and share it.
+ */
+public final class StampRenderer {
+    private final int dpi;
+    private final StampLayout layout;
+    private final StampGeometry plain;
+    private final StampGeometry withPicture;
+
+    private StampRenderer(Builder b) {
+        this.dpi = b.dpi;
+        this.layout = b.layout;
+        this.plain = geometry(layout, false);
+        this.withPicture = geometry(layout, true);
+    }
+
+    /** A renderer at {@link PrintOptions#DEFAULT_DPI} with the {@link StampLayout#DEFAULT} layout. */
+    public static StampRenderer defaults() {
+        return builder().build();
+    }
+
+    /** A builder: 300 dpi and the default layout unless told otherwise. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The resolution of PNG and ZPL output, in dots per inch. */
+    public int dpi() {
+        return dpi;
+    }
+
+    /** The layout. */
+    public StampLayout layout() {
+        return layout;
+    }
+
+    /** A renderer like this one at another resolution. */
+    public StampRenderer withDpi(int dpi) {
+        return dpi == this.dpi ? this : builder().layout(layout).dpi(dpi).build();
+    }
+
+    /** The physical size of a stamp, with or without background: what the print component needs. */
+    public SizeMm size(boolean withBackground) {
+        return layout.size(withBackground);
+    }
+
+    /** A 1-bit PNG of the stamp, with its resolution in the file. */
+    public RenderedImage png(SignedIndicium indicium) {
+        return png(indicium, null);
+    }
+
+    /**
+     * A PNG of the stamp composed with {@code background}: RGB, the picture scaled and cropped to
+     * the stamp, barcode and text on a white plate. Without background (null) a 1-bit PNG.
+     */
+    public RenderedImage png(SignedIndicium indicium, Background background) {
+        return new RenderedImage(OutputFormat.PNG, Bytes.of(Png.write(image(indicium, background), dpi)), dpi);
+    }
+
+    /**
+     * The stamp as a bitmap at this renderer's resolution: {@link BufferedImage#TYPE_BYTE_BINARY}
+     * without background, {@link BufferedImage#TYPE_INT_RGB} with one. For callers that compose
+     * further; the image is theirs.
+     */
+    public BufferedImage image(SignedIndicium indicium, Background background) {
+        Objects.requireNonNull(indicium, "indicium");
+        StampGeometry geometry = geometry(background != null);
+        RasterPainter painter = new RasterPainter(geometry, dpi);
+        BufferedImage image = new BufferedImage(painter.widthPx(), painter.heightPx(),
+                background == null ? BufferedImage.TYPE_BYTE_BINARY : BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            painter.paint(g, 0, 0, symbol(indicium), lines(indicium), background == null ? null
+                    : background.cover(painter.widthPx(), painter.heightPx()), background != null);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /**
+     * A one-page PDF of the stamp, page size = stamp size. Its {@link RenderedImage#dpi()} is
+     * {@link PrintOptions#DEFAULT_DPI}, as sdk-api documents for vector output.
+     */
+    public RenderedImage pdf(SignedIndicium indicium) {
+        return pdf(indicium, null);
+    }
+
+    /** A one-page PDF of the stamp composed with {@code background} (or none, if null). */
+    public RenderedImage pdf(SignedIndicium indicium, Background background) {
+        Objects.requireNonNull(indicium, "indicium");
+        SizeMm size = size(background != null);
+        try (PDDocument document = new PDDocument()) {
+            PDPage page = new PDPage(new PDRectangle((float) (size.widthMm() * SizeMm.POINTS_PER_MM),
+                    (float) (size.heightMm() * SizeMm.POINTS_PER_MM)));
+            document.addPage(page);
+            try (PDPageContentStream cs = new PDPageContentStream(document, page)) {
+                paintPdf(document, cs, indicium, background, 0, page.getMediaBox().getHeight(),
+                        new PdfResources());
+            }
+            return new RenderedImage(OutputFormat.PDF, Bytes.of(PdfDocuments.save(document, identity(indicium, background))),
+                    PdfDocuments.REPORTED_DPI);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write PDF: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * ZPL II for a thermal label printer at this renderer's resolution; the printer draws the
+     * Data Matrix itself with {@code ^BX} from the hex-escaped bytes (see {@code docs/rendering.md}).
+     * Backgrounds do not apply to thermal labels.
+     */
+    public String zpl(SignedIndicium indicium) {
+        Objects.requireNonNull(indicium, "indicium");
+        return Zpl.nativeStamp(plain, dpi, indicium.encoded().toArray(), symbol(indicium), lines(indicium));
+    }
+
+    /**
+     * ZPL II with the whole stamp as one {@code ^GFA} bitmap, exactly as the 1-bit PNG: for printers
+     * whose built-in Data Matrix is not trusted. Larger than {@link #zpl}.
+     */
+    public String zplGraphic(SignedIndicium indicium) {
+        return Zpl.graphicStamp(plain, dpi, image(indicium, null));
+    }
+
+    /**
+     * The stamp in {@code format} ({@link OutputFormat#PNG} or {@link OutputFormat#PDF}): what a
+     * postal server returns for a purchase's {@link PrintOptions}.
+     *
+     * @throws InvalidRequestException for {@link OutputFormat#INDICIUM_DATA}, which is not an image
+     */
+    public RenderedImage render(SignedIndicium indicium, OutputFormat format, Background background) {
+        return switch (Objects.requireNonNull(format, "format")) {
+            case PNG -> png(indicium, background);
+            case PDF -> pdf(indicium, background);
+            case INDICIUM_DATA -> throw new InvalidRequestException("INDICIUM_DATA is not an image format");
+        };
+    }
+
+    /**
+     * Paints a stamp into a PDF page at ({@code leftPt}, {@code topPt}), with the fonts and
+     * pictures of {@code resources}: one per document, so that each is embedded once.
+     */
+    void paintPdf(PDDocument document, PDPageContentStream cs, SignedIndicium indicium, Background background,
+                  double leftPt, double topPt, PdfResources resources) throws IOException {
+        StampGeometry geometry = geometry(background != null);
+        PDImageXObject picture = null;
+        if (background != null) {
+            picture = resources.pictures.get(background);
+            if (picture == null) {
+                picture = PdfDocuments.picture(document, background, geometry);
+                resources.pictures.put(background, picture);
+            }
+        }
+        new PdfPainter(geometry, resources.fonts).paint(cs, leftPt, topPt, symbol(indicium), lines(indicium), picture);
+    }
+
+    /** What one PDF document's stamps share: its fonts and its embedded pictures. Not thread-safe. */
+    static final class PdfResources {
+        private final PdfPainter.Fonts fonts = PdfPainter.Fonts.standard();
+        private final Map<Background, PDImageXObject> pictures = new HashMap<>();
+    }
+
+    /** What a document shows, for its deterministic identifier. */
+    String identity(SignedIndicium indicium, Background background) {
+        return indicium.encoded().toHex() + '/' + (background == null ? "-" : background.sha256()) + '/' + layout;
+    }
+
+    void paintRaster(Graphics2D g, int x, int y, SignedIndicium indicium, Background background, boolean smooth) {
+        StampGeometry geometry = geometry(background != null);
+        RasterPainter painter = new RasterPainter(geometry, dpi);
+        painter.paint(g, x, y, symbol(indicium), lines(indicium), background == null ? null
+                : background.cover(painter.widthPx(), painter.heightPx()), smooth);
+    }
+
+    StampGeometry geometry(boolean withBackground) {
+        return withBackground ? withPicture : plain;
+    }
+
+    private static BitMatrix symbol(SignedIndicium indicium) {
+        return DataMatrix.encode(indicium.encoded().toArray());
+    }
+
+    private List<TextLine> lines(SignedIndicium indicium) {
+        return HumanReadable.layout(indicium.data(), plain.text().height());
+    }
+
+    private static StampGeometry geometry(StampLayout l, boolean withBackground) {
+        return StampGeometry.compute(l.moduleMm(), l.quietZoneModules(), StampLayout.SYMBOL_MODULES, l.paddingMm(),
+                l.gapMm(), l.textWidthMm(), l.pictureWidthMm(), l.frameMm(), withBackground);
+    }
+
+    /** Builds a {@link StampRenderer}. Not thread-safe. */
+    public static final class Builder {
+        private int dpi = PrintOptions.DEFAULT_DPI;
+        private StampLayout layout = StampLayout.DEFAULT;
+
+        private Builder() {
+        }
+
+        /**
+         * The resolution of PNG and ZPL output: 203 (thermal printers), 300 or 600 are usual; any
+         * value from 150 to 1200 is accepted.
+         */
+        public Builder dpi(int dpi) {
+            if (dpi < 150 || dpi > 1200) {
+                throw new InvalidRequestException("dpi must be between 150 and 1200, was " + dpi);
+            }
+            this.dpi = dpi;
+            return this;
+        }
+
+        /** The layout; {@link StampLayout#DEFAULT} unless set. */
+        public Builder layout(StampLayout layout) {
+            this.layout = Objects.requireNonNull(layout, "layout");
+            return this;
+        }
+
+        /** The renderer. */
+        public StampRenderer build() {
+            return new StampRenderer(this);
+        }
+    }
+}

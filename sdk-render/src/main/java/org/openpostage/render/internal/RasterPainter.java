@@ -1,0 +1,157 @@
+package org.openpostage.render.internal;
+
+import com.google.zxing.common.BitMatrix;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * Paints a stamp into a bitmap with Java 2D, at a given resolution and pixel origin (a stamp of
+ * its own, or one label of a sheet). Millimetres become whole pixels; the Data Matrix gets an
+ * integral number of pixels per module so every module has the same size. Text uses the logical
+ * font {@link Font#SANS_SERIF}, available on every JDK.
+ */
+public final class RasterPainter {
+    private static final double MM_PER_INCH = 25.4;
+    private static final Font REGULAR = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font BOLD = new Font(Font.SANS_SERIF, Font.BOLD, 12);
+
+    private final StampGeometry geometry;
+    private final int dpi;
+
+    /**
+     * @param geometry where the parts go
+     * @param dpi      the resolution, pixels per inch
+     */
+    public RasterPainter(StampGeometry geometry, int dpi) {
+        this.geometry = geometry;
+        this.dpi = dpi;
+    }
+
+    /** The stamp's width in pixels. */
+    public int widthPx() {
+        return px(geometry.widthMm());
+    }
+
+    /** The stamp's height in pixels. */
+    public int heightPx() {
+        return px(geometry.heightMm());
+    }
+
+    /** Pixels per module: the module size rounded to whole pixels, at least 1. */
+    public int modulePx() {
+        return Math.max(1, px(geometry.moduleMm()));
+    }
+
+    /**
+     * Paints the stamp with its top-left corner at pixel ({@code x0}, {@code y0}).
+     *
+     * @param g       where to paint; its hints are changed
+     * @param x0      left edge in pixels
+     * @param y0      top edge in pixels
+     * @param symbol  the Data Matrix, one cell per module
+     * @param lines   the human-readable lines
+     * @param picture the background already scaled and cropped to the stamp's pixel size, or
+     *                {@code null} for none
+     * @param smooth  whether to anti-alias text (for colour output; off for 1-bit output)
+     */
+    public void paint(Graphics2D g, int x0, int y0, BitMatrix symbol, List<TextLine> lines, BufferedImage picture,
+                      boolean smooth) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
+                smooth ? RenderingHints.VALUE_TEXT_ANTIALIAS_ON : RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+        g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        if (picture != null) {
+            g.drawImage(picture, x0, y0, null);
+        } else {
+            fill(g, Color.WHITE, x0, y0, widthPx(), heightPx());
+        }
+        StampGeometry.Box plate = geometry.plate();
+        fillBox(g, Color.WHITE, x0, y0, plate.x(), plate.y(), plate.width(), plate.height());
+        paintSymbol(g, x0, y0, symbol);
+        paintText(g, x0, y0, lines);
+    }
+
+    private void paintSymbol(Graphics2D g, int x0, int y0, BitMatrix symbol) {
+        StampGeometry.Box area = geometry.barcode();
+        int module = modulePx();
+        int areaLeft = x0 + px(area.x());
+        int areaTop = y0 + px(area.y());
+        int areaPx = px(area.x() + area.width()) - px(area.x());
+        int left = areaLeft + (areaPx - symbol.getWidth() * module) / 2;
+        int top = areaTop + (areaPx - symbol.getHeight() * module) / 2;
+        fillModules(g, symbol, left, top, module);
+    }
+
+    /**
+     * Fills the dark modules of {@code symbol} in black, {@code module} pixels each, from
+     * ({@code left}, {@code top}): one rectangle per horizontal run of dark modules, which Java 2D
+     * fills far faster than it scales an image, above all into 1-bit images.
+     */
+    public static void fillModules(Graphics2D g, BitMatrix symbol, int left, int top, int module) {
+        g.setColor(Color.BLACK);
+        for (int y = 0; y < symbol.getHeight(); y++) {
+            int x = 0;
+            while (x < symbol.getWidth()) {
+                if (!symbol.get(x, y)) {
+                    x++;
+                    continue;
+                }
+                int start = x;
+                while (x < symbol.getWidth() && symbol.get(x, y)) {
+                    x++;
+                }
+                g.fillRect(left + start * module, top + y * module, (x - start) * module, module);
+            }
+        }
+    }
+
+    private void paintText(Graphics2D g, int x0, int y0, List<TextLine> lines) {
+        StampGeometry.Box block = geometry.text();
+        int left = x0 + px(block.x());
+        int width = px(block.x() + block.width()) - px(block.x());
+        for (TextLine line : lines) {
+            Font font = fit(g, line, width);
+            g.setFont(font);
+            int baseline = y0 + px(block.y() + line.baselineMm());
+            if (line.style() == TextLine.Style.BANNER) {
+                int top = y0 + px(block.y() + line.topMm());
+                int bottom = y0 + px(block.y() + line.topMm() + line.heightMm());
+                fill(g, Color.BLACK, left, top, width, bottom - top);
+                double textWidth = font.getStringBounds(line.text(), g.getFontRenderContext()).getWidth();
+                g.setColor(Color.WHITE);
+                g.drawString(line.text(), (float) (left + (width - textWidth) / 2), baseline);
+            } else {
+                g.setColor(Color.BLACK);
+                g.drawString(line.text(), left, baseline);
+            }
+        }
+    }
+
+    /** The line's font at its size, made smaller if the text would be wider than the block. */
+    private Font fit(Graphics2D g, TextLine line, int widthPx) {
+        Font font = (line.bold() ? BOLD : REGULAR).deriveFont((float) (line.sizeMm() * dpi / MM_PER_INCH));
+        double available = line.style() == TextLine.Style.BANNER ? widthPx * 0.92 : widthPx;
+        double textWidth = font.getStringBounds(line.text(), g.getFontRenderContext()).getWidth();
+        return textWidth <= available ? font : font.deriveFont((float) (font.getSize2D() * available / textWidth));
+    }
+
+    private void fillBox(Graphics2D g, Color color, int x0, int y0, double x, double y, double w, double h) {
+        int left = px(x);
+        int top = px(y);
+        fill(g, color, x0 + left, y0 + top, px(x + w) - left, px(y + h) - top);
+    }
+
+    private static void fill(Graphics2D g, Color color, int x, int y, int w, int h) {
+        g.setColor(color);
+        g.fillRect(x, y, w, h);
+    }
+
+    private int px(double mm) {
+        return (int) Math.round(mm * dpi / MM_PER_INCH);
+    }
+}
