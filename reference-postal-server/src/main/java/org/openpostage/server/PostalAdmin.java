@@ -1,0 +1,173 @@
+package org.openpostage.server;
+
+import java.util.Currency;
+import java.util.List;
+import org.openpostage.api.Bytes;
+import org.openpostage.api.Mode;
+import org.openpostage.api.NotFoundException;
+import org.openpostage.api.indicium.SignatureAlgorithm;
+import org.openpostage.api.indicium.VerificationKey;
+import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.api.model.MeterStatement;
+import org.openpostage.api.model.Money;
+import org.openpostage.server.internal.auth.PartnerStore;
+import org.openpostage.server.internal.backgrounds.BackgroundStore;
+import org.openpostage.server.internal.ledger.Ledger;
+import org.openpostage.server.internal.signing.SigningKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The postal operator's administration of a {@link PostalCore}: partners and their API keys,
+ * meters and their funding, the journal, signing key rotation and the background catalogue.
+ * Obtain it from {@link PostalCore#admin()}. Every change is stored in the ledger database and
+ * seen by every node at once. Thread-safe.
+ */
+public final class PostalAdmin {
+    private static final Logger log = LoggerFactory.getLogger(PostalAdmin.class);
+
+    private final PartnerStore partners;
+    private final Ledger ledger;
+    private final SigningKeys signingKeys;
+    private final BackgroundStore backgrounds;
+    private final ServerConfig config;
+    private final StampImaging imaging;
+
+    PostalAdmin(PartnerStore partners, Ledger ledger, SigningKeys signingKeys, BackgroundStore backgrounds,
+                ServerConfig config, StampImaging imaging) {
+        this.partners = partners;
+        this.ledger = ledger;
+        this.signingKeys = signingKeys;
+        this.backgrounds = backgrounds;
+        this.config = config;
+        this.imaging = imaging;
+    }
+
+    /**
+     * Registers a partner (a portal).
+     *
+     * @param partnerId   1 to 64 letters, digits, '.', '_', ':' or '-'
+     * @param displayName a name to show, 1 to 200 characters
+     * @throws org.openpostage.api.InvalidRequestException if the id is malformed or taken
+     */
+    public void createPartner(String partnerId, String displayName) {
+        partners.createPartner(partnerId, displayName);
+        log.info("partner {} created", partnerId);
+    }
+
+    /** Whether partner {@code partnerId} exists. */
+    public boolean partnerExists(String partnerId) {
+        return partners.exists(partnerId);
+    }
+
+    /** Every partner id, sorted. */
+    public List<String> partners() {
+        return partners.partnerIds();
+    }
+
+    /**
+     * Issues an API key for the partner; its plaintext is in the result and nowhere else. A partner
+     * may hold several keys at once, to rotate them without downtime.
+     *
+     * @throws NotFoundException if there is no such partner
+     */
+    public IssuedApiKey issueApiKey(String partnerId, Mode mode) {
+        IssuedApiKey key = partners.issueKey(partnerId, mode);
+        log.info("API key {} ({}) issued to partner {}", key.keyId(), mode, partnerId);
+        return key;
+    }
+
+    /**
+     * Revokes the API key with public id {@code keyId}.
+     *
+     * @throws NotFoundException if there is no such key
+     */
+    public void revokeApiKey(String keyId) {
+        partners.revokeKey(keyId);
+        log.info("API key {} revoked", keyId);
+    }
+
+    /** The partner's API keys, newest first; never their secrets. */
+    public List<ApiKeyInfo> apiKeys(String partnerId) {
+        return partners.keys(partnerId).stream()
+                .map(k -> new ApiKeyInfo(k.keyId(), k.partnerId(), k.mode(), k.createdAt(), k.revokedAt()))
+                .toList();
+    }
+
+    /**
+     * Creates an empty meter for the partner. Its first meter of a mode becomes its default meter
+     * for purchases that name none.
+     *
+     * @throws NotFoundException if there is no such partner
+     */
+    public MeterStatement createMeter(String partnerId, Mode mode, Currency currency) {
+        if (!partners.exists(partnerId)) {
+            throw new NotFoundException("partner '" + partnerId + "' does not exist");
+        }
+        Ledger.Meter m = ledger.createMeter(partnerId, mode, currency);
+        log.info("meter {} ({}, {}) created for partner {}", m.meterId(), mode, currency, partnerId);
+        return statement(m);
+    }
+
+    /** Every meter of the partner, in both modes. */
+    public List<MeterStatement> meters(String partnerId) {
+        return ledger.meters(partnerId, null).stream().map(PostalAdmin::statement).toList();
+    }
+
+    /**
+     * Loads money onto a meter: a FUNDING journal entry raising its descending register.
+     *
+     * @param reference the operator's reference for the top-up (a bank transfer id, say), or {@code null}
+     * @throws NotFoundException if there is no such meter
+     * @throws org.openpostage.api.InvalidRequestException if the amount is not positive or in another currency
+     */
+    public JournalEntry fundMeter(long meterId, Money amount, String reference) {
+        JournalEntry e = ledger.fund(meterId, amount, reference);
+        log.info("meter {} funded with {} (journal entry {})", meterId, amount, e.entryId());
+        return e;
+    }
+
+    /** Up to {@code limit} journal entries of the meter after entry {@code afterEntryId} (0 for the start), oldest first. */
+    public List<JournalEntry> journal(long meterId, long afterEntryId, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw new org.openpostage.api.InvalidRequestException("limit must be between 1 and 10000, was " + limit);
+        }
+        return ledger.journal(meterId, afterEntryId, limit);
+    }
+
+    /**
+     * Checks every meter's registers against its journal and its indicia (docs/ledger.md lists
+     * the rules).
+     */
+    public List<MeterAudit> audit() {
+        return ledger.audit();
+    }
+
+    /**
+     * Creates a new signing key of {@code algorithm} and makes it the active one on every node. The
+     * previous key is retired but stays in the published key set, so its indicia keep verifying.
+     */
+    public VerificationKey rotateSigningKey(SignatureAlgorithm algorithm) {
+        return signingKeys.rotate(algorithm);
+    }
+
+    /**
+     * Adds an operator image to the background catalogue, after checking that it is a PNG or JPEG
+     * of at most {@link ServerConfig#maxBackgroundBytes()} bytes (and, with a renderer configured,
+     * that it decodes).
+     *
+     * @throws org.openpostage.api.InvalidRequestException if the id is taken or the image unusable
+     */
+    public BackgroundImage addBackground(String id, String title, Bytes content) {
+        BackgroundImage image = backgrounds.add(id, title, content, config.maxBackgroundBytes(), imaging);
+        log.info("background {} added ({} {}x{}, {} bytes)", id, image.mediaType(), image.widthPx(), image.heightPx(),
+                content.size());
+        return image;
+    }
+
+    static MeterStatement statement(Ledger.Meter m) {
+        return new MeterStatement(m.meterId(), m.mode(), new Money(m.ascending(), m.currency()),
+                new Money(m.descending(), m.currency()), new Money(m.ascending() + m.descending(), m.currency()),
+                m.lastSerial());
+    }
+}

@@ -1,0 +1,387 @@
+package org.openpostage.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Currency;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.openpostage.api.AuthenticationException;
+import org.openpostage.api.CallContext;
+import org.openpostage.api.Caller;
+import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.ErrorCode;
+import org.openpostage.api.PostalService;
+import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.indicium.VerificationKeySet;
+import org.openpostage.api.model.AccountStatement;
+import org.openpostage.api.model.BackgroundCatalogue;
+import org.openpostage.api.model.BatchPurchaseRequest;
+import org.openpostage.api.model.BatchPurchaseResult;
+import org.openpostage.api.model.MeterStatement;
+import org.openpostage.api.model.PrintComponent;
+import org.openpostage.api.model.Purchase;
+import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.model.QuoteRequest;
+import org.openpostage.api.model.RateQuote;
+import org.openpostage.api.model.Refund;
+import org.openpostage.api.model.RefundRequest;
+import org.openpostage.api.model.VerificationResult;
+import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.server.internal.auth.PartnerStore;
+import org.openpostage.server.internal.backgrounds.BackgroundStore;
+import org.openpostage.server.internal.backgrounds.SampleBackgrounds;
+import org.openpostage.server.internal.db.Database;
+import org.openpostage.server.internal.flow.CoreContext;
+import org.openpostage.server.internal.flow.Failures;
+import org.openpostage.server.internal.flow.PurchaseFlow;
+import org.openpostage.server.internal.flow.Reconciler;
+import org.openpostage.server.internal.flow.RefundFlow;
+import org.openpostage.server.internal.flow.VerifyFlow;
+import org.openpostage.server.internal.idempotency.IdempotencyStore;
+import org.openpostage.server.internal.ledger.Ledger;
+import org.openpostage.server.internal.payments.PaymentStore;
+import org.openpostage.server.internal.rates.Priced;
+import org.openpostage.server.internal.rates.RateBook;
+import org.openpostage.server.internal.signing.Providers;
+import org.openpostage.server.internal.signing.SigningKeys;
+import org.openpostage.server.internal.util.Ids;
+import org.openpostage.server.internal.util.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference postal server's core: the in-process {@link PostalService} a postal operator
+ * runs, with its ledger, meters, signing keys, rates, payments and background catalogue.
+ * Transports expose it to portals; tests and embedding applications call it directly.
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.load(Path.of("openpostage.properties"), System.getenv());
+ * try (PostalCore core = PostalCore.builder(config).imaging(renderer).open()) {
+ *     Authenticator auth = core.authenticator();          // for the transports' bindings
+ *     Caller caller = auth.authenticate(Credentials.apiKey(apiKey));
+ *     Purchase p = core.purchase(request, CallContext.withKey(orderId).withCaller(caller));
+ * }
+ * }</pre>
+ *
+ * <p>Every method reads the caller from {@link CallContext#caller()}: without one it throws
+ * {@link AuthenticationException}. Mutating calls without an idempotency key get a fresh one (and
+ * so no protection against repeats). Every state that matters lives in the database, so any
+ * number of cores (server nodes) may share one PostgreSQL ledger; each runs the payment
+ * reconciler and the idempotency key purge on a timer when {@link ServerConfig#backgroundTasks()}.
+ * Thread-safe.
+ */
+public final class PostalCore implements PostalService, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PostalCore.class);
+    /** How long a repeated call waits for the first one with its key before answering REQUEST_IN_PROGRESS. */
+    private static final Duration IN_PROGRESS_WAIT = Duration.ofSeconds(5);
+
+    private final ServerConfig config;
+    private final Database db;
+    private final CoreContext ctx;
+    private final PurchaseFlow purchases;
+    private final RefundFlow refunds;
+    private final VerifyFlow verifier;
+    private final Reconciler reconciler;
+    private final PostalAdmin admin;
+    private final ApiKeyAuthenticator authenticator;
+    private final ScheduledExecutorService maintenance;
+
+    private PostalCore(Builder b, Database db) {
+        this.config = b.config;
+        this.db = db;
+        Clock clock = config.clock();
+        String nodeId = "node-" + Ids.random(8);
+        RateBook rates = config.ratesFile() == null ? RateBook.sample() : RateBook.load(config.ratesFile());
+        SigningKeys signingKeys = new SigningKeys(db, keystorePassword(config), config.dataDir(),
+                config.signingProvider() == ServerConfig.SigningProvider.BC ? Providers.bouncyCastle() : null, clock);
+        signingKeys.initialize(config.signingAlgorithm());
+        Ledger ledger = new Ledger(db, signingKeys, clock, config.vendorId(), config.softwareId());
+        IdempotencyStore idempotency = new IdempotencyStore(db, clock, config.idempotencyRetention(),
+                config.requestLease(), IN_PROGRESS_WAIT);
+        PaymentStore payments = new PaymentStore(db, clock, config.requestLease());
+        BackgroundStore backgrounds = new BackgroundStore(db, SampleBackgrounds.load(), clock);
+        PaymentGateway simulated = new SimulatedCardGateway(db.dataSource(), clock);
+        PaymentGateway live = b.liveGateway != null ? b.liveGateway : simulated;
+        if (b.liveGateway == null) {
+            log.warn("no live card gateway configured: live card payments use the simulated gateway (docs/test-cards.md)");
+        }
+        this.ctx = new CoreContext(config, db, clock, ledger, idempotency, payments, rates, backgrounds, signingKeys,
+                b.imaging, simulated, live, nodeId);
+        this.purchases = new PurchaseFlow(ctx);
+        this.refunds = new RefundFlow(ctx);
+        this.verifier = new VerifyFlow(ctx);
+        this.reconciler = new Reconciler(ctx, purchases, refunds);
+        PartnerStore partners = new PartnerStore(db, clock);
+        this.admin = new PostalAdmin(partners, ledger, signingKeys, backgrounds, config, b.imaging);
+        this.authenticator = new ApiKeyAuthenticator(partners);
+        this.maintenance = config.backgroundTasks() ? startMaintenance(nodeId) : null;
+        log.info("postal core {} started: {} ledger, rates from {}, signing with {} via {}, rendering {}", nodeId,
+                db.vendor(), rates.source(), config.signingAlgorithm(), config.signingProvider(),
+                b.imaging.available() ? "configured" : "not configured");
+    }
+
+    /** A builder for a core with {@code config}. */
+    public static Builder builder(ServerConfig config) {
+        return new Builder(config);
+    }
+
+    /** Opens a core with {@code config}, the simulated gateway and no renderer. */
+    public static PostalCore open(ServerConfig config) {
+        return builder(config).open();
+    }
+
+    // ------------------------------------------------------------------ PostalService
+
+    @Override
+    public RateQuote quote(QuoteRequest request, CallContext context) {
+        return call("quote", context, (caller, c) -> {
+            LocalDate date = request.dateOfMailing() != null ? request.dateOfMailing() : ctx.today();
+            Priced priced = ctx.rates().price(request.piece(), date);
+            return new RateQuote(request.piece(), priced.price(), priced.table().version(), priced.zone(), date);
+        });
+    }
+
+    @Override
+    public Purchase purchase(PurchaseRequest request, CallContext context) {
+        return call("purchase", context, (caller, c) -> purchases.purchase(caller, key(c), request));
+    }
+
+    @Override
+    public BatchPurchaseResult purchaseBatch(BatchPurchaseRequest request, CallContext context) {
+        return call("batch purchase", context,
+                (caller, c) -> purchases.purchaseBatch(caller, key(c), request, c.requestId()));
+    }
+
+    @Override
+    public Refund refund(RefundRequest request, CallContext context) {
+        return call("refund", context, (caller, c) -> refunds.refund(caller, key(c), request));
+    }
+
+    @Override
+    public AccountStatement accountStatement(CallContext context) {
+        return call("account statement", context, (caller, c) -> {
+            List<MeterStatement> meters = ctx.ledger().meters(caller.partnerId(), caller.mode()).stream()
+                    .map(PostalAdmin::statement).toList();
+            return new AccountStatement(caller.partnerId(), caller.mode(), meters, Time.now(ctx.clock()));
+        });
+    }
+
+    @Override
+    public BackgroundCatalogue backgrounds(CallContext context) {
+        return call("backgrounds", context, (caller, c) -> new BackgroundCatalogue(ctx.backgrounds().all()));
+    }
+
+    @Override
+    public VerificationKeySet verificationKeys(CallContext context) {
+        return call("verification keys", context, (caller, c) -> ctx.signingKeys().keySet());
+    }
+
+    @Override
+    public PrintComponent printComponent(CallContext context) {
+        return call("print component", context, (caller, c) -> ctx.imaging().printComponent());
+    }
+
+    @Override
+    public VerificationResult verify(VerifyRequest request, CallContext context) {
+        return call("verify", context, (caller, c) -> verifier.verify(caller, request, c.requestId()));
+    }
+
+    // ------------------------------------------------------------------ operator API
+
+    /** The authenticator transports' server bindings use to turn API keys into callers. */
+    public ApiKeyAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    /** The operator's administration API. */
+    public PostalAdmin admin() {
+        return admin;
+    }
+
+    /** The configuration this core runs with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The currency of the rate table in force today: the currency meters should keep. */
+    public Currency currency() {
+        return ctx.rates().tableFor(ctx.today()).currency();
+    }
+
+    /**
+     * Runs the payment reconciler once: settles card payments whose outcome was unknown, finishes
+     * those a crashed request left, and repeats unconfirmed card refunds. Safe to call on several
+     * nodes at once. (It also runs on a timer when background tasks are on.)
+     */
+    public Reconciliation reconcile() {
+        try {
+            return reconciler.run();
+        } catch (RuntimeException e) {
+            throw Failures.toPostage(e, "reconciliation", null);
+        }
+    }
+
+    /** Deletes finished idempotency keys past their retention; returns how many. */
+    public int purgeExpiredIdempotencyKeys() {
+        return ctx.idempotency().purgeExpired();
+    }
+
+    /** Stops the timers and closes the connection pool. */
+    @Override
+    public void close() {
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            try {
+                maintenance.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        db.close();
+        log.info("postal core stopped");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private interface Work<T> {
+        T run(Caller caller, CallContext context);
+    }
+
+    private <T> T call(String operation, CallContext context, Work<T> work) {
+        CallContext c = context == null ? CallContext.empty() : context;
+        Caller caller = c.caller();
+        if (caller == null) {
+            throw new AuthenticationException("no authenticated caller: the transport must authenticate the request "
+                    + "and put the caller in the call context");
+        }
+        if (c.expired(Clock.systemUTC())) {
+            throw new ServiceUnavailableException(ErrorCode.DEADLINE_EXCEEDED, operation + ": the call's deadline "
+                    + c.deadline() + " has passed", null);
+        }
+        try {
+            return work.run(caller, c);
+        } catch (RuntimeException e) {
+            throw Failures.toPostage(e, operation, c.requestId());
+        }
+    }
+
+    private static String key(CallContext context) {
+        return context.ensureIdempotencyKey().idempotencyKey();
+    }
+
+    private ScheduledExecutorService startMaintenance(String nodeId) {
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "openpostage-maintenance-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        long interval = config.reconcileInterval().toMillis();
+        s.scheduleWithFixedDelay(() -> quietly("reconciliation", reconciler::run), interval, interval,
+                TimeUnit.MILLISECONDS);
+        s.scheduleWithFixedDelay(() -> quietly("idempotency key purge", ctx.idempotency()::purgeExpired), 1, 60,
+                TimeUnit.MINUTES);
+        return s;
+    }
+
+    private static void quietly(String what, Supplier<?> task) {
+        try {
+            task.get();
+        } catch (RuntimeException e) {
+            log.warn("{} failed: {}", what, e.getMessage());
+        }
+    }
+
+    /**
+     * The keystore password: configured, or else read from (or generated into) the data directory.
+     * A generated password suits one node; several nodes need the same configured password.
+     */
+    private static char[] keystorePassword(ServerConfig config) {
+        if (config.keystorePassword() != null) {
+            return config.keystorePassword().toCharArray();
+        }
+        Path file = config.dataDir().resolve("keystore.password");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip().toCharArray();
+            }
+            String generated = Ids.random(32);
+            Files.writeString(file, generated + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                log.debug("cannot restrict the permissions of {}", file);
+            }
+            log.warn("generated a keystore password in {}; set OPENPOSTAGE_KEYSTORE_PASSWORD (the same on every "
+                    + "node) for production", file);
+            return generated.toCharArray();
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read or create " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds a {@link PostalCore}. */
+    public static final class Builder {
+        private final ServerConfig config;
+        private PaymentGateway liveGateway;
+        private StampImaging imaging = StampImaging.unavailable();
+
+        private Builder(ServerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /**
+         * The gateway for live-mode card payments (default: the {@link SimulatedCardGateway}, with a
+         * warning). Test mode always uses the simulated gateway.
+         */
+        public Builder liveGateway(PaymentGateway gateway) {
+            this.liveGateway = gateway;
+            return this;
+        }
+
+        /** The renderer for PNG and PDF output, the print component and background checks. */
+        public Builder imaging(StampImaging imaging) {
+            this.imaging = Objects.requireNonNull(imaging, "imaging");
+            return this;
+        }
+
+        /**
+         * Opens the core: creates the data directory, migrates the database, creates the signing
+         * keystore on first start, and starts the timers.
+         *
+         * @throws ConfigurationException if the data directory, the database or the keystore cannot be used
+         */
+        public PostalCore open() {
+            try {
+                Files.createDirectories(config.dataDir());
+            } catch (IOException e) {
+                throw new ConfigurationException("cannot create the data directory " + config.dataDir() + ": "
+                        + e.getMessage(), e);
+            }
+            Database db;
+            try {
+                db = Database.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), config.poolSize(),
+                        "openpostage-" + Ids.random(4));
+            } catch (RuntimeException e) {
+                throw new ConfigurationException("cannot connect to the ledger database "
+                        + ServerConfig.maskUrl(config.jdbcUrl()) + ": " + e.getMessage(), e);
+            }
+            try {
+                db.migrate();
+                return new PostalCore(this, db);
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,490 @@
+package org.openpostage.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.indicium.SignatureAlgorithm;
+
+/**
+ * The configuration of a {@link PostalCore}: where the ledger and the keys live, and the rules
+ * the server applies. Build one with {@link #builder()}, or read it from a properties file and
+ * the environment with {@link #load(Path, Map)}.
+ *
+ * <table>
+ *   <caption>Settings: property key, environment variable, default</caption>
+ *   <tr><th>key</th><th>environment</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code data.dir}</td><td>{@code OPENPOSTAGE_DATA_DIR}</td><td>{@code ./data}</td>
+ *       <td>the embedded database, the keystore export and generated files</td></tr>
+ *   <tr><td>{@code jdbc.url}</td><td>{@code OPENPOSTAGE_JDBC_URL}</td><td>H2 file {@code <data.dir>/ledger}</td>
+ *       <td>{@code jdbc:h2:...} or {@code jdbc:postgresql://...}</td></tr>
+ *   <tr><td>{@code jdbc.user}, {@code jdbc.password}</td><td>{@code OPENPOSTAGE_JDBC_USER}, {@code _PASSWORD}</td>
+ *       <td>none</td><td>database credentials</td></tr>
+ *   <tr><td>{@code jdbc.pool-size}</td><td>{@code OPENPOSTAGE_JDBC_POOL_SIZE}</td><td>10</td><td>connections</td></tr>
+ *   <tr><td>{@code keystore.password}</td><td>{@code OPENPOSTAGE_KEYSTORE_PASSWORD}</td>
+ *       <td>generated into {@code <data.dir>/keystore.password}</td><td>protects the signing keys; the
+ *       same on every node</td></tr>
+ *   <tr><td>{@code signing.algorithm}</td><td>{@code OPENPOSTAGE_SIGNING_ALGORITHM}</td>
+ *       <td>{@code ECDSA_P256_SHA256}</td><td>or {@code ED25519}: the algorithm of keys created</td></tr>
+ *   <tr><td>{@code signing.provider}</td><td>{@code OPENPOSTAGE_SIGNING_PROVIDER}</td><td>{@code bc}</td>
+ *       <td>{@code bc} (BouncyCastle) or {@code jdk}</td></tr>
+ *   <tr><td>{@code refund.window}</td><td>{@code OPENPOSTAGE_REFUND_WINDOW}</td><td>{@code P30D}</td>
+ *       <td>how long after issue an indicium can be refunded</td></tr>
+ *   <tr><td>{@code refund.reject-scanned}</td><td>{@code OPENPOSTAGE_REFUND_REJECT_SCANNED}</td><td>true</td>
+ *       <td>refuse refunds of indicia already scanned in the mail stream</td></tr>
+ *   <tr><td>{@code vendor.id}, {@code software.id}</td><td>{@code OPENPOSTAGE_VENDOR_ID}, {@code _SOFTWARE_ID}</td>
+ *       <td>1, 1</td><td>carried in every indicium (0 to 65535)</td></tr>
+ *   <tr><td>{@code rates.file}</td><td>{@code OPENPOSTAGE_RATES_FILE}</td><td>the sample tables</td>
+ *       <td>an operator's rate file (docs/rates.md)</td></tr>
+ *   <tr><td>{@code zone}</td><td>{@code OPENPOSTAGE_ZONE}</td><td>{@code UTC}</td>
+ *       <td>the time zone that decides "today" for dates of mailing</td></tr>
+ *   <tr><td>{@code mailing.max-days-ahead}</td><td>{@code OPENPOSTAGE_MAILING_MAX_DAYS_AHEAD}</td><td>30</td>
+ *       <td>how far ahead a date of mailing may be</td></tr>
+ *   <tr><td>{@code idempotency.retention}</td><td>{@code OPENPOSTAGE_IDEMPOTENCY_RETENTION}</td><td>{@code PT24H}</td>
+ *       <td>how long idempotency keys are kept (at least 24 hours)</td></tr>
+ *   <tr><td>{@code request.lease}</td><td>{@code OPENPOSTAGE_REQUEST_LEASE}</td><td>{@code PT60S}</td>
+ *       <td>after this, a request left in progress by a crashed node may be taken over</td></tr>
+ *   <tr><td>{@code reconcile.interval}</td><td>{@code OPENPOSTAGE_RECONCILE_INTERVAL}</td><td>{@code PT30S}</td>
+ *       <td>how often each node settles unknown payments</td></tr>
+ *   <tr><td>{@code background-tasks}</td><td>{@code OPENPOSTAGE_BACKGROUND_TASKS}</td><td>true</td>
+ *       <td>run the reconciler and the key purge on a timer</td></tr>
+ *   <tr><td>{@code backgrounds.max-bytes}</td><td>{@code OPENPOSTAGE_BACKGROUNDS_MAX_BYTES}</td><td>5242880</td>
+ *       <td>the largest background image an operator may add</td></tr>
+ * </table>
+ *
+ * <p>Durations are ISO-8601 ({@code PT30S}, {@code P30D}) or whole seconds. Immutable;
+ * {@link #toString()} hides passwords.
+ */
+public final class ServerConfig {
+    /** The prefix of the environment variables read by {@link #load(Path, Map)}. */
+    public static final String ENV_PREFIX = "OPENPOSTAGE_";
+    /** The shortest idempotency retention accepted. */
+    public static final Duration MIN_RETENTION = Duration.ofHours(24);
+
+    private static final Set<String> KEYS = Set.of("data.dir", "jdbc.url", "jdbc.user", "jdbc.password",
+            "jdbc.pool-size", "keystore.password", "signing.algorithm", "signing.provider", "refund.window",
+            "refund.reject-scanned", "vendor.id", "software.id", "rates.file", "zone", "mailing.max-days-ahead",
+            "idempotency.retention", "request.lease", "reconcile.interval", "background-tasks",
+            "backgrounds.max-bytes");
+
+    /** Which JCA provider signs indicia. */
+    public enum SigningProvider {
+        /** BouncyCastle: on Java 17 about 7 times faster than the JDK for ECDSA P-256. */
+        BC,
+        /** The JDK's default provider. */
+        JDK
+    }
+
+    private final Path dataDir;
+    private final String jdbcUrl;
+    private final String jdbcUser;
+    private final String jdbcPassword;
+    private final int poolSize;
+    private final String keystorePassword;
+    private final SignatureAlgorithm signingAlgorithm;
+    private final SigningProvider signingProvider;
+    private final Duration refundWindow;
+    private final boolean rejectScannedRefunds;
+    private final int vendorId;
+    private final int softwareId;
+    private final Path ratesFile;
+    private final ZoneId zone;
+    private final int maxDaysAhead;
+    private final Duration idempotencyRetention;
+    private final Duration requestLease;
+    private final Duration reconcileInterval;
+    private final boolean backgroundTasks;
+    private final int maxBackgroundBytes;
+    private final Clock clock;
+
+    private ServerConfig(Builder b) {
+        this.dataDir = Objects.requireNonNull(b.dataDir, "dataDir").toAbsolutePath().normalize();
+        this.jdbcUrl = b.jdbcUrl != null ? b.jdbcUrl
+                : "jdbc:h2:file:" + dataDir.resolve("ledger") + ";LOCK_TIMEOUT=10000";
+        if (!jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigurationException("jdbc.url must start with jdbc:h2: or jdbc:postgresql:");
+        }
+        this.jdbcUser = b.jdbcUser;
+        this.jdbcPassword = b.jdbcPassword;
+        this.poolSize = range("jdbc.pool-size", b.poolSize, 2, 500);
+        this.keystorePassword = b.keystorePassword;
+        this.signingAlgorithm = Objects.requireNonNull(b.signingAlgorithm, "signingAlgorithm");
+        this.signingProvider = Objects.requireNonNull(b.signingProvider, "signingProvider");
+        this.refundWindow = positive("refund.window", b.refundWindow);
+        this.rejectScannedRefunds = b.rejectScannedRefunds;
+        this.vendorId = range("vendor.id", b.vendorId, 0, 0xFFFF);
+        this.softwareId = range("software.id", b.softwareId, 0, 0xFFFF);
+        this.ratesFile = b.ratesFile;
+        this.zone = Objects.requireNonNull(b.zone, "zone");
+        this.maxDaysAhead = range("mailing.max-days-ahead", b.maxDaysAhead, 0, 366);
+        this.idempotencyRetention = positive("idempotency.retention", b.idempotencyRetention);
+        if (idempotencyRetention.compareTo(MIN_RETENTION) < 0) {
+            throw new ConfigurationException("idempotency.retention must be at least PT24H, was " + idempotencyRetention);
+        }
+        this.requestLease = positive("request.lease", b.requestLease);
+        this.reconcileInterval = positive("reconcile.interval", b.reconcileInterval);
+        this.backgroundTasks = b.backgroundTasks;
+        this.maxBackgroundBytes = range("backgrounds.max-bytes", b.maxBackgroundBytes, 1024, 50 * 1024 * 1024);
+        this.clock = Objects.requireNonNull(b.clock, "clock");
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the settings from {@code properties} (keys as in the table above).
+     *
+     * @throws ConfigurationException naming an unknown key or a value that cannot be used
+     */
+    public static ServerConfig fromProperties(Map<String, String> properties) {
+        Builder b = builder();
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue() == null ? "" : e.getValue().strip();
+            if (!KEYS.contains(key)) {
+                throw new ConfigurationException("unknown setting '" + key + "'; known settings: " + KEYS);
+            }
+            if (value.isEmpty()) {
+                continue;
+            }
+            try {
+                apply(b, key, value);
+            } catch (RuntimeException ex) {
+                if (ex instanceof ConfigurationException ce) {
+                    throw ce;
+                }
+                throw new ConfigurationException(key + " = '" + (key.endsWith("password") ? "****" : value)
+                        + "' cannot be used: " + ex.getMessage());
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * Reads the settings from a properties file (may be {@code null} or absent) and then from
+     * {@code environment}, whose {@code OPENPOSTAGE_*} variables override the file: for example
+     * {@code OPENPOSTAGE_JDBC_URL} sets {@code jdbc.url}.
+     */
+    public static ServerConfig load(Path propertiesFile, Map<String, String> environment) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (propertiesFile != null && Files.exists(propertiesFile)) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigurationException("cannot read " + propertiesFile + ": " + e.getMessage(), e);
+            }
+            p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
+        }
+        for (String key : KEYS) {
+            String value = environment.get(environmentName(key));
+            if (value != null) {
+                merged.put(key, value);
+            }
+        }
+        return fromProperties(merged);
+    }
+
+    /** The environment variable for setting {@code key}: {@code jdbc.url} is {@code OPENPOSTAGE_JDBC_URL}. */
+    public static String environmentName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static void apply(Builder b, String key, String v) {
+        switch (key) {
+            case "data.dir" -> b.dataDir(Path.of(v));
+            case "jdbc.url" -> b.jdbcUrl(v);
+            case "jdbc.user" -> b.jdbcUser(v);
+            case "jdbc.password" -> b.jdbcPassword(v);
+            case "jdbc.pool-size" -> b.poolSize(Integer.parseInt(v));
+            case "keystore.password" -> b.keystorePassword(v);
+            case "signing.algorithm" -> b.signingAlgorithm(algorithm(v));
+            case "signing.provider" -> b.signingProvider(SigningProvider.valueOf(v.toUpperCase(Locale.ROOT)));
+            case "refund.window" -> b.refundWindow(duration(v));
+            case "refund.reject-scanned" -> b.rejectScannedRefunds(bool(v));
+            case "vendor.id" -> b.vendorId(Integer.parseInt(v));
+            case "software.id" -> b.softwareId(Integer.parseInt(v));
+            case "rates.file" -> b.ratesFile(Path.of(v));
+            case "zone" -> b.zone(zoneId(v));
+            case "mailing.max-days-ahead" -> b.maxDaysAhead(Integer.parseInt(v));
+            case "idempotency.retention" -> b.idempotencyRetention(duration(v));
+            case "request.lease" -> b.requestLease(duration(v));
+            case "reconcile.interval" -> b.reconcileInterval(duration(v));
+            case "background-tasks" -> b.backgroundTasks(bool(v));
+            case "backgrounds.max-bytes" -> b.maxBackgroundBytes(Integer.parseInt(v));
+            default -> throw new IllegalStateException("unhandled key " + key);
+        }
+    }
+
+    private static SignatureAlgorithm algorithm(String v) {
+        return switch (v.toUpperCase(Locale.ROOT).replace('-', '_')) {
+            case "ECDSA_P256_SHA256", "ECDSA_P256", "ECDSA", "P256" -> SignatureAlgorithm.ECDSA_P256_SHA256;
+            case "ED25519" -> SignatureAlgorithm.ED25519;
+            default -> throw new IllegalArgumentException("expected ECDSA_P256_SHA256 or ED25519");
+        };
+    }
+
+    private static Duration duration(String v) {
+        if (v.chars().allMatch(Character::isDigit)) {
+            return Duration.ofSeconds(Long.parseLong(v));
+        }
+        String iso = v.toUpperCase(Locale.ROOT);
+        return Duration.parse(iso);
+    }
+
+    private static boolean bool(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    private static ZoneId zoneId(String v) {
+        try {
+            return ZoneId.of(v);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("not a time zone id such as UTC or Europe/Berlin");
+        }
+    }
+
+    private static int range(String key, int v, int min, int max) {
+        if (v < min || v > max) {
+            throw new ConfigurationException(key + " must be between " + min + " and " + max + ", was " + v);
+        }
+        return v;
+    }
+
+    private static Duration positive(String key, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new ConfigurationException(key + " must be a positive duration, was " + d);
+        }
+        return d;
+    }
+
+    /** The data directory (absolute). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The JDBC URL of the ledger. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** The database user, or {@code null}. */
+    public String jdbcUser() {
+        return jdbcUser;
+    }
+
+    /** The database password, or {@code null}. */
+    public String jdbcPassword() {
+        return jdbcPassword;
+    }
+
+    /** The connection pool size. */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** The keystore password, or {@code null} to use the generated one in the data directory. */
+    public String keystorePassword() {
+        return keystorePassword;
+    }
+
+    /** The algorithm of newly created signing keys. */
+    public SignatureAlgorithm signingAlgorithm() {
+        return signingAlgorithm;
+    }
+
+    /** The JCA provider that signs. */
+    public SigningProvider signingProvider() {
+        return signingProvider;
+    }
+
+    /** How long after issue an indicium may be refunded. */
+    public Duration refundWindow() {
+        return refundWindow;
+    }
+
+    /** Whether refunds of indicia already scanned in the mail stream are refused. */
+    public boolean rejectScannedRefunds() {
+        return rejectScannedRefunds;
+    }
+
+    /** The vendor id carried in indicia. */
+    public int vendorId() {
+        return vendorId;
+    }
+
+    /** The software id carried in indicia. */
+    public int softwareId() {
+        return softwareId;
+    }
+
+    /** The operator's rate file, or {@code null} for the sample tables. */
+    public Path ratesFile() {
+        return ratesFile;
+    }
+
+    /** The time zone that decides "today". */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** How many days ahead a date of mailing may be. */
+    public int maxDaysAhead() {
+        return maxDaysAhead;
+    }
+
+    /** How long idempotency keys are kept. */
+    public Duration idempotencyRetention() {
+        return idempotencyRetention;
+    }
+
+    /** How long a request may stay in progress before another node may take it over. */
+    public Duration requestLease() {
+        return requestLease;
+    }
+
+    /** How often the reconciler runs. */
+    public Duration reconcileInterval() {
+        return reconcileInterval;
+    }
+
+    /** Whether the reconciler and the purge run on a timer. */
+    public boolean backgroundTasks() {
+        return backgroundTasks;
+    }
+
+    /** The largest background image an operator may add, in bytes. */
+    public int maxBackgroundBytes() {
+        return maxBackgroundBytes;
+    }
+
+    /** The clock the server reads time from. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        return new Builder().dataDir(dataDir).jdbcUrl(jdbcUrl).jdbcUser(jdbcUser).jdbcPassword(jdbcPassword)
+                .poolSize(poolSize).keystorePassword(keystorePassword).signingAlgorithm(signingAlgorithm)
+                .signingProvider(signingProvider).refundWindow(refundWindow).rejectScannedRefunds(rejectScannedRefunds)
+                .vendorId(vendorId).softwareId(softwareId).ratesFile(ratesFile).zone(zone).maxDaysAhead(maxDaysAhead)
+                .idempotencyRetention(idempotencyRetention).requestLease(requestLease)
+                .reconcileInterval(reconcileInterval).backgroundTasks(backgroundTasks)
+                .maxBackgroundBytes(maxBackgroundBytes).clock(clock);
+    }
+
+    /** Never shows passwords, nor a password inside the JDBC URL. */
+    @Override
+    public String toString() {
+        return "ServerConfig[dataDir=" + dataDir + ", jdbcUrl=" + maskUrl(jdbcUrl) + ", jdbcUser=" + jdbcUser
+                + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "****") + ", keystorePassword="
+                + (keystorePassword == null ? "generated" : "****") + ", signing=" + signingAlgorithm + "/"
+                + signingProvider + ", refundWindow=" + refundWindow + ", vendorId=" + vendorId + ", softwareId="
+                + softwareId + ", ratesFile=" + (ratesFile == null ? "sample" : ratesFile) + ", zone=" + zone + "]";
+    }
+
+    /** {@code url} with any {@code password=} parameter masked. */
+    static String maskUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    }
+
+    /** Builds {@link ServerConfig}. Not thread-safe. */
+    public static final class Builder {
+        private Path dataDir = Path.of("data");
+        private String jdbcUrl;
+        private String jdbcUser;
+        private String jdbcPassword;
+        private int poolSize = 10;
+        private String keystorePassword;
+        private SignatureAlgorithm signingAlgorithm = SignatureAlgorithm.ECDSA_P256_SHA256;
+        private SigningProvider signingProvider = SigningProvider.BC;
+        private Duration refundWindow = Duration.ofDays(30);
+        private boolean rejectScannedRefunds = true;
+        private int vendorId = 1;
+        private int softwareId = 1;
+        private Path ratesFile;
+        private ZoneId zone = ZoneOffset.UTC;
+        private int maxDaysAhead = 30;
+        private Duration idempotencyRetention = MIN_RETENTION;
+        private Duration requestLease = Duration.ofSeconds(60);
+        private Duration reconcileInterval = Duration.ofSeconds(30);
+        private boolean backgroundTasks = true;
+        private int maxBackgroundBytes = 5 * 1024 * 1024;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Sets {@link ServerConfig#dataDir()}. */
+        public Builder dataDir(Path v) { dataDir = v; return this; }
+        /** Sets {@link ServerConfig#jdbcUrl()}; {@code null} for the embedded H2 default. */
+        public Builder jdbcUrl(String v) { jdbcUrl = v; return this; }
+        /** Sets {@link ServerConfig#jdbcUser()}. */
+        public Builder jdbcUser(String v) { jdbcUser = v; return this; }
+        /** Sets {@link ServerConfig#jdbcPassword()}. */
+        public Builder jdbcPassword(String v) { jdbcPassword = v; return this; }
+        /** Sets {@link ServerConfig#poolSize()}. */
+        public Builder poolSize(int v) { poolSize = v; return this; }
+        /** Sets {@link ServerConfig#keystorePassword()}. */
+        public Builder keystorePassword(String v) { keystorePassword = v; return this; }
+        /** Sets {@link ServerConfig#signingAlgorithm()}. */
+        public Builder signingAlgorithm(SignatureAlgorithm v) { signingAlgorithm = v; return this; }
+        /** Sets {@link ServerConfig#signingProvider()}. */
+        public Builder signingProvider(SigningProvider v) { signingProvider = v; return this; }
+        /** Sets {@link ServerConfig#refundWindow()}. */
+        public Builder refundWindow(Duration v) { refundWindow = v; return this; }
+        /** Sets {@link ServerConfig#rejectScannedRefunds()}. */
+        public Builder rejectScannedRefunds(boolean v) { rejectScannedRefunds = v; return this; }
+        /** Sets {@link ServerConfig#vendorId()}. */
+        public Builder vendorId(int v) { vendorId = v; return this; }
+        /** Sets {@link ServerConfig#softwareId()}. */
+        public Builder softwareId(int v) { softwareId = v; return this; }
+        /** Sets {@link ServerConfig#ratesFile()}; {@code null} for the sample tables. */
+        public Builder ratesFile(Path v) { ratesFile = v; return this; }
+        /** Sets {@link ServerConfig#zone()}. */
+        public Builder zone(ZoneId v) { zone = v; return this; }
+        /** Sets {@link ServerConfig#maxDaysAhead()}. */
+        public Builder maxDaysAhead(int v) { maxDaysAhead = v; return this; }
+        /** Sets {@link ServerConfig#idempotencyRetention()}. */
+        public Builder idempotencyRetention(Duration v) { idempotencyRetention = v; return this; }
+        /** Sets {@link ServerConfig#requestLease()}. */
+        public Builder requestLease(Duration v) { requestLease = v; return this; }
+        /** Sets {@link ServerConfig#reconcileInterval()}. */
+        public Builder reconcileInterval(Duration v) { reconcileInterval = v; return this; }
+        /** Sets {@link ServerConfig#backgroundTasks()}. */
+        public Builder backgroundTasks(boolean v) { backgroundTasks = v; return this; }
+        /** Sets {@link ServerConfig#maxBackgroundBytes()}. */
+        public Builder maxBackgroundBytes(int v) { maxBackgroundBytes = v; return this; }
+        /** Sets {@link ServerConfig#clock()}. */
+        public Builder clock(Clock v) { clock = v; return this; }
+
+        /**
+         * The configuration.
+         *
+         * @throws ConfigurationException naming a setting out of range
+         */
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package org.openpostage.server.internal.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.openpostage.api.ServiceUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ledger database: a HikariCP pool, Flyway migrations, and transactions that are retried on
+ * serialization failures.
+ *
+ * <p>Transactions run at READ COMMITTED; code that must serialize (debits of one meter) takes
+ * row locks with {@code SELECT ... FOR UPDATE}. A transaction that fails with SQLSTATE 40001
+ * (serialization failure) or 40P01 (deadlock), or with an H2 lock timeout, is rolled back and run
+ * again after a short random backoff.
+ */
+public final class Database implements AutoCloseable {
+    /** The database products the server runs on. */
+    public enum Vendor {
+        /** H2, embedded: the default, nothing to install. */
+        H2("h2"),
+        /** PostgreSQL: for production and for several server nodes sharing one ledger. */
+        POSTGRESQL("postgresql");
+
+        private final String migrationFolder;
+
+        Vendor(String migrationFolder) {
+            this.migrationFolder = migrationFolder;
+        }
+
+        static Vendor of(String jdbcUrl) {
+            String url = jdbcUrl.toLowerCase(Locale.ROOT);
+            if (url.startsWith("jdbc:h2:")) {
+                return H2;
+            }
+            if (url.startsWith("jdbc:postgresql:")) {
+                return POSTGRESQL;
+            }
+            throw new IllegalArgumentException("unsupported JDBC URL: only jdbc:h2: and jdbc:postgresql: are supported");
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    /** SQLSTATEs after which a transaction is retried. HYT00 is H2's lock timeout. */
+    private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "HYT00");
+    private static final int MAX_ATTEMPTS = 10;
+
+    private final HikariDataSource dataSource;
+    private final Vendor vendor;
+
+    private Database(HikariDataSource dataSource, Vendor vendor) {
+        this.dataSource = dataSource;
+        this.vendor = vendor;
+    }
+
+    /**
+     * Opens a pool on {@code jdbcUrl}.
+     *
+     * @throws IllegalArgumentException if the URL is neither H2 nor PostgreSQL
+     */
+    public static Database open(String jdbcUrl, String user, String password, int poolSize, String poolName) {
+        Vendor vendor = Vendor.of(jdbcUrl);
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            hc.setUsername(user);
+        }
+        if (password != null) {
+            hc.setPassword(password);
+        }
+        hc.setMaximumPoolSize(poolSize);
+        hc.setMinimumIdle(Math.min(2, poolSize));
+        hc.setPoolName(poolName);
+        hc.setAutoCommit(true);
+        hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        hc.setConnectionTimeout(10_000);
+        hc.setInitializationFailTimeout(10_000);
+        return new Database(new HikariDataSource(hc), vendor);
+    }
+
+    /** Applies the pending Flyway migrations: the common schema and this vendor's extras. */
+    public void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + vendor.migrationFolder)
+                .load()
+                .migrate();
+    }
+
+    /** The database product. */
+    public Vendor vendor() {
+        return vendor;
+    }
+
+    /** The pooled data source. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it. Retries the whole transaction after a
+     * serialization failure or deadlock, up to {@value #MAX_ATTEMPTS} attempts; any other failure
+     * rolls back and propagates (an {@link SQLException} as a {@link DataAccessException}).
+     *
+     * @throws ServiceUnavailableException if the transaction still conflicts after every attempt
+     */
+    public <T> T transaction(String what, SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+                // HikariCP restores auto-commit when the connection goes back to the pool.
+            } catch (SQLException e) {
+                if (isRetryable(e) && attempt < MAX_ATTEMPTS) {
+                    log.debug("{}: transaction conflict (SQLSTATE {}), attempt {} of {}", what, e.getSQLState(),
+                            attempt, MAX_ATTEMPTS);
+                    backoff(attempt);
+                    continue;
+                }
+                if (isRetryable(e)) {
+                    throw new ServiceUnavailableException("the ledger is busy (" + what + " conflicted " + attempt
+                            + " times); retry with the same idempotency key");
+                }
+                throw new DataAccessException(what, e);
+            }
+        }
+    }
+
+    /** Runs {@code work} on one connection in auto-commit mode: for reads and single statements. */
+    public <T> T read(String what, SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new DataAccessException(what, e);
+        }
+    }
+
+    private static boolean isRetryable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && RETRYABLE.contains(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.warn("rollback failed: {}", e.getMessage());
+        }
+    }
+
+    private static void backoff(int attempt) {
+        long capMillis = Math.min(200, 2L << Math.min(attempt, 7));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, capMillis + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailableException("interrupted while retrying a ledger transaction");
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

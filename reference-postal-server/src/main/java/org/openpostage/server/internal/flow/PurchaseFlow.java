@@ -1,0 +1,567 @@
+package org.openpostage.server.internal.flow;
+
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.openpostage.api.Caller;
+import org.openpostage.api.InsufficientFundsException;
+import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.NotFoundException;
+import org.openpostage.api.PaymentDeclinedException;
+import org.openpostage.api.PaymentPendingException;
+import org.openpostage.api.PermissionDeniedException;
+import org.openpostage.api.PostageException;
+import org.openpostage.api.PriceChangedException;
+import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.api.model.BatchEntry;
+import org.openpostage.api.model.BatchItemResult;
+import org.openpostage.api.model.BatchPurchaseRequest;
+import org.openpostage.api.model.BatchPurchaseResult;
+import org.openpostage.api.model.CardPayment;
+import org.openpostage.api.model.Indicium;
+import org.openpostage.api.model.OutputFormat;
+import org.openpostage.api.model.PostageError;
+import org.openpostage.api.model.PrintOptions;
+import org.openpostage.api.model.Purchase;
+import org.openpostage.api.model.PurchaseItem;
+import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.model.RenderedImage;
+import org.openpostage.server.PaymentGateway;
+import org.openpostage.server.PaymentGateway.Outcome;
+import org.openpostage.server.internal.idempotency.IdempotencyStore;
+import org.openpostage.server.internal.idempotency.IdempotencyStore.Claim;
+import org.openpostage.server.internal.idempotency.IdempotencyStore.Row;
+import org.openpostage.server.internal.ledger.Ledger;
+import org.openpostage.server.internal.payments.PaymentStore;
+import org.openpostage.server.internal.payments.PaymentStore.Payment;
+import org.openpostage.server.internal.payments.PaymentStore.State;
+import org.openpostage.server.internal.rates.Priced;
+import org.openpostage.server.internal.util.Ids;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Purchases: idempotency, validation, payment (account or card) and issuing, plus the settlement
+ * of card payments whose outcome was unknown.
+ *
+ * <p>A purchase first claims its idempotency key; a key already used replays its outcome. Then it
+ * validates the request (meter, rendering, background, dates, prices) — failures here change
+ * nothing and release the key — and pays:
+ * <ul>
+ *   <li><b>Account</b>: one transaction locks the meter, checks the descending register, debits
+ *       every item, stores the signed indicia and completes the key.</li>
+ *   <li><b>Card</b>: the payment is recorded (brand and last four), authorized and captured; then
+ *       one transaction journals the FUNDING, the DEBITs and the indicia, marks the payment
+ *       ISSUED and completes the key. A decline is stored as the key's final outcome. An unknown
+ *       gateway answer parks the key as PENDING; {@link #settle} finishes it later, on any node.
+ *       If issuing fails after the capture, the payment is refunded at the gateway.</li>
+ * </ul>
+ */
+public final class PurchaseFlow {
+    /** The result of settling one payment. */
+    public enum Settlement {
+        /** The purchase is issued (now or before). */
+        ISSUED,
+        /** The payment failed for good; its key holds the failure (or was released). */
+        FAILED,
+        /** The gateway still cannot tell. */
+        PENDING,
+        /** Another caller is settling it right now. */
+        BUSY,
+        /** It was settled before this call (by another node, say): nothing to do. */
+        ALREADY_SETTLED
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(PurchaseFlow.class);
+
+    private final CoreContext ctx;
+
+    public PurchaseFlow(CoreContext ctx) {
+        this.ctx = ctx;
+    }
+
+    // ---------------------------------------------------------------- entry points
+
+    /** A purchase under idempotency key {@code key} of {@code caller}. */
+    public Purchase purchase(Caller caller, String key, PurchaseRequest request) {
+        String form = RequestForm.of(request);
+        String fingerprint = RequestForm.fingerprint(form);
+        for (int round = 0; ; round++) {
+            IdempotencyStore.Begin begin = ctx.idempotency().begin(caller.partnerId(), key,
+                    IdempotencyStore.Operation.PURCHASE, fingerprint);
+            if (begin instanceof IdempotencyStore.Claimed claimed) {
+                return execute(caller, claimed.claim(), request, form);
+            }
+            Row row = ((IdempotencyStore.Existing) begin).row();
+            Optional<Purchase> outcome = outcome(row, request.print());
+            if (outcome.isPresent()) {
+                return outcome.get();
+            }
+            // The key was released while settling (the payment never reached the gateway): run afresh once.
+            if (round > 0) {
+                throw new ServiceUnavailableException("the request could not be completed; retry with the same key");
+            }
+        }
+    }
+
+    /**
+     * A batch: each entry is a purchase keyed by {@code key + ":" + reference}; the batch key itself
+     * guards against the same key being used for a different batch.
+     */
+    public BatchPurchaseResult purchaseBatch(Caller caller, String key, BatchPurchaseRequest batch, String requestId) {
+        String fingerprint = RequestForm.fingerprint(RequestForm.of(batch));
+        IdempotencyStore.Begin begin = ctx.idempotency().begin(caller.partnerId(), key,
+                IdempotencyStore.Operation.BATCH, fingerprint);
+        Claim claim = begin instanceof IdempotencyStore.Claimed c ? c.claim() : null;
+        List<BatchItemResult> results = new ArrayList<>(batch.entries().size());
+        for (BatchEntry entry : batch.entries()) {
+            try {
+                results.add(BatchItemResult.success(entry.reference(),
+                        purchase(caller, key + ":" + entry.reference(), entry.request())));
+            } catch (RuntimeException e) {
+                PostageException pe = Failures.toPostage(e, "batch entry " + entry.reference(), requestId);
+                results.add(BatchItemResult.failure(entry.reference(), PostageError.of(pe)));
+            }
+        }
+        if (claim != null) {
+            ctx.idempotency().completeBatch(claim);
+        }
+        long ok = results.stream().filter(BatchItemResult::succeeded).count();
+        log.info("batch of partner {}: {} of {} entries succeeded", caller.partnerId(), ok, results.size());
+        return new BatchPurchaseResult(results);
+    }
+
+    /** What a key someone else already used stands for; empty if the key was released meanwhile. */
+    private Optional<Purchase> outcome(Row row, PrintOptions print) {
+        switch (row.state()) {
+            case COMPLETED:
+                log.debug("replaying purchase {} for partner {}", row.purchaseId(), row.partnerId());
+                return Optional.of(replay(row.purchaseId(), print));
+            case FAILED:
+                throw row.error();
+            default:
+                // PENDING, or IN_PROGRESS with a card payment left by a request that died: settle it now.
+                Settlement s = settle(row.paymentId());
+                log.debug("retry of pending payment {} settled as {}", row.paymentId(), s);
+                Optional<Row> now = ctx.idempotency().find(row.partnerId(), row.key());
+                if (now.isEmpty()) {
+                    return Optional.empty();
+                }
+                return switch (now.get().state()) {
+                    case COMPLETED -> Optional.of(replay(now.get().purchaseId(), print));
+                    case FAILED -> throw now.get().error();
+                    default -> throw new PaymentPendingException("the card payment's outcome is not known yet; "
+                            + "nothing has been issued. Retry later with the same idempotency key");
+                };
+        }
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    private Purchase execute(Caller caller, Claim claim, PurchaseRequest request, String form) {
+        Validated v;
+        try {
+            v = validate(caller, request);
+        } catch (RuntimeException e) {
+            ctx.idempotency().release(claim);
+            throw e;
+        }
+        if (request.payment() instanceof CardPayment card) {
+            return payByCard(caller, claim, request, v, card, form);
+        }
+        return payByAccount(caller, claim, request, v);
+    }
+
+    private Purchase payByAccount(Caller caller, Claim claim, PurchaseRequest request, Validated v) {
+        Ledger.IssueCommand cmd = new Ledger.IssueCommand(Ids.newId("pur"), caller.partnerId(), caller.mode(),
+                v.meter.meterId(), request.items(), null);
+        Ledger.Issued issued;
+        try {
+            issued = ctx.db().transaction("purchase", c -> {
+                // The key is completed first: it is this request's own row, so no one waits on it.
+                ctx.idempotency().complete(c, claim, cmd.purchaseId(), null);
+                return ctx.ledger().issue(c, cmd);
+            });
+        } catch (PostageException e) {
+            if (e.retryable()) {
+                return afterFailure(claim, e, request.print());
+            }
+            ctx.idempotency().fail(claim, e);
+            log.info("purchase of partner {} on meter {} failed: {}", caller.partnerId(), v.meter.meterId(), e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            return afterFailure(claim, e, request.print());
+        }
+        logIssued(caller, issued);
+        return toPurchase(issued, request.print(), v.background);
+    }
+
+    /**
+     * After a failure whose effect is unknown (the commit may have happened before the connection
+     * broke): release the key if the purchase did not commit, else replay it.
+     */
+    private Purchase afterFailure(Claim claim, RuntimeException e, PrintOptions print) {
+        try {
+            ctx.idempotency().release(claim);
+            Optional<Row> row = ctx.idempotency().find(claim.partnerId(), claim.key());
+            if (row.isPresent() && row.get().state() == IdempotencyStore.State.COMPLETED) {
+                return replay(row.get().purchaseId(), print);
+            }
+        } catch (RuntimeException again) {
+            e.addSuppressed(again);
+        }
+        throw e;
+    }
+
+    private Purchase payByCard(Caller caller, Claim claim, PurchaseRequest request, Validated v, CardPayment card,
+                               String form) {
+        String cardText = card.brand() + " ending " + card.last4();
+        if (card.expiredAt(YearMonth.from(ctx.today()))) {
+            PaymentDeclinedException e = new PaymentDeclinedException("the card (" + cardText + ") expired at the end of "
+                    + card.expiry() + "; nothing was charged");
+            ctx.idempotency().fail(claim, e);
+            log.info("purchase of partner {}: card {} declined before the gateway: expired", caller.partnerId(), cardText);
+            throw e;
+        }
+        String paymentId = Ids.newId("pay");
+        String owner = ctx.nodeId() + ":" + Ids.random(8);
+        Payment payment = new Payment(paymentId, caller.partnerId(), claim.key(), caller.mode(), v.meter.meterId(),
+                request.total(), card.brand(), card.last4(), State.AUTHORIZING, null, null, form, null);
+        try {
+            ctx.db().transaction("record payment", c -> {
+                ctx.payments().insert(c, payment, owner);
+                ctx.idempotency().attachPayment(c, claim, paymentId);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            ctx.idempotency().release(claim);
+            throw e;
+        }
+        PaymentGateway gateway = ctx.gateway(caller.mode());
+        try {
+            PaymentGateway.Result auth = call(() -> gateway.authorize(paymentId, card, request.total()));
+            if (auth.outcome() != Outcome.APPROVED) {
+                ctx.payments().move(paymentId, State.AUTHORIZING, auth.outcome() == Outcome.UNKNOWN ? State.UNKNOWN
+                        : State.DECLINED, auth.gatewayReference(), auth.outcome().name(), auth.message());
+                throw finish(payment, auth, "authorization");
+            }
+            ctx.payments().move(paymentId, State.AUTHORIZING, State.AUTHORIZED, auth.gatewayReference(), null, null);
+            Payment authorized = withState(payment, State.AUTHORIZED, auth.gatewayReference());
+            return toPurchase(captureAndIssue(authorized, gateway), request.print(), v.background);
+        } finally {
+            ctx.payments().release(paymentId, owner);
+        }
+    }
+
+    /** Captures an authorized payment and issues its purchase. */
+    private Ledger.Issued captureAndIssue(Payment p, PaymentGateway gateway) {
+        PaymentGateway.Result capture = call(() -> gateway.capture(p.gatewayReference(), p.amount()));
+        switch (capture.outcome()) {
+            case APPROVED -> ctx.payments().move(p.paymentId(), State.AUTHORIZED, State.CAPTURED, null, null, null);
+            case UNKNOWN -> {
+                ctx.payments().move(p.paymentId(), State.AUTHORIZED, State.UNKNOWN, null, null, capture.message());
+                throw finish(p, capture, "capture");
+            }
+            default -> {
+                call(() -> gateway.voidAuthorization(p.gatewayReference()));
+                ctx.payments().move(p.paymentId(), State.AUTHORIZED, State.VOIDED, null, capture.outcome().name(),
+                        capture.message());
+                throw finish(p, capture, "capture");
+            }
+        }
+        return issueCaptured(withState(p, State.CAPTURED, p.gatewayReference()), gateway);
+    }
+
+    /**
+     * Records the end of a payment that did not go through and returns the exception for the
+     * caller: a decline is final for the key; an unknown outcome parks the key as PENDING.
+     */
+    private PostageException finish(Payment p, PaymentGateway.Result result, String step) {
+        String card = p.brand() + " ending " + p.last4();
+        PostageException e = switch (result.outcome()) {
+            case INSUFFICIENT_FUNDS -> new InsufficientFundsException("the card (" + card + ") has insufficient funds: "
+                    + result.message() + "; nothing was charged");
+            case UNKNOWN -> new PaymentPendingException("the card gateway did not answer the " + step + " in time; the "
+                    + "payment's outcome is not known yet and nothing has been issued. Retry later with the same "
+                    + "idempotency key");
+            default -> new PaymentDeclinedException("the card (" + card + ") was declined: " + result.message()
+                    + "; nothing was charged");
+        };
+        if (result.outcome() == Outcome.UNKNOWN) {
+            ctx.idempotency().pendForPayment(p.partnerId(), p.idemKey(), p.paymentId());
+            log.warn("payment {} of partner {} ({}): {} outcome unknown; the reconciler will settle it", p.paymentId(),
+                    p.partnerId(), card, step);
+        } else {
+            ctx.idempotency().failForPayment(p.partnerId(), p.idemKey(), p.paymentId(), e);
+            log.info("payment {} of partner {} ({}): {} {}", p.paymentId(), p.partnerId(), card, step,
+                    result.outcome().name().toLowerCase());
+        }
+        return e;
+    }
+
+    /**
+     * Issues the purchase a captured payment paid for: FUNDING, DEBITs and indicia in one
+     * transaction with the payment's ISSUED state and the key's completion. If that fails, the
+     * capture is refunded at the gateway.
+     */
+    private Ledger.Issued issueCaptured(Payment p, PaymentGateway gateway) {
+        RequestForm.Stored stored = RequestForm.parse(p.requestForm());
+        Ledger.IssueCommand cmd = new Ledger.IssueCommand(Ids.newId("pur"), p.partnerId(), p.mode(), p.meterId(),
+                stored.items(), new Ledger.CardFunding(p.paymentId(), p.gatewayReference(), p.brand(), p.last4()));
+        try {
+            Ledger.Issued issued = ctx.db().transaction("purchase", c -> {
+                ctx.payments().markIssued(c, p.paymentId(), cmd.purchaseId());
+                ctx.idempotency().completeForPayment(c, p.partnerId(), p.idemKey(), p.paymentId(), cmd.purchaseId());
+                return ctx.ledger().issue(c, cmd);
+            });
+            log.info("purchase {} issued: partner {}, meter {}, {} indicia, {} paid by card {} ending {} (payment {})",
+                    issued.purchaseId(), p.partnerId(), issued.meterId(), issued.indicia().size(), issued.total(),
+                    p.brand(), p.last4(), p.paymentId());
+            return issued;
+        } catch (RuntimeException e) {
+            Optional<Payment> now = ctx.payments().find(p.paymentId());
+            if (now.isPresent() && now.get().state() == State.ISSUED) {
+                return ctx.ledger().loadPurchase(now.get().purchaseId()).orElseThrow(() -> e);
+            }
+            throw compensate(p, gateway, e);
+        }
+    }
+
+    /** Refunds a captured payment whose purchase could not be issued, and returns the caller's error. */
+    private PostageException compensate(Payment p, PaymentGateway gateway, RuntimeException cause) {
+        log.warn("payment {} of partner {} was captured but its purchase failed ({}); refunding it at the gateway",
+                p.paymentId(), p.partnerId(), cause.getMessage());
+        ctx.payments().move(p.paymentId(), State.CAPTURED, State.COMPENSATING, null, "ISSUE_FAILED",
+                String.valueOf(cause.getMessage()));
+        refundCompensation(p, gateway);
+        if (cause instanceof PostageException pe && !pe.retryable()) {
+            PostageException error = pe.code() == org.openpostage.api.ErrorCode.INTERNAL ? pe
+                    : pe.code().toException(pe.getMessage() + " (the card payment is refunded)", null);
+            ctx.idempotency().failForPayment(p.partnerId(), p.idemKey(), p.paymentId(), error);
+            return error;
+        }
+        ctx.idempotency().releaseForPayment(p.partnerId(), p.idemKey(), p.paymentId());
+        PostageException mapped = Failures.toPostage(cause, "purchase", null);
+        return mapped.retryable() ? mapped : new ServiceUnavailableException("the purchase could not be completed and "
+                + "the card payment was refunded; retry with the same idempotency key");
+    }
+
+    /** Asks the gateway to refund a compensated capture; the reconciler repeats it until it succeeds. */
+    boolean refundCompensation(Payment p, PaymentGateway gateway) {
+        PaymentGateway.Result r = call(() -> gateway.refund(p.gatewayReference(), p.amount(), "cmp_" + p.paymentId()));
+        if (r.outcome() == Outcome.APPROVED) {
+            ctx.payments().move(p.paymentId(), State.COMPENSATING, State.REFUNDED, null, "ISSUE_FAILED",
+                    "purchase failed; payment refunded");
+            log.info("payment {} refunded to the card after its purchase failed", p.paymentId());
+            return true;
+        }
+        log.warn("refund of payment {} did not complete ({}); the reconciler will retry it", p.paymentId(), r.message());
+        return false;
+    }
+
+    // ---------------------------------------------------------------- settlement
+
+    /**
+     * Drives a card payment whose outcome was unknown (or whose request died) to its end: asks the
+     * gateway, captures if needed, and issues the purchase or records the failure under the
+     * original idempotency key. Safe on several nodes at once: one claims the payment, the others
+     * get {@link Settlement#BUSY}.
+     */
+    public Settlement settle(String paymentId) {
+        String owner = ctx.nodeId() + ":" + Ids.random(8);
+        if (!ctx.payments().claim(paymentId, owner)) {
+            return Settlement.BUSY;
+        }
+        try {
+            Payment p = ctx.payments().find(paymentId).orElseThrow();
+            PaymentGateway gateway = ctx.gateway(p.mode());
+            return switch (p.state()) {
+                case ISSUED, DECLINED, VOIDED, REFUNDED, FAILED -> Settlement.ALREADY_SETTLED;
+                case COMPENSATING -> {
+                    refundCompensation(p, gateway);
+                    yield Settlement.FAILED;
+                }
+                case CAPTURED -> issueOrFail(p, gateway);
+                case AUTHORIZING, AUTHORIZED, UNKNOWN -> settleWithLookup(p, gateway);
+            };
+        } catch (PostageException e) {
+            return e.retryable() ? Settlement.PENDING : Settlement.FAILED;
+        } finally {
+            ctx.payments().release(paymentId, owner);
+        }
+    }
+
+    private Settlement settleWithLookup(Payment p, PaymentGateway gateway) {
+        PaymentGateway.Status status = lookup(gateway, p.paymentId());
+        switch (status.state()) {
+            case UNKNOWN:
+                return Settlement.PENDING;
+            case NOT_FOUND:
+                if (p.createdAt().plus(ctx.config().requestLease()).isAfter(ctx.clock().instant())) {
+                    return Settlement.PENDING; // the authorization may still be on its way
+                }
+                ctx.payments().move(p.paymentId(), p.state(), State.FAILED, null, "NOT_FOUND", status.message());
+                ctx.idempotency().releaseForPayment(p.partnerId(), p.idemKey(), p.paymentId());
+                log.info("payment {} never reached the gateway; nothing was charged and the request may be retried",
+                        p.paymentId());
+                return Settlement.FAILED;
+            case DECLINED:
+            case INSUFFICIENT_FUNDS:
+            case VOIDED: {
+                Outcome outcome = status.state() == PaymentGateway.State.INSUFFICIENT_FUNDS
+                        ? Outcome.INSUFFICIENT_FUNDS : Outcome.DECLINED;
+                ctx.payments().move(p.paymentId(), p.state(), status.state() == PaymentGateway.State.VOIDED
+                        ? State.VOIDED : State.DECLINED, status.gatewayReference(), outcome.name(), status.message());
+                finish(p, new PaymentGateway.Result(outcome, status.gatewayReference(), status.message()), "authorization");
+                return Settlement.FAILED;
+            }
+            case AUTHORIZED: {
+                ctx.payments().move(p.paymentId(), p.state(), State.AUTHORIZED, status.gatewayReference(), null, null);
+                Payment authorized = withState(p, State.AUTHORIZED, status.gatewayReference());
+                try {
+                    captureAndIssue(authorized, gateway);
+                    return Settlement.ISSUED;
+                } catch (PaymentPendingException e) {
+                    return Settlement.PENDING;
+                } catch (PostageException e) {
+                    return Settlement.FAILED;
+                }
+            }
+            case CAPTURED:
+            default: {
+                ctx.payments().move(p.paymentId(), p.state(), State.CAPTURED, status.gatewayReference(), null, null);
+                return issueOrFail(withState(p, State.CAPTURED, status.gatewayReference()), gateway);
+            }
+        }
+    }
+
+    private Settlement issueOrFail(Payment captured, PaymentGateway gateway) {
+        try {
+            issueCaptured(captured, gateway);
+            return Settlement.ISSUED;
+        } catch (PostageException e) {
+            return Settlement.FAILED;
+        }
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    /** What validation found: the meter to debit and the background to compose onto. */
+    private record Validated(Ledger.Meter meter, BackgroundImage background) {
+    }
+
+    private Validated validate(Caller caller, PurchaseRequest request) {
+        Ledger.Meter meter = resolveMeter(caller, request.meterId());
+        PrintOptions print = request.print();
+        if (print.format() != OutputFormat.INDICIUM_DATA && !ctx.imaging().available()) {
+            throw new ServiceUnavailableException("rendering is not configured");
+        }
+        BackgroundImage background = null;
+        if (print.backgroundId() != null) {
+            background = ctx.backgrounds().find(print.backgroundId()).orElseThrow(() -> new NotFoundException(
+                    "print.backgroundId '" + print.backgroundId() + "' is not in the background catalogue"));
+        }
+        LocalDate today = ctx.today();
+        for (int i = 0; i < request.items().size(); i++) {
+            PurchaseItem item = request.items().get(i);
+            String at = "items[" + i + "]";
+            LocalDate date = item.dateOfMailing();
+            if (date.isBefore(today.minusDays(1))) {
+                throw new InvalidRequestException(at + ".dateOfMailing " + date + " is in the past (today is " + today + ")");
+            }
+            if (date.isAfter(today.plusDays(ctx.config().maxDaysAhead()))) {
+                throw new InvalidRequestException(at + ".dateOfMailing " + date + " is more than "
+                        + ctx.config().maxDaysAhead() + " days ahead");
+            }
+            Priced priced;
+            try {
+                priced = ctx.rates().price(item.piece(), date);
+            } catch (InvalidRequestException e) {
+                throw new InvalidRequestException(at + "." + e.getMessage());
+            }
+            if (!priced.price().currency().equals(meter.currency())) {
+                throw new InvalidRequestException(at + ": rate table " + priced.table().version() + " prices in "
+                        + priced.price().currency() + " but meter " + meter.meterId() + " keeps " + meter.currency());
+            }
+            if (!priced.price().equals(item.price())) {
+                throw new PriceChangedException(at + ".price " + item.price() + " is no longer current: rate table "
+                        + priced.table().version() + " prices " + item.piece().mailClass() + " " + item.piece().weight()
+                        + " at " + priced.price() + ". Quote again");
+            }
+        }
+        return new Validated(meter, background);
+    }
+
+    private Ledger.Meter resolveMeter(Caller caller, Long meterId) {
+        if (meterId == null) {
+            return ctx.ledger().defaultMeter(caller.partnerId(), caller.mode()).orElseThrow(() -> new NotFoundException(
+                    "partner '" + caller.partnerId() + "' has no " + caller.mode() + " meter; ask the postal operator "
+                            + "for one, or name meterId"));
+        }
+        Ledger.Meter m = ctx.ledger().meter(meterId).filter(x -> x.partnerId().equals(caller.partnerId()))
+                .orElseThrow(() -> new NotFoundException("meter " + meterId + " does not exist for partner '"
+                        + caller.partnerId() + "'"));
+        if (m.mode() != caller.mode()) {
+            throw new PermissionDeniedException("meter " + meterId + " is a " + m.mode() + " meter; a "
+                    + caller.mode() + " key can use only " + caller.mode() + " meters");
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /** The purchase stored under {@code purchaseId}, with images rendered per {@code print}. */
+    private Purchase replay(String purchaseId, PrintOptions print) {
+        Ledger.Issued issued = ctx.ledger().loadPurchase(purchaseId).orElseThrow(() -> new IllegalStateException(
+                "purchase " + purchaseId + " is referenced by an idempotency key but missing"));
+        BackgroundImage background = print.backgroundId() == null ? null
+                : ctx.backgrounds().find(print.backgroundId()).orElse(null);
+        return toPurchase(issued, print, background);
+    }
+
+    private Purchase toPurchase(Ledger.Issued issued, PrintOptions print, BackgroundImage background) {
+        List<Indicium> indicia = new ArrayList<>(issued.indicia().size());
+        for (Ledger.IssuedIndicium i : issued.indicia()) {
+            RenderedImage image = print.format() == OutputFormat.INDICIUM_DATA ? null
+                    : ctx.imaging().render(i.signed(), print, background);
+            indicia.add(new Indicium(i.indiciumId(), i.signed().encoded(), image));
+        }
+        return new Purchase(issued.purchaseId(), indicia, issued.total(), issued.payment(), issued.mode(),
+                issued.issuedAt());
+    }
+
+    private static void logIssued(Caller caller, Ledger.Issued issued) {
+        log.info("purchase {} issued: partner {}, meter {}, {} indicia, {} from the account", issued.purchaseId(),
+                caller.partnerId(), issued.meterId(), issued.indicia().size(), issued.total());
+    }
+
+    private static Payment withState(Payment p, State state, String gatewayReference) {
+        return new Payment(p.paymentId(), p.partnerId(), p.idemKey(), p.mode(), p.meterId(), p.amount(), p.brand(),
+                p.last4(), state, gatewayReference, p.purchaseId(), p.requestForm(), p.createdAt());
+    }
+
+    /** Calls the gateway; an exception is an unknown outcome, as the SPI contract says. */
+    private static PaymentGateway.Result call(Supplier<PaymentGateway.Result> call) {
+        try {
+            PaymentGateway.Result r = call.get();
+            return r != null ? r : PaymentGateway.Result.unknown("the gateway gave no answer");
+        } catch (RuntimeException e) {
+            log.warn("card gateway call failed: {}", e.getClass().getSimpleName());
+            return PaymentGateway.Result.unknown("the gateway failed");
+        }
+    }
+
+    private static PaymentGateway.Status lookup(PaymentGateway gateway, String paymentId) {
+        try {
+            PaymentGateway.Status s = gateway.lookup(paymentId);
+            return s != null ? s : new PaymentGateway.Status(PaymentGateway.State.UNKNOWN, null, null);
+        } catch (RuntimeException e) {
+            log.warn("card gateway lookup failed: {}", e.getClass().getSimpleName());
+            return new PaymentGateway.Status(PaymentGateway.State.UNKNOWN, null, "the gateway failed");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.openpostage.server.internal.flow;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import org.openpostage.api.Caller;
+import org.openpostage.api.indicium.IndiciumCodec;
+import org.openpostage.api.indicium.IndiciumData;
+import org.openpostage.api.indicium.SignatureCheck;
+import org.openpostage.api.indicium.SignedIndicium;
+import org.openpostage.api.model.Verdict;
+import org.openpostage.api.model.VerificationResult;
+import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.server.internal.db.Sql;
+import org.openpostage.server.internal.util.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verification of scanned indicia: decode, check the signature against the published keys, look
+ * up the issued record, and record the scan. Each call counts as one scan of the piece (meter and
+ * serial), so the second scan of a genuine piece reports {@link Verdict#DUPLICATE}.
+ */
+public final class VerifyFlow {
+    private static final Logger log = LoggerFactory.getLogger(VerifyFlow.class);
+
+    private final CoreContext ctx;
+
+    public VerifyFlow(CoreContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Verifies {@code request}.
+     *
+     * @throws org.openpostage.api.indicium.IndiciumFormatException if the bytes are malformed
+     */
+    public VerificationResult verify(Caller caller, VerifyRequest request, String requestId) {
+        SignedIndicium signed = IndiciumCodec.decode(request.indicium());
+        IndiciumData d = signed.data();
+        SignatureCheck check = ctx.signingKeys().keySet().verify(signed);
+        Instant now = Time.now(ctx.clock());
+        if (check != SignatureCheck.VALID) {
+            Verdict verdict = check == SignatureCheck.UNKNOWN_KEY ? Verdict.UNKNOWN_KEY : Verdict.BAD_SIGNATURE;
+            int previous = recordForeignScan(caller, d, verdict, requestId, now);
+            String detail = verdict == Verdict.UNKNOWN_KEY
+                    ? "signed with key " + d.keyId() + ", which this postal server never published"
+                    : "the signature does not match the data under key " + d.keyId() + ": the indicium was altered or forged";
+            log.warn("verification by partner {}: meter {} serial {}: {}", caller.partnerId(), d.meterId(),
+                    d.pieceSerial(), verdict);
+            return new VerificationResult(verdict, d, false, false, previous, detail);
+        }
+        record Issued(boolean refunded, int previousScans) {
+        }
+        record Stored(byte[] data, boolean refunded, int scans) {
+        }
+        Optional<Issued> issued = ctx.db().transaction("verify", c -> {
+            Optional<Stored> row = Sql.one(c, "SELECT data, refunded_at, scan_count FROM indicia WHERE meter_id = ?"
+                            + " AND serial = ? FOR UPDATE",
+                    rs -> new Stored(rs.getBytes(1), rs.getObject(2) != null, rs.getInt(3)), d.meterId(), d.pieceSerial());
+            if (row.isEmpty() || !Arrays.equals(Arrays.copyOf(row.get().data, IndiciumCodec.PAYLOAD_LENGTH),
+                    signed.signedPart())) {
+                return Optional.<Issued>empty();
+            }
+            Stored s = row.get();
+            Sql.update(c, "UPDATE indicia SET scan_count = scan_count + 1, first_scanned_at = COALESCE(first_scanned_at, ?)"
+                    + " WHERE meter_id = ? AND serial = ?", now, d.meterId(), d.pieceSerial());
+            insertScan(c, caller, d, verdict(d.testMode(), s.refunded, s.scans), requestId, now);
+            return Optional.of(new Issued(s.refunded, s.scans));
+        });
+        if (issued.isEmpty()) {
+            int previous = recordForeignScan(caller, d, Verdict.NOT_ISSUED, requestId, now);
+            log.warn("verification by partner {}: meter {} serial {} has a good signature but was never issued",
+                    caller.partnerId(), d.meterId(), d.pieceSerial());
+            return new VerificationResult(Verdict.NOT_ISSUED, d, true, false, previous,
+                    "the signature is good but this postal server has no record of issuing meter " + d.meterId()
+                            + " serial " + d.pieceSerial());
+        }
+        Issued i = issued.get();
+        Verdict verdict = verdict(d.testMode(), i.refunded, i.previousScans);
+        String detail = switch (verdict) {
+            case TEST_INDICIUM -> "a genuine test indicium: never valid postage";
+            case REFUNDED -> "a genuine indicium that was refunded: no longer valid postage";
+            case DUPLICATE -> "a genuine indicium already scanned " + i.previousScans + " time(s): this piece is a copy";
+            default -> "valid postage: " + d.postage() + ", meter " + d.meterId() + " serial " + d.pieceSerial();
+        };
+        log.debug("verification by partner {}: meter {} serial {}: {}", caller.partnerId(), d.meterId(), d.pieceSerial(),
+                verdict);
+        return new VerificationResult(verdict, d, true, i.refunded, i.previousScans, detail);
+    }
+
+    private static Verdict verdict(boolean testMode, boolean refunded, int previousScans) {
+        if (testMode) {
+            return Verdict.TEST_INDICIUM;
+        }
+        if (refunded) {
+            return Verdict.REFUNDED;
+        }
+        return previousScans > 0 ? Verdict.DUPLICATE : Verdict.VALID;
+    }
+
+    /** Records a scan of a piece that was not issued as presented; returns how often it was scanned before. */
+    private int recordForeignScan(Caller caller, IndiciumData d, Verdict verdict, String requestId, Instant now) {
+        return ctx.db().transaction("record scan", c -> {
+            int previous = (int) Sql.number(c, "SELECT COUNT(*) FROM scans WHERE meter_id = ? AND serial = ? AND verdict = ?",
+                    d.meterId(), d.pieceSerial(), verdict);
+            insertScan(c, caller, d, verdict, requestId, now);
+            return previous;
+        });
+    }
+
+    private static void insertScan(java.sql.Connection c, Caller caller, IndiciumData d, Verdict verdict,
+                                   String requestId, Instant now) throws java.sql.SQLException {
+        Sql.update(c, "INSERT INTO scans (meter_id, serial, key_id, verdict, partner_id, request_id, scanned_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", d.meterId(), d.pieceSerial(), d.keyId(), verdict, caller.partnerId(),
+                requestId, now);
+    }
+}

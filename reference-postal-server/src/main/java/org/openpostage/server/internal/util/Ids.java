@@ -1,0 +1,36 @@
+package org.openpostage.server.internal.util;
+
+import java.security.SecureRandom;
+
+/**
+ * Random identifiers and secrets in lower-case base32 ({@code a-z2-7}): no characters that need
+ * escaping in URLs, headers or XML, and no underscore, which separates the parts of an API key.
+ */
+public final class Ids {
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Ids() {
+    }
+
+    /** {@code prefix + "_" +} 20 random characters (100 bits), for example {@code pur_k3j...}. */
+    public static String newId(String prefix) {
+        return prefix + "_" + random(20);
+    }
+
+    /** {@code length} random base32 characters (5 bits each). */
+    public static String random(int length) {
+        char[] out = new char[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return new String(out);
+    }
+
+    /** {@code n} random bytes. */
+    public static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}

@@ -1,0 +1,144 @@
+package org.openpostage.server;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.openpostage.api.CallContext;
+import org.openpostage.api.Caller;
+import org.openpostage.api.Mode;
+import org.openpostage.api.model.CardPayment;
+import org.openpostage.api.model.MailClass;
+import org.openpostage.api.model.MailPiece;
+import org.openpostage.api.model.MeterStatement;
+import org.openpostage.api.model.Money;
+import org.openpostage.api.model.PaymentMethod;
+import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.model.PrintOptions;
+import org.openpostage.api.model.PurchaseItem;
+import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.model.QuoteRequest;
+import org.openpostage.api.model.Weight;
+import org.openpostage.api.spi.Credentials;
+
+/**
+ * A core on a fresh database with one partner, {@code acme}, holding a test and a live API key
+ * and a funded test and live meter (USD 100.00 each). The clock stands at 2026-06-20 10:00 UTC,
+ * when rate table 2026-01 is in force (a 20 g letter costs USD 0.78).
+ */
+final class Fixture implements AutoCloseable {
+    static final Instant START = Instant.parse("2026-06-20T10:00:00Z");
+    static final LocalDate TODAY = LocalDate.of(2026, 6, 20);
+    static final PostalCode ORIGIN = PostalCode.of("94107");
+    static final PostalCode DESTINATION = PostalCode.of("10115");
+    static final String PARTNER = "acme";
+    static final long FUNDS = 10_000;
+    static final String KEYSTORE_PASSWORD = "fixture-keystore-password";
+
+    final MutableClock clock = new MutableClock(START);
+    final Path dataDir;
+    final TestDatabase db;
+    final ServerConfig config;
+    final PostalCore core;
+    final IssuedApiKey testKey;
+    final IssuedApiKey liveKey;
+    final Caller testCaller;
+    final Caller liveCaller;
+    final long testMeter;
+    final long liveMeter;
+    private final List<PostalCore> extraCores = new ArrayList<>();
+
+    private Fixture(Path dataDir, TestDatabase db, Consumer<ServerConfig.Builder> tweak) {
+        this.dataDir = dataDir;
+        this.db = db;
+        ServerConfig.Builder b = ServerConfig.builder().dataDir(dataDir).jdbcUrl(db.url).jdbcUser(db.user)
+                .keystorePassword(KEYSTORE_PASSWORD).clock(clock).backgroundTasks(false);
+        tweak.accept(b);
+        this.config = b.build();
+        this.core = PostalCore.open(config);
+        PostalAdmin admin = core.admin();
+        admin.createPartner(PARTNER, "Acme Stationery");
+        testKey = admin.issueApiKey(PARTNER, Mode.TEST);
+        liveKey = admin.issueApiKey(PARTNER, Mode.LIVE);
+        testCaller = core.authenticator().authenticate(Credentials.apiKey(testKey.apiKey()));
+        liveCaller = core.authenticator().authenticate(Credentials.apiKey(liveKey.apiKey()));
+        testMeter = admin.createMeter(PARTNER, Mode.TEST, core.currency()).meterId();
+        liveMeter = admin.createMeter(PARTNER, Mode.LIVE, core.currency()).meterId();
+        admin.fundMeter(testMeter, usd(FUNDS), "fixture");
+        admin.fundMeter(liveMeter, usd(FUNDS), "fixture");
+    }
+
+    static Fixture h2(Path dir) {
+        return new Fixture(dir, TestDatabase.h2(dir), b -> { });
+    }
+
+    static Fixture h2(Path dir, Consumer<ServerConfig.Builder> tweak) {
+        return new Fixture(dir, TestDatabase.h2(dir), tweak);
+    }
+
+    static Fixture on(TestDatabase db, Path dir) {
+        return new Fixture(dir, db, b -> { });
+    }
+
+    /** A second core (server node) on the same database and data directory. */
+    PostalCore secondNode() {
+        PostalCore c = PostalCore.open(config);
+        extraCores.add(c);
+        return c;
+    }
+
+    static Money usd(long cents) {
+        return Money.of(cents, "USD");
+    }
+
+    CallContext test(String key) {
+        return CallContext.withKey(key).withCaller(testCaller);
+    }
+
+    CallContext live(String key) {
+        return CallContext.withKey(key).withCaller(liveCaller);
+    }
+
+    static MailPiece letter20() {
+        return new MailPiece(MailClass.LETTER, Weight.ofGrams(20), null, ORIGIN, DESTINATION);
+    }
+
+    /** A 20 g letter mailed today at the current price. */
+    PurchaseItem letter() {
+        return PurchaseItem.of(core.quote(new QuoteRequest(letter20(), TODAY), test("quote")));
+    }
+
+    PurchaseRequest purchase(int letters, PaymentMethod payment) {
+        List<PurchaseItem> items = new ArrayList<>();
+        for (int i = 0; i < letters; i++) {
+            items.add(letter());
+        }
+        return new PurchaseRequest(items, payment, PrintOptions.dataOnly(), null);
+    }
+
+    static CardPayment card(String number) {
+        return new CardPayment(number, YearMonth.of(2030, 12), "123", "Ada Lovelace");
+    }
+
+    MeterStatement meter(long meterId) {
+        return core.admin().meters(PARTNER).stream().filter(m -> m.meterId() == meterId).findFirst().orElseThrow();
+    }
+
+    void assertBalanced() {
+        for (MeterAudit a : core.admin().audit()) {
+            if (!a.balanced()) {
+                throw new AssertionError("meter " + a.meterId() + " does not balance: " + a.problems());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        extraCores.forEach(PostalCore::close);
+        core.close();
+        db.close();
+    }
+}
