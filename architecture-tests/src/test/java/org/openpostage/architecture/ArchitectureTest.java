@@ -78,9 +78,9 @@ class ArchitectureTest {
         libraryOnlyIn("Image I/O", "javax.imageio..", RENDER);
         libraryOnlyIn("PDFBox", "org.apache.pdfbox..", RENDER);
         libraryOnlyIn("Javalin", "io.javalin..", SERVER, PORTAL);
-        libraryOnlyIn("JDBC", "java.sql..", SERVER);
-        libraryOnlyIn("HikariCP", "com.zaxxer..", SERVER);
-        libraryOnlyIn("Flyway", "org.flywaydb..", SERVER);
+        libraryOnlyIn("JDBC", "java.sql..", SERVER, PORTAL);
+        libraryOnlyIn("HikariCP", "com.zaxxer..", SERVER, PORTAL);
+        libraryOnlyIn("Flyway", "org.flywaydb..", SERVER, PORTAL);
         libraryOnlyIn("BouncyCastle", "org.bouncycastle..", SERVER);
         libraryOnlyIn("JUnit", "org.junit..", CONFORMANCE);
     }
