@@ -200,6 +200,11 @@ public final class ServerConfig {
         return fromProperties(merged);
     }
 
+    /** Every setting key this class reads, as in the table above. */
+    public static Set<String> keys() {
+        return KEYS;
+    }
+
     /** The environment variable for setting {@code key}: {@code jdbc.url} is {@code OPENPOSTAGE_JDBC_URL}. */
     public static String environmentName(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');

@@ -88,9 +88,9 @@ class CardPaymentTest {
     }
 
     @Test
-    void anExpiredCardIsDeclinedBeforeTheGateway() {
+    void anExpiredCardIsRefusedBeforeTheGateway() {
         CardPayment expired = new CardPayment(SimulatedCardGateway.APPROVED_VISA, YearMonth.of(2026, 5), "123", null);
-        PaymentDeclinedException e = assertThrows(PaymentDeclinedException.class,
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
                 () -> f.core.purchase(f.purchase(1, expired), f.test("card-5")));
         assertTrue(e.getMessage().contains("expired"), e.getMessage());
         assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM sim_gateway_transactions"), "the gateway was not called");

@@ -221,8 +221,8 @@ public final class PurchaseFlow {
                                String form) {
         String cardText = card.brand() + " ending " + card.last4();
         if (card.expiredAt(YearMonth.from(ctx.today()))) {
-            PaymentDeclinedException e = new PaymentDeclinedException("the card (" + cardText + ") expired at the end of "
-                    + card.expiry() + "; nothing was charged");
+            InvalidRequestException e = new InvalidRequestException("payment.card.expiry: the card (" + cardText
+                    + ") expired at the end of " + card.expiry() + "; nothing was charged");
             ctx.idempotency().fail(claim, e);
             log.info("purchase of partner {}: card {} declined before the gateway: expired", caller.partnerId(), cardText);
             throw e;

@@ -1,0 +1,347 @@
+package org.openpostage.server.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.openpostage.api.ConfigurationException;
+import org.openpostage.server.ServerConfig;
+
+/**
+ * The configuration of a {@link PostalServerApp}: the core's {@link ServerConfig} (same keys, same
+ * file) plus where and how the two endpoints listen.
+ *
+ * <table>
+ *   <caption>Settings beyond {@link ServerConfig}: property key, environment variable, default</caption>
+ *   <tr><th>key</th><th>environment</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code bind}</td><td>{@code OPENPOSTAGE_BIND}</td><td>{@code 127.0.0.1}</td>
+ *       <td>the address both endpoints listen on ({@code 0.0.0.0} for all)</td></tr>
+ *   <tr><td>{@code xml.port}</td><td>{@code OPENPOSTAGE_XML_PORT}</td><td>8443</td>
+ *       <td>XML over HTTPS (and {@code GET /health}); 0 for any free port</td></tr>
+ *   <tr><td>{@code grpc.port}</td><td>{@code OPENPOSTAGE_GRPC_PORT}</td><td>9443</td>
+ *       <td>gRPC over TLS; 0 for any free port</td></tr>
+ *   <tr><td>{@code tls.keystore}</td><td>{@code OPENPOSTAGE_TLS_KEYSTORE}</td><td>none: a development CA</td>
+ *       <td>PKCS#12 file with the server's key and certificate chain</td></tr>
+ *   <tr><td>{@code tls.keystore-password}</td><td>{@code OPENPOSTAGE_TLS_KEYSTORE_PASSWORD}</td><td>none</td>
+ *       <td>its password</td></tr>
+ *   <tr><td>{@code tls.ca-certificate}</td><td>{@code OPENPOSTAGE_TLS_CA_CERTIFICATE}</td>
+ *       <td>the top of the keystore's chain</td><td>the PEM file portals are told to trust</td></tr>
+ *   <tr><td>{@code tls.client-auth}</td><td>{@code OPENPOSTAGE_TLS_CLIENT_AUTH}</td><td>{@code none}</td>
+ *       <td>{@code none}, {@code optional} or {@code require}: client certificates (mutual TLS)</td></tr>
+ *   <tr><td>{@code tls.client-ca}</td><td>{@code OPENPOSTAGE_TLS_CLIENT_CA}</td><td>none</td>
+ *       <td>PEM file of the CAs whose client certificates are accepted</td></tr>
+ *   <tr><td>{@code demo}</td><td>{@code OPENPOSTAGE_DEMO}</td><td>{@code false}</td>
+ *       <td>seed the demo partners and write {@code <data.dir>/demo-api-keys.properties}</td></tr>
+ * </table>
+ *
+ * <p>Without {@code tls.keystore} the server creates a development CA and a server certificate
+ * for {@code localhost} in {@code <data.dir>/tls/} on first start and reuses them afterwards.
+ * Immutable; {@link #toString()} hides passwords.
+ */
+public final class AppConfig {
+    /** Whether and how TLS clients must present a certificate. */
+    public enum ClientAuth {
+        /** No certificate is asked for; partners authenticate by API key. */
+        NONE,
+        /** A certificate is asked for and checked when presented. */
+        OPTIONAL,
+        /** Mutual TLS: a client without a trusted certificate fails the handshake. */
+        REQUIRE
+    }
+
+    /** The default XML (HTTPS) port. */
+    public static final int DEFAULT_XML_PORT = 8443;
+    /** The default gRPC port. */
+    public static final int DEFAULT_GRPC_PORT = 9443;
+
+    private static final Set<String> APP_KEYS = Set.of("bind", "xml.port", "grpc.port", "tls.keystore",
+            "tls.keystore-password", "tls.ca-certificate", "tls.client-auth", "tls.client-ca", "demo");
+
+    private final ServerConfig server;
+    private final String bind;
+    private final int xmlPort;
+    private final int grpcPort;
+    private final Path keystore;
+    private final String keystorePassword;
+    private final Path caCertificate;
+    private final ClientAuth clientAuth;
+    private final Path clientCa;
+    private final boolean demo;
+
+    private AppConfig(Builder b) {
+        this.server = Objects.requireNonNull(b.server, "server");
+        this.bind = requireText("bind", b.bind);
+        this.xmlPort = port("xml.port", b.xmlPort);
+        this.grpcPort = port("grpc.port", b.grpcPort);
+        this.keystore = b.keystore;
+        this.keystorePassword = b.keystorePassword;
+        this.caCertificate = b.caCertificate;
+        this.clientAuth = Objects.requireNonNull(b.clientAuth, "clientAuth");
+        this.clientCa = b.clientCa;
+        this.demo = b.demo;
+        if (keystore != null && keystorePassword == null) {
+            throw new ConfigurationException("tls.keystore is set but tls.keystore-password is not");
+        }
+        if (keystore == null && caCertificate != null) {
+            throw new ConfigurationException("tls.ca-certificate needs tls.keystore: the development CA is written "
+                    + "to <data.dir>/tls/ca.pem");
+        }
+        if (clientAuth != ClientAuth.NONE && clientCa == null) {
+            throw new ConfigurationException("tls.client-auth " + clientAuth.name().toLowerCase(Locale.ROOT)
+                    + " needs tls.client-ca: the PEM file of the CAs that issue client certificates");
+        }
+        if (xmlPort != 0 && xmlPort == grpcPort) {
+            throw new ConfigurationException("xml.port and grpc.port are both " + xmlPort);
+        }
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the settings: the {@link ServerConfig} keys and the keys of this class.
+     *
+     * @throws ConfigurationException naming an unknown key or a value that cannot be used
+     */
+    public static AppConfig fromProperties(Map<String, String> properties) {
+        Map<String, String> serverKeys = new LinkedHashMap<>();
+        Builder b = builder();
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue() == null ? "" : e.getValue().strip();
+            if (!APP_KEYS.contains(key)) {
+                if (!ServerConfig.keys().contains(key)) {
+                    throw new ConfigurationException("unknown setting '" + key + "'; known settings: " + knownKeys());
+                }
+                serverKeys.put(key, value);
+            } else if (!value.isEmpty()) {
+                apply(b, key, value);
+            }
+        }
+        return b.server(ServerConfig.fromProperties(serverKeys)).build();
+    }
+
+    /**
+     * Reads the settings from a properties file (may be {@code null}; named but missing is an
+     * error) and then from {@code environment}, whose {@code OPENPOSTAGE_*} variables override the
+     * file: {@code OPENPOSTAGE_XML_PORT} sets {@code xml.port}.
+     */
+    public static AppConfig load(Path file, Map<String, String> environment) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigurationException("configuration file " + file + " does not exist");
+            }
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigurationException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
+        }
+        for (String key : knownKeys()) {
+            String value = environment.get(ServerConfig.environmentName(key));
+            if (value != null) {
+                merged.put(key, value);
+            }
+        }
+        return fromProperties(merged);
+    }
+
+    /** Every key {@link #fromProperties} accepts, sorted. */
+    public static Set<String> knownKeys() {
+        Set<String> all = new TreeSet<>(ServerConfig.keys());
+        all.addAll(APP_KEYS);
+        return all;
+    }
+
+    private static void apply(Builder b, String key, String v) {
+        try {
+            switch (key) {
+                case "bind" -> b.bind(v);
+                case "xml.port" -> b.xmlPort(Integer.parseInt(v));
+                case "grpc.port" -> b.grpcPort(Integer.parseInt(v));
+                case "tls.keystore" -> b.keystore(Path.of(v), b.keystorePassword);
+                case "tls.keystore-password" -> b.keystorePassword = v;
+                case "tls.ca-certificate" -> b.caCertificate(Path.of(v));
+                case "tls.client-auth" -> b.clientAuth(ClientAuth.valueOf(v.toUpperCase(Locale.ROOT)), b.clientCa);
+                case "tls.client-ca" -> b.clientCa = Path.of(v);
+                case "demo" -> b.demo(bool(v));
+                default -> throw new IllegalStateException("unhandled key " + key);
+            }
+        } catch (IllegalArgumentException ex) {
+            throw new ConfigurationException(key + " = '" + (key.endsWith("password") ? "****" : v)
+                    + "' cannot be used: " + hint(key, ex));
+        }
+    }
+
+    private static String hint(String key, IllegalArgumentException ex) {
+        return switch (key) {
+            case "xml.port", "grpc.port" -> "expected a port number from 0 to 65535";
+            case "tls.client-auth" -> "expected none, optional or require";
+            case "demo" -> "expected true or false";
+            default -> ex.getMessage();
+        };
+    }
+
+    private static boolean bool(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    private static int port(String key, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new ConfigurationException(key + " must be between 0 and 65535, was " + port);
+        }
+        return port;
+    }
+
+    private static String requireText(String key, String v) {
+        if (v == null || v.isBlank()) {
+            throw new ConfigurationException(key + " must not be empty");
+        }
+        return v.strip();
+    }
+
+    /** The core's configuration. */
+    public ServerConfig server() {
+        return server;
+    }
+
+    /** The address both endpoints listen on. */
+    public String bind() {
+        return bind;
+    }
+
+    /** The HTTPS port of the XML endpoint; 0 for any free port. */
+    public int xmlPort() {
+        return xmlPort;
+    }
+
+    /** The gRPC port; 0 for any free port. */
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    /** The server's PKCS#12 keystore, or {@code null} for the development CA. */
+    public Path keystore() {
+        return keystore;
+    }
+
+    /** The keystore's password, or {@code null}. */
+    public String keystorePassword() {
+        return keystorePassword;
+    }
+
+    /** The CA certificate (PEM) portals should trust, or {@code null} for the top of the keystore's chain. */
+    public Path caCertificate() {
+        return caCertificate;
+    }
+
+    /** Whether clients must present a certificate. */
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** The PEM file of CAs trusted for client certificates, or {@code null}. */
+    public Path clientCa() {
+        return clientCa;
+    }
+
+    /** Whether the demo partners are seeded on start. */
+    public boolean demo() {
+        return demo;
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.server = server;
+        b.bind = bind;
+        b.xmlPort = xmlPort;
+        b.grpcPort = grpcPort;
+        b.keystore = keystore;
+        b.keystorePassword = keystorePassword;
+        b.caCertificate = caCertificate;
+        b.clientAuth = clientAuth;
+        b.clientCa = clientCa;
+        b.demo = demo;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "AppConfig[bind=" + bind + ", xml.port=" + xmlPort + ", grpc.port=" + grpcPort + ", tls.keystore="
+                + (keystore == null ? "development CA" : keystore) + ", tls.client-auth=" + clientAuth
+                + ", demo=" + demo + ", " + server + "]";
+    }
+
+    /** Builds an {@link AppConfig}. Not thread-safe. */
+    public static final class Builder {
+        private ServerConfig server = ServerConfig.builder().build();
+        private String bind = "127.0.0.1";
+        private int xmlPort = DEFAULT_XML_PORT;
+        private int grpcPort = DEFAULT_GRPC_PORT;
+        private Path keystore;
+        private String keystorePassword;
+        private Path caCertificate;
+        private ClientAuth clientAuth = ClientAuth.NONE;
+        private Path clientCa;
+        private boolean demo;
+
+        private Builder() {
+        }
+
+        /** The core's configuration (default: {@link ServerConfig#builder()} with every default). */
+        public Builder server(ServerConfig v) { server = Objects.requireNonNull(v, "server"); return this; }
+        /** Sets {@link AppConfig#bind()}. */
+        public Builder bind(String v) { bind = v; return this; }
+        /** Sets {@link AppConfig#xmlPort()}. */
+        public Builder xmlPort(int v) { xmlPort = v; return this; }
+        /** Sets {@link AppConfig#grpcPort()}. */
+        public Builder grpcPort(int v) { grpcPort = v; return this; }
+
+        /** The server's PKCS#12 keystore and its password, instead of the development CA. */
+        public Builder keystore(Path file, String password) {
+            keystore = file;
+            keystorePassword = password;
+            return this;
+        }
+
+        /** Sets {@link AppConfig#caCertificate()}. */
+        public Builder caCertificate(Path v) { caCertificate = v; return this; }
+
+        /** Client certificates: {@code mode}, issued by a CA in PEM file {@code trustedCas}. */
+        public Builder clientAuth(ClientAuth mode, Path trustedCas) {
+            clientAuth = Objects.requireNonNull(mode, "mode");
+            clientCa = trustedCas;
+            return this;
+        }
+
+        /** Sets {@link AppConfig#demo()}. */
+        public Builder demo(boolean v) { demo = v; return this; }
+
+        /**
+         * The configuration.
+         *
+         * @throws ConfigurationException naming a setting that cannot be used
+         */
+        public AppConfig build() {
+            return new AppConfig(this);
+        }
+    }
+}

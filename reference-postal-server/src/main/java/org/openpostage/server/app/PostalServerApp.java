@@ -1,0 +1,261 @@
+package org.openpostage.server.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.PostageException;
+import org.openpostage.server.DemoSeed;
+import org.openpostage.server.PostalAdmin;
+import org.openpostage.server.PostalCore;
+import org.openpostage.server.internal.imaging.RenderImaging;
+import org.openpostage.server.internal.tls.DevCertificates;
+import org.openpostage.server.internal.tls.TlsFiles;
+import org.openpostage.transport.grpc.GrpcServerBinding;
+import org.openpostage.transport.grpc.GrpcServerOptions;
+import org.openpostage.transport.xml.XmlServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference postal server as a program: the {@link PostalCore} (with stamp rendering by
+ * {@code sdk-render}) served as XML over HTTPS (Javalin) and gRPC over TLS, both from the same
+ * core and authenticated by its API keys.
+ *
+ * <pre>{@code
+ * try (PostalServerApp app = PostalServerApp.start(AppConfig.builder().xmlPort(0).grpcPort(0).build())) {
+ *     PostalClient client = PostalClients.connect(ClientConfig.builder()
+ *             .endpoint(app.xmlEndpoint())                    // or app.grpcEndpoint()
+ *             .apiKey(key)
+ *             .tls(TlsSettings.builder().trustCertificates(app.caCertificate()).build())
+ *             .build());
+ * }
+ * }</pre>
+ *
+ * <p>From the command line: {@code java -jar reference-postal-server.jar [--config FILE]}; the
+ * environment's {@code OPENPOSTAGE_*} variables override the file (docs/operations.md). It prints
+ * both endpoints and the CA certificate to trust, and stops cleanly on SIGTERM or Ctrl-C.
+ */
+public final class PostalServerApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PostalServerApp.class);
+
+    private final AppConfig config;
+    private final PostalCore core;
+    private final XmlHttpsEndpoint xml;
+    private final GrpcServerBinding grpc;
+    private final Path caCertificate;
+    private final URI xmlEndpoint;
+    private final URI grpcEndpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private PostalServerApp(AppConfig config, PostalCore core, XmlHttpsEndpoint xml, GrpcServerBinding grpc,
+                            Path caCertificate) {
+        this.config = config;
+        this.core = core;
+        this.xml = xml;
+        this.grpc = grpc;
+        this.caCertificate = caCertificate;
+        String host = advertisedHost(config.bind());
+        this.xmlEndpoint = URI.create("https://" + host + ":" + xml.port());
+        this.grpcEndpoint = URI.create("grpcs://" + host + ":" + grpc.port());
+    }
+
+    /**
+     * Opens the core, seeds the demo partners if configured, and starts both endpoints.
+     *
+     * @throws ConfigurationException if the configuration, the TLS files, the database or a port cannot be used
+     */
+    public static PostalServerApp start(AppConfig config) {
+        PostalCore core = PostalCore.builder(config.server()).imaging(new RenderImaging()).open();
+        XmlHttpsEndpoint xml = null;
+        GrpcServerBinding grpc = null;
+        try {
+            if (config.demo()) {
+                DemoSeed.seed(core);
+            }
+            ServerTls tls = serverTls(config);
+            KeyStore clientCas = config.clientCa() == null ? null : TlsFiles.trustStore(config.clientCa());
+            XmlServerBinding binding = XmlServerBinding.builder(core, core.authenticator()).build();
+            xml = new XmlHttpsEndpoint(binding, () -> "SERVING", config.bind(), config.xmlPort(), tls.keys.keyStore(),
+                    tls.keys.password(), config.clientAuth(), clientCas).start();
+            GrpcServerOptions.Builder grpcOptions = GrpcServerOptions.builder().bindAddress(config.bind())
+                    .port(config.grpcPort()).tls(tls.keys.keyStore(), tls.keys.password());
+            if (config.clientAuth() != AppConfig.ClientAuth.NONE) {
+                grpcOptions.clientAuth(GrpcServerOptions.ClientAuth.valueOf(config.clientAuth().name()), config.clientCa());
+            }
+            grpc = new GrpcServerBinding(core, core.authenticator(), grpcOptions.build()).start();
+            PostalServerApp app = new PostalServerApp(config, core, xml, grpc, tls.keys.caCertificate());
+            log.info("OpenPostage postal server started: XML {} , gRPC {} , CA certificate {} , client certificates {}",
+                    app.xmlEndpoint, app.grpcEndpoint, app.caCertificate, config.clientAuth());
+            return app;
+        } catch (IOException e) {
+            closeAll(grpc, xml, core);
+            throw new ConfigurationException("cannot listen on " + config.bind() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(grpc, xml, core);
+            if (e instanceof PostageException) {
+                throw e;
+            }
+            throw new ConfigurationException("cannot start the postal server: " + e.getMessage(), e);
+        }
+    }
+
+    /** The base URI of the XML endpoint, for example {@code https://localhost:8443}: what a {@code PostalClient} takes. */
+    public URI xmlEndpoint() {
+        return xmlEndpoint;
+    }
+
+    /** The gRPC endpoint, for example {@code grpcs://localhost:9443}. */
+    public URI grpcEndpoint() {
+        return grpcEndpoint;
+    }
+
+    /** The PEM file portals trust: the development CA, or the configured CA certificate. */
+    public Path caCertificate() {
+        return caCertificate;
+    }
+
+    /** The core both endpoints serve. */
+    public PostalCore core() {
+        return core;
+    }
+
+    /** The operator's administration API of the core. */
+    public PostalAdmin admin() {
+        return core.admin();
+    }
+
+    /** The configuration the server runs with. */
+    public AppConfig config() {
+        return config;
+    }
+
+    /** Stops the gRPC and XML endpoints (running calls may finish within the grace period), then the core. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeAll(grpc, xml, core);
+            log.info("OpenPostage postal server stopped");
+            stopped.countDown();
+        }
+    }
+
+    /**
+     * Runs the server until SIGTERM or Ctrl-C. Arguments: {@code [--config FILE]}. Exit status 2 for
+     * a configuration problem, with a message (never a stack trace).
+     */
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        Path file;
+        try {
+            file = configFile(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println("usage: java -jar reference-postal-server.jar [--config FILE]");
+            System.exit(2);
+            return;
+        }
+        PostalServerApp app;
+        try {
+            app = start(AppConfig.load(file, System.getenv()));
+        } catch (PostageException e) {
+            System.err.println("cannot start the postal server: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "openpostage-shutdown"));
+        out.println("OpenPostage postal server");
+        out.println("  XML over HTTPS: " + app.xmlEndpoint());
+        out.println("  gRPC over TLS:  " + app.grpcEndpoint());
+        out.println("  CA certificate: " + app.caCertificate());
+        if (app.config.demo()) {
+            out.println("  demo API keys:  " + app.config.server().dataDir().resolve(DemoSeed.KEYS_FILE));
+        }
+        try {
+            app.stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path configFile(String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length && file == null) {
+                file = Path.of(args[++i]);
+            } else if (args[i].startsWith("--config=") && file == null) {
+                file = Path.of(args[i].substring("--config=".length()));
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+            }
+        }
+        return file;
+    }
+
+    /** The server's keys and the CA certificate to publish. */
+    private record ServerTls(DevCertificates.ServerKeys keys) {
+    }
+
+    private static ServerTls serverTls(AppConfig config) {
+        Path tlsDir = config.server().dataDir().resolve("tls");
+        if (config.keystore() == null) {
+            return new ServerTls(DevCertificates.ensure(tlsDir, hostNames(config.bind())));
+        }
+        char[] password = config.keystorePassword().toCharArray();
+        KeyStore ks = TlsFiles.serverKeyStore(config.keystore(), password);
+        Path ca = config.caCertificate();
+        if (ca == null) {
+            ca = tlsDir.resolve(DevCertificates.CA_PEM);
+            try {
+                Files.createDirectories(tlsDir);
+                DevCertificates.writePem(TlsFiles.chainTop(ks), ca);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new ConfigurationException("cannot write " + ca + ": " + e.getMessage(), e);
+            }
+        } else if (!Files.isReadable(ca)) {
+            throw new ConfigurationException("tls.ca-certificate " + ca + " cannot be read");
+        }
+        return new ServerTls(new DevCertificates.ServerKeys(ks, password, ca));
+    }
+
+    private static List<String> hostNames(String bind) {
+        List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1"));
+        if (!isWildcard(bind) && !names.contains(bind)) {
+            names.add(bind);
+        }
+        return names;
+    }
+
+    private static String advertisedHost(String bind) {
+        if (isWildcard(bind) || bind.equals("127.0.0.1") || bind.equals("localhost")) {
+            return "localhost";
+        }
+        return bind.contains(":") ? "[" + bind + "]" : bind;
+    }
+
+    private static boolean isWildcard(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]");
+    }
+
+    private static void closeAll(GrpcServerBinding grpc, XmlHttpsEndpoint xml, PostalCore core) {
+        for (AutoCloseable c : new AutoCloseable[] {grpc, xml, core}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.warn("error while stopping {}: {}", c.getClass().getSimpleName(), e.getMessage());
+                }
+            }
+        }
+    }
+}
