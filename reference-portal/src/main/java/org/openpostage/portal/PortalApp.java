@@ -1,0 +1,177 @@
+package org.openpostage.portal;
+
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.PostalClient;
+import org.openpostage.api.PostalClients;
+import org.openpostage.portal.internal.shop.Checkout;
+import org.openpostage.portal.internal.shop.Passwords;
+import org.openpostage.portal.internal.shop.Postage;
+import org.openpostage.portal.internal.shop.UserError;
+import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.web.Layout;
+import org.openpostage.portal.internal.web.OrderRoutes;
+import org.openpostage.portal.internal.web.Security;
+import org.openpostage.portal.internal.web.Sessions;
+import org.openpostage.portal.internal.web.ShopRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference portal: a small web shop selling postage through the OpenPostage SDK. It talks to
+ * the postal server only through {@link PostalClients#connect}, so {@code https://} and
+ * {@code grpcs://} endpoints work alike. Start it with {@link #start(PortalConfig)} or from the
+ * command line: {@code java -jar reference-portal.jar --config portal.properties} (environment
+ * variables {@code PORTAL_*} override the file; see {@link PortalConfig}).
+ */
+public final class PortalApp implements AutoCloseable {
+    /** The demo users created when {@code portal.demo-users} is on: user name, display name, password. */
+    public static final String[][] DEMO_USERS = {
+            {"alice", "Alice", "alice-postage"},
+            {"bob", "Bob", "bob-postage"}};
+
+    private static final Logger log = LoggerFactory.getLogger(PortalApp.class);
+
+    private final PortalConfig config;
+    private final PostalClient postal;
+    private final PortalStore store;
+    private final Javalin web;
+
+    private PortalApp(PortalConfig config, PostalClient postal, PortalStore store, Javalin web) {
+        this.config = config;
+        this.postal = postal;
+        this.store = store;
+        this.web = web;
+    }
+
+    /**
+     * Connects to the postal server, opens the database (creating the demo users if configured)
+     * and starts the web server.
+     *
+     * @throws ConfigurationException if the configuration cannot be used
+     */
+    public static PortalApp start(PortalConfig config) {
+        PostalClient postal = PostalClients.connect(config.clientConfig());
+        PortalStore store = null;
+        try {
+            Files.createDirectories(config.dataDir());
+            store = PortalStore.open(config.dataDir());
+            Postage postage = new Postage(postal);
+            String currency = postal.accountStatement().meters().stream().findFirst()
+                    .map(m -> m.descending().currency().getCurrencyCode()).orElse("USD");
+            if (config.demoUsers()) {
+                for (String[] u : DEMO_USERS) {
+                    store.createUserIfAbsent(u[0], u[1], Passwords.hash(u[2]), config.demoCreditMinor(), currency);
+                }
+            }
+            Checkout checkout = new Checkout(postage, store, config.meterId());
+            Layout layout = new Layout(config);
+            Sessions sessions = new Sessions(cookieName(config), config.secureCookies());
+            Security security = new Security(sessions, store, layout);
+            ShopRoutes shop = new ShopRoutes(security, layout, postage, store, checkout);
+            OrderRoutes orders = new OrderRoutes(security, layout, postage, store, checkout);
+            Javalin web = Javalin.create(c -> {
+                c.startup.showJavalinBanner = false;
+                c.jetty.multipartConfig.maxFileSize(11, SizeUnit.MB);
+                c.jetty.multipartConfig.maxTotalRequestSize(12, SizeUnit.MB);
+                c.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+                c.http.maxRequestSize = 12_000_000;
+                security.register(c.routes);
+                shop.register(c.routes);
+                orders.register(c.routes);
+                c.routes.get("/brand.css", ctx -> ctx.contentType("text/css").result(layout.brandCss()));
+                c.routes.get("/static/{file}", ctx -> staticFile(ctx.pathParam("file"), ctx));
+            });
+            web.start(config.bind(), config.port());
+            PortalApp app = new PortalApp(config, postal, store, web);
+            log.info("portal '{}' listening on {} and selling through {}", config.name(), app.url(),
+                    config.clientConfig().endpoint());
+            return app;
+        } catch (IOException | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            postal.close();
+            if (e instanceof IOException io) {
+                throw new ConfigurationException("cannot create the data directory " + config.dataDir() + ": "
+                        + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** Cookies do not separate ports, so each portal on a host needs its own cookie name. */
+    private static String cookieName(PortalConfig config) {
+        return "portal_session_" + (config.port() != 0 ? String.valueOf(config.port())
+                : java.util.UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private static void staticFile(String name, io.javalin.http.Context ctx) throws IOException {
+        if (!name.matches("[a-z-]+\\.(css|js)")) {
+            throw new UserError(404, "There is no file " + name + ".");
+        }
+        try (InputStream in = PortalApp.class.getResourceAsStream("/org/openpostage/portal/static/" + name)) {
+            if (in == null) {
+                throw new UserError(404, "There is no file " + name + ".");
+            }
+            ctx.header("Cache-Control", "public, max-age=300")
+                    .contentType(name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8")
+                    .result(in.readAllBytes());
+        }
+    }
+
+    /** The port the portal listens on. */
+    public int port() {
+        return web.port();
+    }
+
+    /** The portal's address, such as {@code http://localhost:7001}. */
+    public URI url() {
+        String host = config.bind().equals("0.0.0.0") || config.bind().equals("127.0.0.1") ? "localhost" : config.bind();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /** The configuration. */
+    public PortalConfig config() {
+        return config;
+    }
+
+    /** Stops the web server, closes the database and the postal client. */
+    @Override
+    public void close() {
+        web.stop();
+        store.close();
+        postal.close();
+    }
+
+    /**
+     * Runs a portal until the process is stopped: {@code --config FILE} (optional); environment
+     * variables {@code PORTAL_*} override the file.
+     */
+    public static void main(String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else {
+                System.err.println("usage: java -jar reference-portal.jar [--config portal.properties]");
+                System.exit(2);
+            }
+        }
+        try {
+            PortalApp app = start(PortalConfig.load(file, Map.copyOf(System.getenv())));
+            Runtime.getRuntime().addShutdownHook(new Thread(app::close, "portal-shutdown"));
+            System.out.println("Portal '" + app.config().name() + "' ready at " + app.url());
+        } catch (ConfigurationException e) {
+            System.err.println("portal: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+}

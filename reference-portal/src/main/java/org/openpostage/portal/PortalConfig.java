@@ -1,0 +1,255 @@
+package org.openpostage.portal;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.openpostage.api.ClientConfig;
+import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.TlsSettings;
+
+/**
+ * The configuration of a {@link PortalApp}: which postal server it sells for and how it looks.
+ * Read it from a properties file and the environment with {@link #load(Path, Map)}; every
+ * {@link Setting} has a property key and an environment variable ({@code PORTAL_} + the key in
+ * upper case, dots and dashes as underscores), and the environment wins.
+ *
+ * <p>The postal server is reached only through {@link #clientConfig()}: the endpoint URI's scheme
+ * ({@code https://} or {@code grpcs://}) picks the transport. Immutable; {@link #toString()}
+ * hides the API key.
+ */
+public final class PortalConfig {
+    /** The prefix of the environment variables. */
+    public static final String ENV_PREFIX = "PORTAL_";
+
+    /**
+     * One setting: its property key, default and meaning (the documentation table is made from these).
+     *
+     * @param key          the property key
+     * @param defaultValue the default, or {@code null} when required or empty
+     * @param meaning      what it sets
+     */
+    public record Setting(String key, String defaultValue, String meaning) {
+        /** The environment variable that overrides the property. */
+        public String environmentName() {
+            return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    /** Every setting, in the order the documentation lists them. */
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("postal.endpoint", null, "the postal server: https://host:8443 (XML) or grpcs://host:9443 (gRPC); required"),
+            new Setting("postal.api-key", null, "the partner's API key at the postal server; required"),
+            new Setting("postal.trust-certificates", null, "PEM file of the CA(s) to trust for the postal server (default: the JDK's CAs)"),
+            new Setting("postal.trust-store", null, "PKCS#12 trust store instead of a PEM file"),
+            new Setting("postal.trust-store-password", null, "its password"),
+            new Setting("postal.meter-id", null, "the meter to debit for store-credit orders (default: the partner's default meter)"),
+            new Setting("portal.name", "OpenPostage Portal", "the shop's name, shown in every page header"),
+            new Setting("portal.colour", "#1f5f8b", "the brand colour (#rrggbb)"),
+            new Setting("portal.partner", "", "the partner account name shown in the footer"),
+            new Setting("portal.bind", "127.0.0.1", "the address to listen on"),
+            new Setting("portal.port", "7001", "the HTTP port (0 picks a free one)"),
+            new Setting("portal.data-dir", "./portal-data", "where the portal's H2 database lives"),
+            new Setting("portal.demo-users", "true", "create the demo users alice and bob on start"),
+            new Setting("portal.demo-credit", "50.00", "the store credit each demo user starts with"),
+            new Setting("portal.secure-cookies", "true", "mark the session cookie Secure (browsers accept it on http://localhost)"));
+
+    private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
+            .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
+
+    private final Map<String, String> values;
+    private final ClientConfig clientConfig;
+
+    private PortalConfig(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+        this.clientConfig = buildClientConfig();
+        colour();
+        port();
+        demoCreditMinor();
+        meterId();
+    }
+
+    /**
+     * The configuration given by {@code properties} (keys as in {@link #SETTINGS}); missing keys
+     * take their defaults.
+     *
+     * @throws ConfigurationException naming an unknown key, a missing required one or an unusable value
+     */
+    public static PortalConfig fromProperties(Map<String, String> properties) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (Setting s : SETTINGS) {
+            if (s.defaultValue() != null) {
+                v.put(s.key(), s.defaultValue());
+            }
+        }
+        properties.forEach((key, value) -> {
+            if (!BY_KEY.containsKey(key)) {
+                throw new ConfigurationException("unknown setting '" + key + "'; known settings: " + BY_KEY.keySet());
+            }
+            if (value != null && !value.isBlank()) {
+                v.put(key, value.strip());
+            }
+        });
+        return new PortalConfig(v);
+    }
+
+    /**
+     * Reads {@code file} (may be {@code null}) and then {@code environment}, whose {@code PORTAL_*}
+     * variables override it: {@code PORTAL_POSTAL_ENDPOINT} sets {@code postal.endpoint}.
+     */
+    public static PortalConfig load(Path file, Map<String, String> environment) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigurationException("cannot read the portal configuration " + file + ": " + e.getMessage(), e);
+            }
+            p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
+        }
+        for (Setting s : SETTINGS) {
+            String value = environment.get(s.environmentName());
+            if (value != null) {
+                merged.put(s.key(), value);
+            }
+        }
+        return fromProperties(merged);
+    }
+
+    /** How the portal reaches the postal server; the endpoint's scheme picks the transport. */
+    public ClientConfig clientConfig() {
+        return clientConfig;
+    }
+
+    /** The shop's name. */
+    public String name() {
+        return values.get("portal.name");
+    }
+
+    /** The brand colour, {@code #rrggbb}. */
+    public String colour() {
+        String c = values.get("portal.colour");
+        if (!c.matches("#[0-9a-fA-F]{6}")) {
+            throw new ConfigurationException("portal.colour '" + c + "' must look like #1f5f8b");
+        }
+        return c.toLowerCase(Locale.ROOT);
+    }
+
+    /** The partner account name shown to users. */
+    public String partner() {
+        return values.getOrDefault("portal.partner", "");
+    }
+
+    /** The address to listen on. */
+    public String bind() {
+        return values.get("portal.bind");
+    }
+
+    /** The HTTP port; 0 picks a free one. */
+    public int port() {
+        return intValue("portal.port", 0, 65535);
+    }
+
+    /** The portal's data directory. */
+    public Path dataDir() {
+        return Path.of(values.get("portal.data-dir"));
+    }
+
+    /** Whether to create the demo users. */
+    public boolean demoUsers() {
+        return bool("portal.demo-users");
+    }
+
+    /** Whether the session cookie is marked Secure. */
+    public boolean secureCookies() {
+        return bool("portal.secure-cookies");
+    }
+
+    /** The demo users' starting store credit, in minor units of the postal server's currency (two decimals). */
+    public long demoCreditMinor() {
+        String v = values.get("portal.demo-credit");
+        try {
+            return new java.math.BigDecimal(v).movePointRight(2).longValueExact();
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("portal.demo-credit '" + v + "' must be an amount such as 50.00");
+        }
+    }
+
+    /** The meter for store-credit orders, or {@code null} for the partner's default. */
+    public Long meterId() {
+        String v = values.get("postal.meter-id");
+        return v == null ? null : (long) intValue("postal.meter-id", 1, Integer.MAX_VALUE);
+    }
+
+    /** A copy with {@code key} set to {@code value}. */
+    public PortalConfig with(String key, String value) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        v.put(key, value);
+        return fromProperties(v);
+    }
+
+    private ClientConfig buildClientConfig() {
+        String endpoint = values.get("postal.endpoint");
+        if (endpoint == null) {
+            throw new ConfigurationException("postal.endpoint is required, for example https://localhost:8443 "
+                    + "or grpcs://localhost:9443 (environment " + BY_KEY.get("postal.endpoint").environmentName() + ")");
+        }
+        String apiKey = values.get("postal.api-key");
+        if (apiKey == null) {
+            throw new ConfigurationException("postal.api-key is required (environment "
+                    + BY_KEY.get("postal.api-key").environmentName() + ")");
+        }
+        ClientConfig.Builder b = ClientConfig.builder().apiKey(apiKey);
+        try {
+            b.endpoint(URI.create(endpoint));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("postal.endpoint '" + endpoint + "' is not a URI: " + e.getMessage());
+        }
+        TlsSettings.Builder tls = TlsSettings.builder();
+        if (values.get("postal.trust-certificates") != null) {
+            b.tls(tls.trustCertificates(Path.of(values.get("postal.trust-certificates"))).build());
+        } else if (values.get("postal.trust-store") != null) {
+            String pw = values.getOrDefault("postal.trust-store-password", "");
+            b.tls(tls.trustStore(Path.of(values.get("postal.trust-store")), pw.toCharArray()).build());
+        }
+        return b.build();
+    }
+
+    private int intValue(String key, int min, int max) {
+        String v = values.get(key);
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                throw new NumberFormatException();
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(key + " '" + v + "' must be a whole number from " + min + " to " + max);
+        }
+    }
+
+    private boolean bool(String key) {
+        String v = Objects.requireNonNullElse(values.get(key), "").toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigurationException(key + " '" + v + "' must be true or false");
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "PortalConfig[" + name() + ", endpoint=" + clientConfig.endpoint() + ", port=" + port()
+                + ", dataDir=" + dataDir() + ", apiKey=****]";
+    }
+}

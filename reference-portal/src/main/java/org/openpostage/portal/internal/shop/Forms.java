@@ -1,0 +1,123 @@
+package org.openpostage.portal.internal.shop;
+
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.model.CardPayment;
+import org.openpostage.api.model.MailClass;
+import org.openpostage.api.model.MailPiece;
+import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.model.Weight;
+
+/** Turns form fields into SDK values, refusing bad input with messages people understand. */
+public final class Forms {
+    private Forms() {
+    }
+
+    /** The mail class named by a form field. */
+    public static MailClass mailClass(String value) {
+        if (value == null || value.isBlank()) {
+            throw UserError.invalid("Please choose a kind of mail.");
+        }
+        for (MailClass c : MailClass.values()) {
+            if (c.name().equals(value)) {
+                return c;
+            }
+        }
+        throw UserError.invalid("\"" + value + "\" is not a kind of mail we sell.");
+    }
+
+    /** A weight in whole grams. */
+    public static int grams(String value) {
+        String v = value == null ? "" : value.strip();
+        if (v.isEmpty()) {
+            throw UserError.invalid("Please enter the weight in grams.");
+        }
+        try {
+            int g = Integer.parseInt(v);
+            if (g >= 1 && g <= Weight.MAX_GRAMS) {
+                return g;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw UserError.invalid("The weight must be a whole number of grams from 1 to " + Weight.MAX_GRAMS
+                + "; \"" + v + "\" is not.");
+    }
+
+    /** A postal code; {@code what} is "sender's" or "recipient's". */
+    public static String postalCode(String value, String what, boolean required) {
+        String v = value == null ? "" : value.strip();
+        if (v.isEmpty()) {
+            if (required) {
+                throw UserError.invalid("Please enter the " + what + " postal code.");
+            }
+            return null;
+        }
+        try {
+            return PostalCode.of(v).value();
+        } catch (InvalidRequestException e) {
+            throw UserError.invalid("The " + what + " postal code \"" + v + "\" is not valid: use 3 to 10 letters"
+                    + " and digits, such as 94107.");
+        }
+    }
+
+    /** The mail piece, assuming validated fields. */
+    public static MailPiece piece(MailClass mailClass, int grams, String origin, String destination) {
+        MailPiece piece = MailPiece.of(mailClass, Weight.ofGrams(grams), PostalCode.of(origin));
+        return destination == null ? piece : piece.withDestination(PostalCode.of(destination));
+    }
+
+    /** A date of mailing: today when empty. */
+    public static LocalDate date(String value, LocalDate today) {
+        String v = value == null ? "" : value.strip();
+        if (v.isEmpty()) {
+            return today;
+        }
+        try {
+            LocalDate d = LocalDate.parse(v);
+            if (d.isBefore(today)) {
+                throw UserError.invalid("The date of mailing " + v + " is in the past.");
+            }
+            return d;
+        } catch (DateTimeParseException e) {
+            throw UserError.invalid("The date of mailing must look like 2026-05-31.");
+        }
+    }
+
+    /** A card from the checkout form; nothing of it is kept beyond the request. */
+    public static CardPayment card(String number, String expiry, String cvv, String holder) {
+        String n = number == null ? "" : number.replaceAll("[\\s-]", "");
+        if (!n.matches("[0-9]{12,19}")) {
+            throw UserError.invalid("The card number must be 12 to 19 digits.");
+        }
+        YearMonth exp;
+        try {
+            String e = expiry == null ? "" : expiry.strip();
+            exp = e.matches("[0-9]{2}/[0-9]{2}")
+                    ? YearMonth.of(2000 + Integer.parseInt(e.substring(3)), Integer.parseInt(e.substring(0, 2)))
+                    : YearMonth.parse(e);
+        } catch (RuntimeException e) {
+            throw UserError.invalid("The expiry date must look like 12/30.");
+        }
+        if (exp.isBefore(YearMonth.now())) {
+            throw UserError.invalid("The card expired in " + exp + ".");
+        }
+        String c = cvv == null ? "" : cvv.strip();
+        if (!c.matches("[0-9]{3,4}")) {
+            throw UserError.invalid("The security code (CVV) must be 3 or 4 digits.");
+        }
+        String h = holder == null || holder.isBlank() ? null : holder.strip();
+        if (h != null && h.length() > 100) {
+            throw UserError.invalid("The cardholder's name is too long (at most 100 characters).");
+        }
+        try {
+            return new CardPayment(n, exp, c, h);
+        } catch (InvalidRequestException e) {
+            throw UserError.invalid(e.getMessage().contains("Luhn")
+                    ? "The card number is not valid: please check for a mistyped digit."
+                    : "The card details are not valid: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.openpostage.portal.internal.shop;
+
+import org.openpostage.api.PostageException;
+
+/** Words for the user about what the postal server said; never a stack trace. */
+public final class Messages {
+    private Messages() {
+    }
+
+    /** Why a class cannot carry a piece, for the rates table. */
+    public static String unavailable(PostageException e) {
+        return switch (e.code()) {
+            case INVALID_REQUEST -> "not available for this piece (" + e.getMessage() + ")";
+            default -> "not available right now";
+        };
+    }
+
+    /** What went wrong with a purchase or refund, for the user. */
+    public static String of(org.openpostage.api.ErrorCode code, String detail) {
+        return switch (code) {
+            case PAYMENT_DECLINED -> "Your card was declined (" + detail + "). Nothing was charged; please use another card.";
+            case INSUFFICIENT_FUNDS -> "There are not enough funds to pay for this (" + detail + "). Nothing was charged.";
+            case PAYMENT_PENDING -> "Your bank has not answered yet. Nothing was issued; please check your orders again in a minute.";
+            case PRICE_CHANGED -> "The price changed since you added this stamp. Nothing was charged; please add it again at the new price.";
+            case REFUND_NOT_ALLOWED -> "This stamp cannot be refunded: " + detail + ".";
+            case NOT_FOUND -> "The postal server does not know this item: " + detail + ".";
+            case INVALID_REQUEST -> "The postal server refused the request: " + detail + ".";
+            case RATE_LIMITED, SERVICE_UNAVAILABLE, DEADLINE_EXCEEDED, REQUEST_IN_PROGRESS ->
+                    "The postal service is busy or unreachable. Nothing was charged; please try again shortly.";
+            default -> "The postal service could not do this (" + code + "). Nothing was charged.";
+        };
+    }
+
+    /** {@link #of(org.openpostage.api.ErrorCode, String)} for an exception. */
+    public static String of(PostageException e) {
+        return of(e.code(), e.getMessage());
+    }
+}

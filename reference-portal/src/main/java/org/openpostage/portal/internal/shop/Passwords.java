@@ -1,0 +1,48 @@
+package org.openpostage.portal.internal.shop;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/** Password hashes: PBKDF2-HMAC-SHA256 with a random salt, stored as {@code pbkdf2$iterations$salt$hash}. */
+public final class Passwords {
+    private static final int ITERATIONS = 120_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Passwords() {
+    }
+
+    /** A new hash of {@code password}. */
+    public static String hash(String password) {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return "pbkdf2$" + ITERATIONS + "$" + b64(salt) + "$" + b64(derive(password, salt, ITERATIONS));
+    }
+
+    /** Whether {@code password} matches {@code stored}, in constant time. */
+    public static boolean matches(String password, String stored) {
+        String[] p = stored.split("\\$");
+        if (p.length != 4 || !p[0].equals("pbkdf2")) {
+            return false;
+        }
+        byte[] salt = Base64.getDecoder().decode(p[2]);
+        byte[] expected = Base64.getDecoder().decode(p[3]);
+        return MessageDigest.isEqual(expected, derive(password, salt, Integer.parseInt(p[1])));
+    }
+
+    private static byte[] derive(String password, byte[] salt, int iterations) {
+        try {
+            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, 256);
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2 is not available", e);
+        }
+    }
+
+    private static String b64(byte[] b) {
+        return Base64.getEncoder().withoutPadding().encodeToString(b);
+    }
+}

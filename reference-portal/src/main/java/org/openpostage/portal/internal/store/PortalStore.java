@@ -1,0 +1,388 @@
+package org.openpostage.portal.internal.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The portal's own state in an embedded H2 database, through plain JDBC: users (password hashes
+ * only), their store credit as an append-only journal, their uploaded pictures, and their orders
+ * with one row per stamp. Card numbers and CVVs are never stored: an order keeps the card's
+ * brand and last four digits only. Every query about an order is scoped to its owner.
+ */
+public final class PortalStore implements AutoCloseable {
+    private final JdbcConnectionPool pool;
+
+    /** A store whose database lives in {@code dataDir}, created on first use. */
+    public static PortalStore open(Path dataDir) {
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("portal") + ";DB_CLOSE_ON_EXIT=FALSE";
+        PortalStore store = new PortalStore(JdbcConnectionPool.create(url, "portal", ""));
+        store.migrate();
+        return store;
+    }
+
+    private PortalStore(JdbcConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    private void migrate() {
+        run(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS users (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                        + " username VARCHAR(64) NOT NULL UNIQUE, display_name VARCHAR(100) NOT NULL,"
+                        + " password_hash VARCHAR(200) NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS credit_journal (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                        + " user_id BIGINT NOT NULL REFERENCES users(id), amount BIGINT NOT NULL,"
+                        + " currency CHAR(3) NOT NULL, reason VARCHAR(200) NOT NULL, order_id BIGINT,"
+                        + " created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS uploads (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                        + " user_id BIGINT NOT NULL REFERENCES users(id), title VARCHAR(100) NOT NULL,"
+                        + " content BLOB NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS orders (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                        + " user_id BIGINT NOT NULL REFERENCES users(id), status VARCHAR(20) NOT NULL,"
+                        + " payment_kind VARCHAR(10) NOT NULL, card_label VARCHAR(40), currency CHAR(3) NOT NULL,"
+                        + " print_mode VARCHAR(12) NOT NULL, message VARCHAR(500), idempotency_key VARCHAR(100) NOT NULL,"
+                        + " created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS order_items (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                        + " order_id BIGINT NOT NULL REFERENCES orders(id), position INT NOT NULL,"
+                        + " mail_class VARCHAR(30) NOT NULL, grams INT NOT NULL, origin VARCHAR(10) NOT NULL,"
+                        + " destination VARCHAR(10), price BIGINT NOT NULL, date_of_mailing DATE NOT NULL,"
+                        + " background VARCHAR(80), status VARCHAR(20) NOT NULL, message VARCHAR(500),"
+                        + " indicium_id VARCHAR(64), indicium BLOB, image BLOB, refund_id VARCHAR(64),"
+                        + " refunded_at TIMESTAMP WITH TIME ZONE)");
+            }
+            return null;
+        });
+    }
+
+    // ---- users ----
+
+    /** Creates a user with {@code credit} minor units of store credit, unless the name is taken. */
+    public void createUserIfAbsent(String username, String displayName, String passwordHash, long credit, String currency) {
+        run(c -> {
+            if (findUser(c, username).isPresent()) {
+                return null;
+            }
+            long id = insert(c, "INSERT INTO users (username, display_name, password_hash) VALUES (?, ?, ?)",
+                    username, displayName, passwordHash);
+            if (credit > 0) {
+                insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+                        id, credit, currency, "Welcome credit", now());
+            }
+            return null;
+        });
+    }
+
+    /** The user named {@code username}. */
+    public Optional<User> findUser(String username) {
+        return run(c -> findUser(c, username));
+    }
+
+    /** The user with id {@code id}. */
+    public Optional<User> findUserById(long id) {
+        return run(c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT id, username, display_name, password_hash FROM users WHERE id = ?",
+                    id); ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                        : Optional.empty();
+            }
+        });
+    }
+
+    private static Optional<User> findUser(Connection c, String username) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT id, username, display_name, password_hash FROM users WHERE username = ?",
+                username); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                    : Optional.empty();
+        }
+    }
+
+    // ---- store credit ----
+
+    /** The user's store credit, in minor units. */
+    public long balance(long userId) {
+        return run(c -> balance(c, userId));
+    }
+
+    private static long balance(Connection c, long userId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT COALESCE(SUM(amount), 0) FROM credit_journal WHERE user_id = ?",
+                userId); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Takes {@code amount} from the user's credit for {@code orderId}, atomically: false (and
+     * nothing taken) when the credit does not cover it.
+     */
+    public boolean debitCredit(long userId, long amount, String currency, String reason, long orderId) {
+        return run(c -> {
+            lockUser(c, userId);
+            if (balance(c, userId) < amount) {
+                return false;
+            }
+            insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, order_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    userId, -amount, currency, reason, orderId, now());
+            return true;
+        });
+    }
+
+    /** Gives {@code amount} back to the user's credit. */
+    public void creditBack(long userId, long amount, String currency, String reason, long orderId) {
+        run(c -> {
+            lockUser(c, userId);
+            insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, order_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    userId, amount, currency, reason, orderId, now());
+            return null;
+        });
+    }
+
+    /** The user's credit journal, newest first. */
+    public List<CreditEntry> creditJournal(long userId) {
+        return run(c -> {
+            List<CreditEntry> out = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT amount, currency, reason, order_id, created_at FROM credit_journal"
+                    + " WHERE user_id = ? ORDER BY id DESC", userId); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long order = rs.getLong(4);
+                    out.add(new CreditEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.wasNull() ? null : order,
+                            instant(rs, 5)));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static void lockUser(Connection c, long userId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT id FROM users WHERE id = ? FOR UPDATE", userId);
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("no user " + userId);
+            }
+        }
+    }
+
+    // ---- uploads ----
+
+    /** Stores a checked picture the user uploaded; returns its id. */
+    public long saveUpload(long userId, String title, byte[] content) {
+        return run(c -> insert(c, "INSERT INTO uploads (user_id, title, content, created_at) VALUES (?, ?, ?, ?)",
+                userId, title, content, now()));
+    }
+
+    /** The user's uploaded pictures, without content, newest first. */
+    public List<Upload> uploads(long userId) {
+        return run(c -> {
+            List<Upload> out = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id, title FROM uploads WHERE user_id = ? ORDER BY id DESC",
+                    userId); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Upload(rs.getLong(1), rs.getString(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The content of upload {@code id}, if it belongs to the user. */
+    public Optional<byte[]> uploadContent(long userId, long id) {
+        return run(c -> {
+            try (PreparedStatement ps = prepare(c, "SELECT content FROM uploads WHERE id = ? AND user_id = ?", id, userId);
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+            }
+        });
+    }
+
+    // ---- orders ----
+
+    /** Records a new order and its items, all {@code PENDING}; returns it with ids assigned. */
+    public Order createOrder(long userId, String paymentKind, String cardLabel, String currency, String printMode,
+                             List<OrderItem> items) {
+        return run(c -> {
+            Instant now = now();
+            String key = "order-" + java.util.UUID.randomUUID();
+            long id = insert(c, "INSERT INTO orders (user_id, status, payment_kind, card_label, currency, print_mode,"
+                    + " idempotency_key, created_at) VALUES (?, 'PENDING', ?, ?, ?, ?, ?, ?)", userId, paymentKind, cardLabel,
+                    currency, printMode, key, now);
+            int position = 0;
+            for (OrderItem i : items) {
+                insert(c, "INSERT INTO order_items (order_id, position, mail_class, grams, origin, destination, price,"
+                                + " date_of_mailing, background, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING')",
+                        id, position++, i.mailClass(), i.grams(), i.origin(), i.destination(), i.price(),
+                        i.dateOfMailing(), i.background());
+            }
+            return order(c, userId, id).orElseThrow();
+        });
+    }
+
+    /** Records that item {@code itemId} was issued. */
+    public void itemIssued(long itemId, String indiciumId, byte[] indicium, byte[] image) {
+        update("UPDATE order_items SET status = 'ISSUED', indicium_id = ?, indicium = ?, image = ?, message = NULL"
+                + " WHERE id = ?", indiciumId, indicium, image, itemId);
+    }
+
+    /** Records that item {@code itemId} failed, and why (in words for the user). */
+    public void itemFailed(long itemId, String message) {
+        update("UPDATE order_items SET status = 'FAILED', message = ? WHERE id = ?", message, itemId);
+    }
+
+    /**
+     * Records that item {@code itemId} of the user's order was refunded and, in the same
+     * transaction, gives {@code credit} minor units back to the user's store credit. Happens once:
+     * false when the item was not (or no longer) issued.
+     */
+    public boolean itemRefunded(long userId, long orderId, long itemId, String refundId, long credit, String currency) {
+        return run(c -> {
+            int n;
+            try (PreparedStatement ps = prepare(c, "UPDATE order_items SET status = 'REFUNDED', refund_id = ?, refunded_at = ?"
+                    + " WHERE id = ? AND order_id = ? AND status = 'ISSUED'"
+                    + " AND order_id IN (SELECT id FROM orders WHERE user_id = ?)", refundId, now(), itemId, orderId, userId)) {
+                n = ps.executeUpdate();
+            }
+            if (n == 1 && credit > 0) {
+                insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, order_id, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)", userId, credit, currency, "Refund of an unused stamp", orderId, now());
+            }
+            return n == 1;
+        });
+    }
+
+    /** Sets the order's status and message. */
+    public void orderStatus(long orderId, String status, String message) {
+        update("UPDATE orders SET status = ?, message = ? WHERE id = ?", status, message, orderId);
+    }
+
+    /** Order {@code orderId} with its items, if it belongs to the user. */
+    public Optional<Order> order(long userId, long orderId) {
+        return run(c -> order(c, userId, orderId));
+    }
+
+    /** The user's orders, newest first. */
+    public List<Order> orders(long userId) {
+        return run(c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT id FROM orders WHERE user_id = ? ORDER BY id DESC", userId);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            List<Order> out = new ArrayList<>();
+            for (long id : ids) {
+                order(c, userId, id).ifPresent(out::add);
+            }
+            return out;
+        });
+    }
+
+    private static Optional<Order> order(Connection c, long userId, long orderId) throws SQLException {
+        Order head;
+        try (PreparedStatement ps = prepare(c, "SELECT id, status, payment_kind, card_label, currency, print_mode, message,"
+                + " created_at, idempotency_key FROM orders WHERE id = ? AND user_id = ?", orderId, userId); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            head = new Order(rs.getLong(1), userId, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), rs.getString(7), instant(rs, 8), rs.getString(9), List.of());
+        }
+        List<OrderItem> items = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "SELECT id, position, mail_class, grams, origin, destination, price,"
+                + " date_of_mailing, background, status, message, indicium_id, indicium, image, refund_id"
+                + " FROM order_items WHERE order_id = ? ORDER BY position", orderId); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                items.add(new OrderItem(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                        rs.getString(6), rs.getLong(7), rs.getObject(8, LocalDate.class), rs.getString(9),
+                        rs.getString(10), rs.getString(11), rs.getString(12), rs.getBytes(13), rs.getBytes(14),
+                        rs.getString(15)));
+            }
+        }
+        return Optional.of(head.withItems(items));
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+
+    // ---- JDBC plumbing ----
+
+    /** Work done in one transaction. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T run(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the portal database failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void update(String sql, Object... args) {
+        run(c -> {
+            try (PreparedStatement ps = prepare(c, sql, args)) {
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static long insert(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            bind(ps, args);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        bind(ps, args);
+        return ps;
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof Instant t) {
+                ps.setTimestamp(i + 1, Timestamp.from(t));
+            } else {
+                ps.setObject(i + 1, a);
+            }
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Instant now() {
+        return Instant.now();
+    }
+}

@@ -1,0 +1,365 @@
+package org.openpostage.portal.internal.web;
+
+import static org.openpostage.portal.internal.web.Html.esc;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.openpostage.api.indicium.IndiciumCodec;
+import org.openpostage.api.model.CardPayment;
+import org.openpostage.api.model.MailClass;
+import org.openpostage.api.model.PrintComponent;
+import org.openpostage.api.model.RenderedImage;
+import org.openpostage.portal.internal.shop.CartItem;
+import org.openpostage.portal.internal.shop.Checkout;
+import org.openpostage.portal.internal.shop.Forms;
+import org.openpostage.portal.internal.shop.Postage;
+import org.openpostage.portal.internal.shop.UserError;
+import org.openpostage.portal.internal.store.CreditEntry;
+import org.openpostage.portal.internal.store.Order;
+import org.openpostage.portal.internal.store.OrderItem;
+import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.User;
+import org.openpostage.render.Background;
+import org.openpostage.render.SizeMm;
+import org.openpostage.render.Stamp;
+
+/** Checkout, order history, the print page, downloads, refunds and the store credit page. */
+public final class OrderRoutes {
+    private final Security security;
+    private final Layout layout;
+    private final Postage postage;
+    private final PortalStore store;
+    private final Checkout checkout;
+
+    /** Wires the order pages. */
+    public OrderRoutes(Security security, Layout layout, Postage postage, PortalStore store, Checkout checkout) {
+        this.security = security;
+        this.layout = layout;
+        this.postage = postage;
+        this.store = store;
+        this.checkout = checkout;
+    }
+
+    /** Registers the routes. */
+    public void register(RoutesConfig r) {
+        r.post("/checkout", this::checkout);
+        r.get("/orders", this::orders);
+        r.get("/orders/{order}", this::order);
+        r.get("/orders/{order}/print", this::printPage);
+        r.get("/orders/{order}/print.png", this::printImage);
+        r.get("/orders/{order}/sheet.pdf", this::sheetPdf);
+        r.get("/orders/{order}/items/{item}/stamp.png", ctx -> stamp(ctx, false));
+        r.get("/orders/{order}/items/{item}/stamp.pdf", ctx -> stamp(ctx, true));
+        r.post("/orders/{order}/items/{item}/refund", this::refund);
+        r.get("/account", this::account);
+        r.get("/print/openpostage-print-{version}.js", this::printScript);
+    }
+
+    private void checkout(Context ctx) {
+        Session s = security.session(ctx);
+        User user = security.user(ctx);
+        String token = ctx.formParam("checkout");
+        Long used = s.useCheckout(token);
+        if (used != null) {
+            String msg = used > 0 ? "This payment was already submitted as order " + used + "; it was not sent or"
+                    + " charged again." : "This checkout form is no longer valid, so nothing was charged. Please open"
+                    + " your cart and pay again.";
+            throw new UserError(409, msg);
+        }
+        List<CartItem> cart = s.cart();
+        String printMode = "on-request".equals(ctx.formParam("print")) ? "on-request" : "auto";
+        CardPayment card = "credit".equals(ctx.formParam("payment")) ? null
+                : Forms.card(ctx.formParam("cardNumber"), ctx.formParam("cardExpiry"), ctx.formParam("cardCvv"),
+                ctx.formParam("cardHolder"));
+        long shownTotal;
+        try {
+            shownTotal = Long.parseLong(String.valueOf(ctx.formParam("total")).strip());
+        } catch (NumberFormatException e) {
+            throw new UserError(409, "The form did not say which total you saw; nothing was charged. Please pay again"
+                    + " from your cart.");
+        }
+        Order order = checkout.placeOrder(user, cart, card, printMode, shownTotal);
+        s.checkoutDone(token, order.id());
+        if (order.printable().isEmpty()) {
+            s.flash("error", order.message() == null ? "No stamp could be issued." : order.message());
+            ctx.redirect("/cart", HttpStatus.SEE_OTHER);
+            return;
+        }
+        for (CartItem c : cart) {
+            s.remove(c.id());
+        }
+        s.flash("PARTIAL".equals(order.status()) ? "error" : "ok", "PARTIAL".equals(order.status())
+                ? "Some stamps could not be issued: " + order.message()
+                : "Thank you! Your " + (order.items().size() == 1 ? "stamp is" : order.items().size() + " stamps are") + " ready.");
+        ctx.redirect("/orders/" + order.id() + "/print", HttpStatus.SEE_OTHER);
+    }
+
+    private Order ownOrder(Context ctx) {
+        User user = security.user(ctx);
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("order"));
+        } catch (NumberFormatException e) {
+            throw new UserError(404, "\"" + ctx.pathParam("order") + "\" is not an order number.");
+        }
+        return store.order(user.id(), id).orElseThrow(() -> Checkout.notYours(id));
+    }
+
+    private OrderItem ownItem(Context ctx, Order order) {
+        try {
+            long id = Long.parseLong(ctx.pathParam("item"));
+            return order.item(id).orElseThrow(() -> new UserError(404, "Order " + order.id() + " has no stamp " + id + "."));
+        } catch (NumberFormatException e) {
+            throw new UserError(404, "\"" + ctx.pathParam("item") + "\" is not a stamp number.");
+        }
+    }
+
+    private void orders(Context ctx) {
+        User user = security.user(ctx);
+        Session s = security.session(ctx);
+        List<Order> orders = store.orders(user.id());
+        StringBuilder b = new StringBuilder("<h1>Your orders</h1>\n");
+        if (orders.isEmpty()) {
+            b.append("<p id=\"no-orders\">You have no orders yet.</p>");
+        } else {
+            b.append("<table class=\"orders\"><thead><tr><th scope=\"col\">Order</th><th scope=\"col\">Placed</th>"
+                    + "<th scope=\"col\">Stamps</th><th scope=\"col\">Paid</th><th scope=\"col\">Status</th></tr></thead><tbody>");
+            for (Order o : orders) {
+                b.append("<tr><td><a href=\"/orders/").append(o.id()).append("\">Order ").append(o.id()).append("</a></td><td>")
+                        .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC</td><td>")
+                        .append(o.items().size()).append("</td><td>").append(Html.money(o.charged(), o.currency()))
+                        .append(" by ").append(esc(payment(o))).append("</td><td>").append(esc(status(o))).append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        }
+        ctx.html(layout.page("Orders", user, s, b.toString(), ""));
+    }
+
+    private void order(Context ctx) {
+        User user = security.user(ctx);
+        Session s = security.session(ctx);
+        Order o = ownOrder(ctx);
+        StringBuilder b = new StringBuilder("<h1>Order ").append(o.id()).append("</h1>\n<p>Placed ")
+                .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC, paid by ")
+                .append(esc(payment(o))).append(". Status: <strong id=\"order-status\">").append(esc(status(o)))
+                .append("</strong>.</p>\n");
+        if (o.message() != null) {
+            b.append("<p class=\"flash error\" role=\"alert\">").append(esc(o.message())).append("</p>");
+        }
+        if (!o.printable().isEmpty()) {
+            b.append("<p class=\"actions\"><a class=\"button\" href=\"/orders/").append(o.id())
+                    .append("/print?mode=on-request\" id=\"print-link\">Print stamps</a> <a href=\"/orders/").append(o.id())
+                    .append("/sheet.pdf\" id=\"sheet-link\">Label sheet (PDF, A4)</a></p>");
+        }
+        b.append("<ol class=\"cart\">");
+        for (OrderItem i : o.items()) {
+            b.append("<li class=\"cart-item\" id=\"item-").append(i.id()).append("\">");
+            if (i.issued()) {
+                b.append("<img class=\"preview\" src=\"/orders/").append(o.id()).append("/items/").append(i.id())
+                        .append("/stamp.png\" alt=\"Your ").append(esc(MailClass.valueOf(i.mailClass()).displayName()))
+                        .append(" stamp\">");
+            }
+            b.append("<div><strong>").append(esc(MailClass.valueOf(i.mailClass()).displayName())).append("</strong>, ")
+                    .append(i.grams()).append(" g, ").append(Html.money(i.price(), o.currency())).append(" — <span class=\"status\">")
+                    .append(esc(itemStatus(i))).append("</span>");
+            if (i.message() != null) {
+                b.append("<br><span class=\"error-text\">").append(esc(i.message())).append("</span>");
+            }
+            if (i.issued()) {
+                String base = "/orders/" + o.id() + "/items/" + i.id();
+                b.append("<br><a href=\"").append(base).append("/stamp.png\" download>PNG</a> · <a href=\"").append(base)
+                        .append("/stamp.pdf\" download>PDF</a>")
+                        .append("<form method=\"post\" action=\"").append(base).append("/refund\" class=\"inline\">")
+                        .append(Layout.csrf(s)).append("<button type=\"submit\" class=\"link refund\">Refund this unused stamp</button></form>");
+            }
+            b.append("</div></li>");
+        }
+        b.append("</ol>");
+        ctx.html(layout.page("Order " + o.id(), user, s, b.toString(), ""));
+    }
+
+    private void printPage(Context ctx) {
+        User user = security.user(ctx);
+        Session s = security.session(ctx);
+        Order o = ownOrder(ctx);
+        if (o.printable().isEmpty()) {
+            throw new UserError(409, "Order " + o.id() + " has no stamps to print.");
+        }
+        String mode = ctx.queryParam("mode") == null ? o.printMode() : ctx.queryParam("mode");
+        if (!mode.equals("auto") && !mode.equals("on-request")) {
+            throw UserError.invalid("Printing is either \"auto\" or \"on-request\".");
+        }
+        SizeMm size = printSize(user, o);
+        PrintComponent component = postage.printComponent();
+        String w = Html.mm(size.widthMm());
+        String h = Html.mm(size.heightMm());
+        ctx.header("Content-Security-Policy", Security.CSP.replace("style-src 'self'",
+                "style-src 'self' '" + printStyleHash(w, h) + "'"));
+        String head = "<script type=\"module\" src=\"/print/openpostage-print-" + esc(component.version()) + ".js\""
+                + " integrity=\"" + esc(component.integrity()) + "\" crossorigin=\"anonymous\"></script>\n"
+                + "<script type=\"module\" src=\"/static/print-page.js\"></script>\n";
+        int n = o.printable().size();
+        StringBuilder b = new StringBuilder("<h1>Print your stamps</h1>\n");
+        b.append("<p>Order ").append(o.id()).append(": ").append(n).append(n == 1 ? " stamp" : " stamps")
+                .append(n == 1 ? "" : " on an A4 label sheet").append(". Print at 100 % (actual size), without margins.</p>");
+        b.append("<div id=\"print-area\" data-src=\"/orders/").append(o.id()).append("/print.png\" data-width-mm=\"").append(w)
+                .append("\" data-height-mm=\"").append(h).append("\" data-mode=\"").append(esc(mode)).append("\">")
+                .append("<img class=\"print-preview\" src=\"/orders/").append(o.id()).append("/print.png\" alt=\"")
+                .append(n == 1 ? "Your stamp" : "Your label sheet").append("\"></div>");
+        b.append("<p class=\"actions\"><button type=\"button\" id=\"print-button\">Print")
+                .append(mode.equals("auto") ? " again" : "").append("</button> <span id=\"print-status\" role=\"status\">")
+                .append(mode.equals("auto") ? "Opening the print dialog…" : "Ready to print.").append("</span></p>");
+        b.append("<p><a href=\"/orders/").append(o.id()).append("\">Order details and downloads</a> · <a href=\"/orders/")
+                .append(o.id()).append("/print?mode=").append(mode.equals("auto") ? "on-request" : "auto").append("\">")
+                .append(mode.equals("auto") ? "Print only when I click" : "Print at once").append("</a></p>");
+        ctx.html(layout.page("Print", user, s, b.toString(), head));
+    }
+
+    /** The SHA-256 CSP source of the print component's print-only stylesheet for this size. */
+    static String printStyleHash(String w, String h) {
+        String css = PrintStyle.css(w, h);
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(css.getBytes(StandardCharsets.UTF_8));
+            return "sha256-" + Base64.getEncoder().encodeToString(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private SizeMm printSize(User user, Order o) {
+        List<OrderItem> items = o.printable();
+        if (items.size() == 1) {
+            return postage.stampSize(items.get(0).background() != null);
+        }
+        return postage.sheetLayout().pageSize();
+    }
+
+    private List<Stamp> stamps(User user, Order o) {
+        List<Stamp> stamps = new ArrayList<>();
+        for (OrderItem i : o.printable()) {
+            Background bg = ShopRoutes.backgroundOf(i.background(), user.id(), postage, store);
+            stamps.add(Stamp.of(IndiciumCodec.decode(i.indicium()), bg));
+        }
+        return stamps;
+    }
+
+    private void printImage(Context ctx) {
+        User user = security.user(ctx);
+        Order o = ownOrder(ctx);
+        List<OrderItem> items = o.printable();
+        if (items.isEmpty()) {
+            throw new UserError(404, "Order " + o.id() + " has no stamps to print.");
+        }
+        byte[] png = items.size() == 1 ? stampPng(user, items.get(0)) : postage.sheetPng(stamps(user, o)).content().toArray();
+        ctx.contentType("image/png").result(png);
+    }
+
+    private byte[] stampPng(User user, OrderItem i) {
+        if (i.image() != null) {
+            return i.image();
+        }
+        Background bg = ShopRoutes.backgroundOf(i.background(), user.id(), postage, store);
+        return postage.png(i.indicium(), bg).content().toArray();
+    }
+
+    private void sheetPdf(Context ctx) {
+        User user = security.user(ctx);
+        Order o = ownOrder(ctx);
+        if (o.printable().isEmpty()) {
+            throw new UserError(404, "Order " + o.id() + " has no stamps to print.");
+        }
+        RenderedImage pdf = postage.sheetPdf(stamps(user, o));
+        ctx.header("Content-Disposition", "attachment; filename=\"order-" + o.id() + "-labels.pdf\"")
+                .contentType("application/pdf").result(pdf.content().toArray());
+    }
+
+    private void stamp(Context ctx, boolean pdf) {
+        User user = security.user(ctx);
+        Order o = ownOrder(ctx);
+        OrderItem i = ownItem(ctx, o);
+        if (!i.issued()) {
+            throw new UserError(404, "Stamp " + i.id() + " is " + itemStatus(i).toLowerCase() + ": there is nothing to download.");
+        }
+        String name = "stamp-" + o.id() + "-" + i.id();
+        if (pdf) {
+            Background bg = ShopRoutes.backgroundOf(i.background(), user.id(), postage, store);
+            ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".pdf\"").contentType("application/pdf")
+                    .result(postage.pdf(i.indicium(), bg).content().toArray());
+        } else {
+            ctx.header("Content-Disposition", "inline; filename=\"" + name + ".png\"").contentType("image/png")
+                    .result(stampPng(user, i));
+        }
+    }
+
+    private void refund(Context ctx) {
+        User user = security.user(ctx);
+        Session s = security.session(ctx);
+        long orderId;
+        long itemId;
+        try {
+            orderId = Long.parseLong(ctx.pathParam("order"));
+            itemId = Long.parseLong(ctx.pathParam("item"));
+        } catch (NumberFormatException e) {
+            throw new UserError(404, "There is no such stamp.");
+        }
+        s.flash("ok", checkout.refund(user, orderId, itemId));
+        ctx.redirect("/orders/" + orderId, HttpStatus.SEE_OTHER);
+    }
+
+    private void account(Context ctx) {
+        User user = security.user(ctx);
+        Session s = security.session(ctx);
+        List<CreditEntry> journal = store.creditJournal(user.id());
+        String currency = journal.isEmpty() ? "USD" : journal.get(0).currency();
+        StringBuilder b = new StringBuilder("<h1>Store credit</h1>\n<p>You have <strong id=\"balance\">")
+                .append(Html.money(store.balance(user.id()), currency)).append("</strong> to spend in this shop.</p>\n")
+                .append("<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Amount</th>")
+                .append("</tr></thead><tbody>");
+        for (CreditEntry e : journal) {
+            b.append("<tr><td>").append(esc(e.createdAt().toString().substring(0, 16).replace('T', ' '))).append("</td><td>")
+                    .append(e.orderId() == null ? esc(e.reason())
+                            : "<a href=\"/orders/" + e.orderId() + "\">" + esc(e.reason()) + "</a>")
+                    .append("</td><td class=\"num\">").append(Html.money(e.amount(), e.currency())).append("</td></tr>");
+        }
+        b.append("</tbody></table>");
+        ctx.html(layout.page("Store credit", user, s, b.toString(), ""));
+    }
+
+    private void printScript(Context ctx) {
+        PrintComponent c = postage.printComponent();
+        if (!c.version().equals(ctx.pathParam("version"))) {
+            throw new UserError(404, "This print component version is not available.");
+        }
+        ctx.header("Cache-Control", "public, max-age=86400").contentType("text/javascript; charset=utf-8")
+                .result(c.script().toArray());
+    }
+
+    private static String payment(Order o) {
+        return "CARD".equals(o.paymentKind()) ? "card (" + o.cardLabel() + ")" : "store credit";
+    }
+
+    private static String status(Order o) {
+        return switch (o.status()) {
+            case "COMPLETED" -> "Complete";
+            case "PARTIAL" -> "Partly issued";
+            case "FAILED" -> "Failed";
+            default -> "Pending";
+        };
+    }
+
+    private static String itemStatus(OrderItem i) {
+        return switch (i.status()) {
+            case "ISSUED" -> "Issued";
+            case "REFUNDED" -> "Refunded";
+            case "FAILED" -> "Not issued";
+            default -> "Pending";
+        };
+    }
+}

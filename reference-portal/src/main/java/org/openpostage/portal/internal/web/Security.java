@@ -1,0 +1,167 @@
+package org.openpostage.portal.internal.web;
+
+import static org.openpostage.portal.internal.web.Html.esc;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+import java.util.UUID;
+import org.openpostage.api.PostageException;
+import org.openpostage.portal.internal.shop.Messages;
+import org.openpostage.portal.internal.shop.Passwords;
+import org.openpostage.portal.internal.shop.UserError;
+import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sign-in, sessions, CSRF checks, security headers and error pages. Every POST must carry the
+ * session's CSRF token; every page but sign-in and static files needs a signed-in user.
+ */
+public final class Security {
+    /** The Content-Security-Policy of every page: no inline script or style, nothing from elsewhere. */
+    public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    private static final Logger log = LoggerFactory.getLogger(Security.class);
+    private static final Set<String> PUBLIC_PREFIXES = Set.of("/login", "/static/", "/print/", "/brand.css", "/healthz");
+
+    private final Sessions sessions;
+    private final PortalStore store;
+    private final Layout layout;
+
+    /** @param sessions the sessions; @param store users; @param layout pages */
+    public Security(Sessions sessions, PortalStore store, Layout layout) {
+        this.sessions = sessions;
+        this.store = store;
+        this.layout = layout;
+    }
+
+    /** Registers the filters, sign-in routes and error handlers. */
+    public void register(RoutesConfig r) {
+        r.before(this::headers);
+        r.before(this::csrf);
+        r.before(this::requireUser);
+        r.get("/login", this::loginPage);
+        r.post("/login", this::login);
+        r.post("/logout", this::logout);
+        r.get("/healthz", ctx -> ctx.result("ok"));
+        r.exception(UserError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+        r.exception(PostageException.class, (e, ctx) -> {
+            log.warn("postal server call failed: {} {} (request {})", e.code(), e.getMessage(), e.requestId());
+            error(ctx, 502, Messages.of(e));
+        });
+        r.exception(Exception.class, (e, ctx) -> {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            log.error("request {} {} failed (error id {})", ctx.method(), ctx.path(), id, e);
+            error(ctx, 500, "Something went wrong on our side (error " + id + "). Nothing was charged by this request"
+                    + " unless your orders say so; please try again.");
+        });
+        r.error(404, "html", ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, 404, "There is no page at " + ctx.path() + ".");
+            }
+        });
+    }
+
+    /** The signed-in user of the request, or null. */
+    public User user(Context ctx) {
+        return ctx.attribute("user");
+    }
+
+    /** The request's session (created when missing). */
+    public Session session(Context ctx) {
+        return sessions.get(ctx);
+    }
+
+    private void headers(Context ctx) {
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "same-origin");
+        ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+        if (!ctx.path().startsWith("/static/") && !ctx.path().startsWith("/print/")) {
+            ctx.header("Cache-Control", "no-store");
+        }
+    }
+
+    private void csrf(Context ctx) {
+        if (!"POST".equals(ctx.method().name())) {
+            return;
+        }
+        Session s = sessions.find(ctx);
+        String sent = ctx.formParam("_csrf");
+        if (s == null || sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+                s.csrf.getBytes(StandardCharsets.UTF_8))) {
+            log.info("refused a {} to {} without a valid CSRF token", ctx.method(), ctx.path());
+            throw new UserError(403, "This form has expired or did not come from this site, so it was refused and"
+                    + " nothing was changed. Please go back, reload the page and try again.");
+        }
+    }
+
+    private void requireUser(Context ctx) {
+        Session s = sessions.find(ctx);
+        if (s != null && s.userId != null) {
+            store.findUserById(s.userId).ifPresent(u -> ctx.attribute("user", u));
+        }
+        String path = ctx.path();
+        if (user(ctx) != null || path.equals("/login") || PUBLIC_PREFIXES.stream().anyMatch(path::startsWith)) {
+            return;
+        }
+        if ("GET".equals(ctx.method().name())) {
+            ctx.redirect("/login", HttpStatus.SEE_OTHER);
+            ctx.skipRemainingHandlers();
+        } else {
+            throw new UserError(401, "Please sign in first; nothing was changed.");
+        }
+    }
+
+    private void loginPage(Context ctx) {
+        Session s = sessions.get(ctx);
+        ctx.html(layout.page("Sign in", null, s, loginForm(s, ""), ""));
+    }
+
+    private String loginForm(Session s, String username) {
+        return "<h1>Sign in</h1>\n<form method=\"post\" action=\"/login\" class=\"card narrow\">" + Layout.csrf(s)
+                + "<label for=\"username\">User name</label><input id=\"username\" name=\"username\" autocomplete=\"username\""
+                + " required value=\"" + esc(username) + "\">"
+                + "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\""
+                + " autocomplete=\"current-password\" required>"
+                + "<button type=\"submit\" id=\"sign-in\">Sign in</button></form>";
+    }
+
+    private void login(Context ctx) {
+        String username = ctx.formParam("username") == null ? "" : ctx.formParam("username").strip();
+        String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
+        User user = store.findUser(username).filter(u -> Passwords.matches(password, u.passwordHash())).orElse(null);
+        if (user == null) {
+            Session s = sessions.get(ctx);
+            s.flash("error", "The user name or password is not right. Please try again.");
+            ctx.status(401).html(layout.page("Sign in", null, s, loginForm(s, username), ""));
+            return;
+        }
+        Session s = sessions.renew(ctx);
+        s.userId = user.id();
+        s.flash("ok", "Welcome, " + user.displayName() + ".");
+        ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private void logout(Context ctx) {
+        Session s = sessions.renew(ctx);
+        s.flash("ok", "You are signed out.");
+        ctx.redirect("/login", HttpStatus.SEE_OTHER);
+    }
+
+    private void error(Context ctx, int status, String message) {
+        Session s = sessions.find(ctx);
+        String body = "<h1>" + (status == 404 ? "Not found" : status >= 500 ? "Sorry" : "That did not work") + "</h1>\n"
+                + "<p class=\"flash error\" role=\"alert\" id=\"error-message\">" + esc(message) + "</p>\n"
+                + "<p><a href=\"/\">Back to the shop</a> · <a href=\"/cart\">Your cart</a> · <a href=\"/orders\">Your orders</a></p>";
+        ctx.status(status).html(layout.page("Error", user(ctx), s, body, ""));
+    }
+}

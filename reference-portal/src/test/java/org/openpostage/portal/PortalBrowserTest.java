@@ -1,0 +1,326 @@
+package org.openpostage.portal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openpostage.api.indicium.SignatureCheck;
+import org.openpostage.render.StampReader;
+import org.openpostage.render.StampVerification;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The portal in headless Chromium, as a person uses it: describe a piece, pick a picture, fill a
+ * cart, pay by card or store credit, print (window.print is recorded, not run), download and
+ * verify the stamp, refund. Runs against both portals, so both transports. Skipped without
+ * /usr/bin/chromium and /usr/bin/chromedriver. With {@code -Dopenpostage.screenshots=true}, or
+ * when they are missing, it writes docs/images/portal-*.png.
+ */
+class PortalBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    private static ChromeDriver driver;
+    private static Path profile;
+    private final World world = World.get();
+
+    @BeforeAll
+    static void browser() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "Chromium and chromedriver are not installed");
+        profile = Files.createTempDirectory("portal-chrome");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,1400",
+                "--user-data-dir=" + profile);
+        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
+        // Record window.print calls instead of opening a dialog, before any page script runs.
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "window.__prints = 0; window.print = () => { window.__prints++; };"));
+    }
+
+    @AfterAll
+    static void quit() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @BeforeEach
+    void signedOut() {
+        driver.manage().deleteAllCookies();
+    }
+
+    @Test
+    void cardPurchaseOverXmlPrintedOnRequestDownloadsAVerifiedStamp() throws Exception {
+        PortalApp portal = world.paperShop;
+        signIn(portal, "alice");
+        rates("20", "94107", "10001");
+        screenshot("home");
+        driver.findElement(By.id("class-LETTER")).click();
+        driver.findElement(By.id("bg-hills")).click();
+        driver.findElement(By.id("add-to-cart")).click();
+        assertTrue(text().contains("Added a standard letter stamp"), text());
+        assertImagesLoaded();
+        screenshot("cart");
+        payByCard("4242 4242 4242 4242", "on-request");
+        assertTrue(text().contains("Thank you! Your stamp is ready."), text());
+        assertTrue(text().contains("Ready to print."), text());
+        assertEquals(0L, prints(), "on-request mode must not print before the click");
+        driver.findElement(By.id("print-button")).click();
+        waitFor(() -> prints() == 1L);
+        waitFor(() -> text().contains("Sent to your printer."));
+        assertNull(cspViolations());
+        screenshot("print");
+        String order = orderId();
+        driver.get(portal.url() + "/orders/" + order);
+        assertTrue(text().contains("Status: Complete."), text());
+        screenshot("order");
+        byte[] png = download(portal, "/orders/" + order + "/items/" + firstItem() + "/stamp.png");
+        StampVerification v = StampReader.create().verify(png, world.keys());
+        assertEquals(SignatureCheck.VALID, v.signature());
+        assertTrue(v.valid(), "live postage with a good signature");
+    }
+
+    @Test
+    void storeCreditPurchaseOverGrpcPrintsAtOnce() throws Exception {
+        PortalApp portal = world.market;
+        signIn(portal, "bob");
+        long before = PortalSecurityTest.balance(Web.signedIn(portal, "bob"));
+        rates("300", "94107", "10001");
+        driver.findElement(By.id("class-LARGE_LETTER")).click();
+        String price = driver.findElement(By.id("price-LARGE_LETTER")).getText();
+        driver.findElement(By.id("add-to-cart")).click();
+        payByCredit("auto");
+        assertTrue(driver.getCurrentUrl().endsWith("/print"), driver.getCurrentUrl());
+        waitFor(() -> prints() == 1L);
+        waitFor(() -> text().contains("Sent to your printer."));
+        assertNull(cspViolations());
+        driver.get(portal.url() + "/account");
+        long after = PortalSecurityTest.balance(Web.signedIn(portal, "bob"));
+        assertEquals(price, PortalSecurityTest.usd(before - after));
+        assertTrue(text().contains("Order "), text());
+        screenshot("credit");
+        byte[] png = download(portal, "/orders/" + lastOrder(portal) + "/print.png");
+        assertEquals(SignatureCheck.VALID, StampReader.create().verify(png, world.keys()).signature());
+    }
+
+    @Test
+    void aDeclinedCardShowsWhyAndKeepsTheCart() {
+        signIn(world.paperShop, "alice");
+        rates("20", "94107", "");
+        driver.findElement(By.id("add-to-cart")).click();
+        payByCard("4000000000000002", "auto");
+        assertTrue(text().contains("Your card was declined"), text());
+        assertTrue(text().contains("Nothing was charged"), text());
+        assertTrue(driver.findElement(By.id("pay")).isDisplayed(), "the cart is still there to pay again");
+        screenshot("declined");
+        driver.get(world.paperShop.url() + "/cart");
+        for (WebElement remove : driver.findElements(By.xpath("//button[text()='Remove']"))) {
+            driver.findElement(By.xpath("//button[text()='Remove']")).click();
+        }
+    }
+
+    @Test
+    void anUploadedPictureIsPreviewedAndPrintedOnTheStamp() throws Exception {
+        PortalApp portal = world.market;
+        signIn(portal, "alice");
+        rates("20", "94107", "10001");
+        Path picture = Files.createTempFile("my-photo", ".png");
+        try (InputStream in = org.openpostage.server.PostalCore.class.getResourceAsStream("/backgrounds/waves.png")) {
+            Files.write(picture, in.readAllBytes());
+        }
+        driver.findElement(By.id("picture")).sendKeys(picture.toString());
+        driver.findElement(By.id("upload")).click();
+        assertTrue(text().contains("is now in the gallery"), text());
+        WebElement mine = driver.findElement(By.cssSelector("input[value^='upload:']"));
+        mine.click();
+        driver.findElement(By.id("add-to-cart")).click();
+        assertImagesLoaded();
+        payByCredit("on-request");
+        String order = orderId();
+        byte[] png = download(portal, "/orders/" + order + "/items/" + firstItemOf(portal, order) + "/stamp.png");
+        StampVerification v = StampReader.create().verify(png, world.keys());
+        assertTrue(v.valid(), "the composed stamp verifies");
+        byte[] pdf = download(portal, "/orders/" + order + "/items/" + firstItemOf(portal, order) + "/stamp.pdf");
+        assertEquals("%PDF", new String(pdf, 0, 4));
+    }
+
+    @Test
+    void aBatchOfThreeIsOneCheckoutWithThreeStampsOnALabelSheet() throws Exception {
+        PortalApp portal = world.paperShop;
+        signIn(portal, "bob");
+        rates("20", "94107", "10001");
+        driver.findElement(By.id("quantity")).clear();
+        driver.findElement(By.id("quantity")).sendKeys("2");
+        driver.findElement(By.id("add-to-cart")).click();
+        rates("20", "94107", "10001");
+        driver.findElement(By.id("class-PRIORITY_LETTER")).click();
+        driver.findElement(By.id("add-to-cart")).click();
+        assertTrue(text().contains("for 3 stamps"), text());
+        payByCard("5555555555554444", "on-request");
+        assertTrue(text().contains("Your 3 stamps are ready."), text());
+        assertTrue(text().contains("3 stamps on an A4 label sheet"), text());
+        String order = orderId();
+        driver.get(portal.url() + "/orders/" + order);
+        assertEquals(3, driver.findElements(By.xpath("//span[@class='status' and text()='Issued']")).size(), text());
+        byte[] sheet = download(portal, "/orders/" + order + "/sheet.pdf");
+        assertEquals("%PDF", new String(sheet, 0, 4));
+        screenshot("orders-batch");
+    }
+
+    @Test
+    void anUnusedStampIsRefundedToStoreCredit() throws Exception {
+        PortalApp portal = world.paperShop;
+        signIn(portal, "alice");
+        rates("20", "94107", "10001");
+        driver.findElement(By.id("add-to-cart")).click();
+        payByCredit("on-request");
+        String order = orderId();
+        Web web = Web.signedIn(portal, "alice");
+        long before = PortalSecurityTest.balance(web);
+        driver.get(portal.url() + "/orders/" + order);
+        driver.findElement(By.cssSelector("button.refund")).click();
+        waitFor(() -> text().contains("Refunded USD"));
+        assertTrue(text().matches("(?s).*Refunded USD [0-9.]+ to your store credit\\. The stamp is no longer valid postage\\..*"),
+                text());
+        assertEquals(1, driver.findElements(By.xpath("//span[@class='status' and text()='Refunded']")).size());
+        long after = PortalSecurityTest.balance(web);
+        assertTrue(after > before, "the credit came back");
+        driver.get(portal.url() + "/orders");
+        screenshot("orders");
+    }
+
+    // ---- helpers ----
+
+    private void signIn(PortalApp portal, String user) {
+        driver.get(portal.url() + "/login");
+        driver.findElement(By.id("username")).sendKeys(user);
+        driver.findElement(By.id("password")).sendKeys(user + "-postage");
+        if (user.equals("alice")) {
+            screenshot("sign-in");
+        }
+        driver.findElement(By.id("sign-in")).click();
+        assertTrue(text().contains("Welcome, "), text());
+    }
+
+    private void rates(String grams, String from, String to) {
+        java.net.URI here = java.net.URI.create(driver.getCurrentUrl());
+        driver.get(here.getScheme() + "://" + here.getAuthority() + "/");
+        for (String[] f : List.of(new String[] {"weight", grams}, new String[] {"from", from}, new String[] {"to", to})) {
+            WebElement e = driver.findElement(By.id(f[0]));
+            e.clear();
+            e.sendKeys(f[1]);
+        }
+        driver.findElement(By.id("show-rates")).click();
+        assertTrue(text().contains("Prices for " + grams + " g from " + from), text());
+    }
+
+    private void payByCard(String number, String printMode) {
+        driver.findElement(By.id("card-number")).sendKeys(number);
+        driver.findElement(By.id("card-expiry")).sendKeys("12/30");
+        driver.findElement(By.id("card-cvv")).sendKeys("123");
+        driver.findElement(By.id("print-" + printMode)).click();
+        driver.findElement(By.id("pay")).click();
+    }
+
+    private void payByCredit(String printMode) {
+        driver.findElement(By.id("pay-credit")).click();
+        driver.findElement(By.id("print-" + printMode)).click();
+        driver.findElement(By.id("pay")).click();
+    }
+
+    private static String text() {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return driver.findElement(By.tagName("body")).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Long prints() {
+        Object n = ((JavascriptExecutor) driver).executeScript("return window.__prints;");
+        return n == null ? null : ((Number) n).longValue();
+    }
+
+    private static String cspViolations() {
+        return (String) ((JavascriptExecutor) driver).executeScript("return document.documentElement.dataset.cspViolations || null;");
+    }
+
+    private static void assertImagesLoaded() {
+        Object broken = ((JavascriptExecutor) driver).executeScript(
+                "return [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src).join(' ');");
+        assertEquals("", broken, "images that did not load");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> condition.getAsBoolean());
+    }
+
+    private static String orderId() {
+        String url = driver.getCurrentUrl();
+        return url.replaceAll(".*/orders/([0-9]+).*", "$1");
+    }
+
+    private static String firstItem() {
+        String href = driver.findElement(By.cssSelector("a[href$='/stamp.png']")).getAttribute("href");
+        return href.replaceAll(".*/items/([0-9]+)/.*", "$1");
+    }
+
+    private String firstItemOf(PortalApp portal, String order) {
+        driver.get(portal.url() + "/orders/" + order);
+        return firstItem();
+    }
+
+    private String lastOrder(PortalApp portal) {
+        driver.get(portal.url() + "/orders");
+        return driver.findElement(By.cssSelector("table.orders a")).getText().replace("Order ", "");
+    }
+
+    /** Downloads with the browser's session cookie. */
+    private static byte[] download(PortalApp portal, String path) throws Exception {
+        String cookies = driver.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+                .reduce((a, b) -> a + "; " + b).orElse("");
+        HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(portal.url().resolve(path)).header("Cookie", cookies).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode(), path);
+        return r.body();
+    }
+
+    private static void screenshot(String name) {
+        Path dir = Path.of(System.getProperty("openpostage.docs.images", "../docs/images"));
+        Path file = dir.resolve("portal-" + name + ".png");
+        if (!Boolean.getBoolean("openpostage.screenshots") && Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

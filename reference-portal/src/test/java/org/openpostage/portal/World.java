@@ -1,0 +1,80 @@
+package org.openpostage.portal;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.openpostage.api.indicium.VerificationKeySet;
+import org.openpostage.server.app.AppConfig;
+import org.openpostage.server.app.PostalServerApp;
+
+/**
+ * One postal server (ports 0, a temporary data directory, demo partners) and two portals for
+ * the whole test run: {@code paper-shop} over XML ({@code https://}) and {@code market} over gRPC
+ * ({@code grpcs://}), each with its partner's live key. Started on first use, stopped at exit.
+ */
+final class World {
+    private static World instance;
+
+    final Path dir;
+    final PostalServerApp server;
+    final PortalApp paperShop;
+    final PortalApp market;
+
+    private World() throws IOException {
+        dir = Files.createTempDirectory("portal-test");
+        server = PostalServerApp.start(AppConfig.fromProperties(Map.of(
+                "data.dir", dir.resolve("postal").toString(), "xml.port", "0", "grpc.port", "0", "demo", "true",
+                "background-tasks", "false")));
+        Properties keys = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve("postal").resolve("demo-api-keys.properties"))) {
+            keys.load(r);
+        }
+        paperShop = PortalApp.start(portal("paper-shop", "Paper Shop", "#1f5f8b", server.xmlEndpoint().toString(),
+                keys.getProperty("paper-shop.live")));
+        market = PortalApp.start(portal("market", "Market Stall", "#7a3e9d", server.grpcEndpoint().toString(),
+                keys.getProperty("market.live")));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+    }
+
+    static synchronized World get() {
+        if (instance == null) {
+            try {
+                instance = new World();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return instance;
+    }
+
+    private PortalConfig portal(String partner, String name, String colour, String endpoint, String apiKey) {
+        return PortalConfig.fromProperties(Map.of("postal.endpoint", endpoint, "postal.api-key", apiKey,
+                "postal.trust-certificates", server.caCertificate().toString(), "portal.name", name,
+                "portal.colour", colour, "portal.partner", partner, "portal.port", "0",
+                "portal.data-dir", dir.resolve(partner).toString()));
+    }
+
+    /** The keys that verify the server's indicia. */
+    VerificationKeySet keys() {
+        try (org.openpostage.api.PostalClient client = org.openpostage.api.PostalClients.connect(
+                paperShop.config().clientConfig())) {
+            return client.verificationKeys();
+        }
+    }
+
+    private void close() {
+        market.close();
+        paperShop.close();
+        server.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind
+        }
+    }
+}
