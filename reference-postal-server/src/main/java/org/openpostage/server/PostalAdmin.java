@@ -72,8 +72,22 @@ public final class PostalAdmin {
      * @throws NotFoundException if there is no such partner
      */
     public IssuedApiKey issueApiKey(String partnerId, Mode mode) {
-        IssuedApiKey key = partners.issueKey(partnerId, mode);
-        log.info("API key {} ({}) issued to partner {}", key.keyId(), mode, partnerId);
+        return issueApiKey(partnerId, mode, false);
+    }
+
+    /**
+     * Issues an API key, like {@link #issueApiKey(String, Mode)}, that may also record scans: a
+     * {@code verify} with a <em>scanner</em> key counts as a scan of the piece in the mail stream
+     * (a second one reports {@code DUPLICATE}, and a scanned piece can no longer be refunded).
+     * Give scanner keys to mail processing only. A verify with any other key, or of an indicium of
+     * the other mode, checks the piece and records nothing.
+     *
+     * @param scanner whether the key records scans
+     * @throws NotFoundException if there is no such partner
+     */
+    public IssuedApiKey issueApiKey(String partnerId, Mode mode, boolean scanner) {
+        IssuedApiKey key = partners.issueKey(partnerId, mode, scanner);
+        log.info("API key {} ({}{}) issued to partner {}", key.keyId(), mode, scanner ? ", scanner" : "", partnerId);
         return key;
     }
 
@@ -90,7 +104,7 @@ public final class PostalAdmin {
     /** The partner's API keys, newest first; never their secrets. */
     public List<ApiKeyInfo> apiKeys(String partnerId) {
         return partners.keys(partnerId).stream()
-                .map(k -> new ApiKeyInfo(k.keyId(), k.partnerId(), k.mode(), k.createdAt(), k.revokedAt()))
+                .map(k -> new ApiKeyInfo(k.keyId(), k.partnerId(), k.mode(), k.scanner(), k.createdAt(), k.revokedAt()))
                 .toList();
     }
 

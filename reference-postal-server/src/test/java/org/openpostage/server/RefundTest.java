@@ -105,7 +105,7 @@ class RefundTest {
     void postageScannedInTheMailStreamCannotBeRefunded() {
         f = Fixture.h2(dir);
         Purchase p = f.core.purchase(f.purchase(1, PaymentMethod.account()), f.live("buy"));
-        f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.live("scan"));
+        f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.scan("scan"));
         RefundNotAllowedException e = assertThrows(RefundNotAllowedException.class,
                 () -> f.core.refund(new RefundRequest(p.indicia().get(0).indiciumId()), f.live("refund")));
         assertTrue(e.getMessage().contains("scanned"), e.getMessage());
