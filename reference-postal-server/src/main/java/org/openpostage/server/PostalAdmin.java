@@ -150,6 +150,25 @@ public final class PostalAdmin {
     }
 
     /**
+     * Card refunds the gateway refused to pay back to the card, oldest first: the card holders are
+     * owed these amounts (the meters' journals already show them refunded).
+     */
+    public List<FailedCardRefund> failedCardRefunds() {
+        return ledger.failedCardRefunds();
+    }
+
+    /**
+     * Queues a refused card refund for another payout by the reconciler (after the problem was
+     * resolved with the acquirer). The gateway pays a refund id back at most once.
+     *
+     * @throws NotFoundException if {@code refundId} is not a refused card refund
+     */
+    public void retryCardRefund(String refundId) {
+        ledger.retryCardRefund(refundId);
+        log.info("card refund {} queued for another payout", refundId);
+    }
+
+    /**
      * Checks every meter's registers against its journal and its indicia (docs/ledger.md lists
      * the rules).
      */

@@ -7,22 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.ServiceUnavailableException;
-import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.Money;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
 
@@ -38,17 +32,12 @@ class PaymentTakeoverTest {
     @TempDir
     Path dir;
     Fixture f;
-    BlockingGateway gateway;
+    ControlledGateway gateway;
     final ExecutorService requests = Executors.newSingleThreadExecutor();
 
     @BeforeEach
     void open() {
-        f = Fixture.h2WithLiveGateway(dir, (db, clock) -> {
-            JdbcDataSource ds = new JdbcDataSource();
-            ds.setURL(db.url);
-            gateway = new BlockingGateway(new SimulatedCardGateway(ds, clock));
-            return gateway;
-        });
+        f = Fixture.h2WithLiveGateway(dir, (db, clock) -> gateway = ControlledGateway.simulated(db, clock));
     }
 
     @AfterEach
@@ -106,76 +95,5 @@ class PaymentTakeoverTest {
         assertEquals(1, p.indicia().size(), "the client's retry with the same key buys once");
         assertEquals(78, Rows.count(f.db, "SELECT SUM(captured) FROM sim_gateway_transactions"));
         f.assertBalanced();
-    }
-
-    /** A gateway whose first call of one kind hangs until the test releases it; counts refunds. */
-    static final class BlockingGateway implements PaymentGateway {
-        private final PaymentGateway gateway;
-        private final CountDownLatch blocked = new CountDownLatch(1);
-        private final CountDownLatch released = new CountDownLatch(1);
-        private final AtomicBoolean armed = new AtomicBoolean();
-        private volatile String blockOn = "";
-        final AtomicInteger refunds = new AtomicInteger();
-
-        BlockingGateway(PaymentGateway gateway) {
-            this.gateway = gateway;
-        }
-
-        void block(String call) {
-            blockOn = call;
-            armed.set(true);
-        }
-
-        void awaitBlocked() throws InterruptedException {
-            assertTrue(blocked.await(20, TimeUnit.SECONDS), "the request reached the gateway");
-        }
-
-        void release() {
-            released.countDown();
-        }
-
-        private void hangIf(String call) {
-            if (blockOn.equals(call) && armed.compareAndSet(true, false)) {
-                blocked.countDown();
-                try {
-                    released.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        @Override
-        public String name() {
-            return "blocking " + gateway.name();
-        }
-
-        @Override
-        public Result authorize(String paymentId, CardPayment card, Money amount) {
-            hangIf("authorize");
-            return gateway.authorize(paymentId, card, amount);
-        }
-
-        @Override
-        public Result capture(String gatewayReference, Money amount) {
-            hangIf("capture");
-            return gateway.capture(gatewayReference, amount);
-        }
-
-        @Override
-        public Result voidAuthorization(String gatewayReference) {
-            return gateway.voidAuthorization(gatewayReference);
-        }
-
-        @Override
-        public Result refund(String gatewayReference, Money amount, String refundReference) {
-            refunds.incrementAndGet();
-            return gateway.refund(gatewayReference, amount, refundReference);
-        }
-
-        @Override
-        public Status lookup(String paymentId) {
-            return gateway.lookup(paymentId);
-        }
     }
 }
