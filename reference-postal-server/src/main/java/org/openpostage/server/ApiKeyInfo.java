@@ -9,10 +9,12 @@ import org.openpostage.api.Mode;
  * @param keyId     the key's public id
  * @param partnerId the partner it belongs to
  * @param mode      test or live
+ * @param scanner   whether its verify calls record scans (a mail-processing key)
  * @param createdAt when it was issued
  * @param revokedAt when it was revoked, or {@code null} while it is valid
  */
-public record ApiKeyInfo(String keyId, String partnerId, Mode mode, Instant createdAt, Instant revokedAt) {
+public record ApiKeyInfo(String keyId, String partnerId, Mode mode, boolean scanner, Instant createdAt,
+                         Instant revokedAt) {
     /** Whether the key still authenticates. */
     public boolean active() {
         return revokedAt == null;

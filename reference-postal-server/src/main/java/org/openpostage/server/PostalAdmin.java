@@ -72,8 +72,22 @@ public final class PostalAdmin {
      * @throws NotFoundException if there is no such partner
      */
     public IssuedApiKey issueApiKey(String partnerId, Mode mode) {
-        IssuedApiKey key = partners.issueKey(partnerId, mode);
-        log.info("API key {} ({}) issued to partner {}", key.keyId(), mode, partnerId);
+        return issueApiKey(partnerId, mode, false);
+    }
+
+    /**
+     * Issues an API key, like {@link #issueApiKey(String, Mode)}, that may also record scans: a
+     * {@code verify} with a <em>scanner</em> key counts as a scan of the piece in the mail stream
+     * (a second one reports {@code DUPLICATE}, and a scanned piece can no longer be refunded).
+     * Give scanner keys to mail processing only. A verify with any other key, or of an indicium of
+     * the other mode, checks the piece and records nothing.
+     *
+     * @param scanner whether the key records scans
+     * @throws NotFoundException if there is no such partner
+     */
+    public IssuedApiKey issueApiKey(String partnerId, Mode mode, boolean scanner) {
+        IssuedApiKey key = partners.issueKey(partnerId, mode, scanner);
+        log.info("API key {} ({}{}) issued to partner {}", key.keyId(), mode, scanner ? ", scanner" : "", partnerId);
         return key;
     }
 
@@ -90,7 +104,7 @@ public final class PostalAdmin {
     /** The partner's API keys, newest first; never their secrets. */
     public List<ApiKeyInfo> apiKeys(String partnerId) {
         return partners.keys(partnerId).stream()
-                .map(k -> new ApiKeyInfo(k.keyId(), k.partnerId(), k.mode(), k.createdAt(), k.revokedAt()))
+                .map(k -> new ApiKeyInfo(k.keyId(), k.partnerId(), k.mode(), k.scanner(), k.createdAt(), k.revokedAt()))
                 .toList();
     }
 
@@ -133,6 +147,25 @@ public final class PostalAdmin {
             throw new org.openpostage.api.InvalidRequestException("limit must be between 1 and 10000, was " + limit);
         }
         return ledger.journal(meterId, afterEntryId, limit);
+    }
+
+    /**
+     * Card refunds the gateway refused to pay back to the card, oldest first: the card holders are
+     * owed these amounts (the meters' journals already show them refunded).
+     */
+    public List<FailedCardRefund> failedCardRefunds() {
+        return ledger.failedCardRefunds();
+    }
+
+    /**
+     * Queues a refused card refund for another payout by the reconciler (after the problem was
+     * resolved with the acquirer). The gateway pays a refund id back at most once.
+     *
+     * @throws NotFoundException if {@code refundId} is not a refused card refund
+     */
+    public void retryCardRefund(String refundId) {
+        ledger.retryCardRefund(refundId);
+        log.info("card refund {} queued for another payout", refundId);
     }
 
     /**

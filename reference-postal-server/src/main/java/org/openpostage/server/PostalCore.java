@@ -111,9 +111,14 @@ public final class PostalCore implements PostalService, AutoCloseable {
         PaymentStore payments = new PaymentStore(db, clock, config.requestLease());
         BackgroundStore backgrounds = new BackgroundStore(db, SampleBackgrounds.load(), clock);
         PaymentGateway simulated = new SimulatedCardGateway(db.dataSource(), clock);
-        PaymentGateway live = b.liveGateway != null ? b.liveGateway : simulated;
+        PaymentGateway live = b.liveGateway != null ? b.liveGateway : config.simulatedLivePayments() ? simulated : null;
         if (b.liveGateway == null) {
-            log.warn("no live card gateway configured: live card payments use the simulated gateway (docs/test-cards.md)");
+            if (live != null) {
+                log.warn("payments.simulated-live is on: live card payments use the SIMULATED gateway, so test cards "
+                        + "buy live postage for no money (demo only; docs/test-cards.md)");
+            } else {
+                log.info("no live card gateway configured: live card payments are refused");
+            }
         }
         this.ctx = new CoreContext(config, db, clock, ledger, idempotency, payments, rates, backgrounds, signingKeys,
                 b.imaging, simulated, live, nodeId);
@@ -340,8 +345,9 @@ public final class PostalCore implements PostalService, AutoCloseable {
         }
 
         /**
-         * The gateway for live-mode card payments (default: the {@link SimulatedCardGateway}, with a
-         * warning). Test mode always uses the simulated gateway.
+         * The gateway for live-mode card payments. Without one, live card payments are refused
+         * ({@code SERVICE_UNAVAILABLE}) unless {@link ServerConfig#simulatedLivePayments()} lets the
+         * {@link SimulatedCardGateway} take them. Test mode always uses the simulated gateway.
          */
         public Builder liveGateway(PaymentGateway gateway) {
             this.liveGateway = gateway;

@@ -63,6 +63,10 @@ import org.openpostage.api.indicium.SignatureAlgorithm;
  *       <td>run the reconciler and the key purge on a timer</td></tr>
  *   <tr><td>{@code backgrounds.max-bytes}</td><td>{@code OPENPOSTAGE_BACKGROUNDS_MAX_BYTES}</td><td>5242880</td>
  *       <td>the largest background image an operator may add</td></tr>
+ *   <tr><td>{@code payments.simulated-live}</td><td>{@code OPENPOSTAGE_PAYMENTS_SIMULATED_LIVE}</td><td>false</td>
+ *       <td>demo only: without a live card gateway, charge live-mode cards through the simulated gateway
+ *       (its test cards then buy valid live postage for no money). When false, live card payments are
+ *       refused unless a live gateway is configured</td></tr>
  * </table>
  *
  * <p>Durations are ISO-8601 ({@code PT30S}, {@code P30D}) or whole seconds. Immutable;
@@ -78,7 +82,7 @@ public final class ServerConfig {
             "jdbc.pool-size", "keystore.password", "signing.algorithm", "signing.provider", "refund.window",
             "refund.reject-scanned", "vendor.id", "software.id", "rates.file", "zone", "mailing.max-days-ahead",
             "idempotency.retention", "request.lease", "reconcile.interval", "background-tasks",
-            "backgrounds.max-bytes");
+            "backgrounds.max-bytes", "payments.simulated-live");
 
     /** Which JCA provider signs indicia. */
     public enum SigningProvider {
@@ -108,6 +112,7 @@ public final class ServerConfig {
     private final Duration reconcileInterval;
     private final boolean backgroundTasks;
     private final int maxBackgroundBytes;
+    private final boolean simulatedLivePayments;
     private final Clock clock;
 
     private ServerConfig(Builder b) {
@@ -138,6 +143,7 @@ public final class ServerConfig {
         this.reconcileInterval = positive("reconcile.interval", b.reconcileInterval);
         this.backgroundTasks = b.backgroundTasks;
         this.maxBackgroundBytes = range("backgrounds.max-bytes", b.maxBackgroundBytes, 1024, 50 * 1024 * 1024);
+        this.simulatedLivePayments = b.simulatedLivePayments;
         this.clock = Objects.requireNonNull(b.clock, "clock");
     }
 
@@ -232,6 +238,7 @@ public final class ServerConfig {
             case "reconcile.interval" -> b.reconcileInterval(duration(v));
             case "background-tasks" -> b.backgroundTasks(bool(v));
             case "backgrounds.max-bytes" -> b.maxBackgroundBytes(Integer.parseInt(v));
+            case "payments.simulated-live" -> b.simulatedLivePayments(bool(v));
             default -> throw new IllegalStateException("unhandled key " + key);
         }
     }
@@ -382,6 +389,14 @@ public final class ServerConfig {
         return maxBackgroundBytes;
     }
 
+    /**
+     * Whether live-mode card payments may use the simulated gateway when no live gateway is
+     * configured (a demo setting: it sells live postage for test cards).
+     */
+    public boolean simulatedLivePayments() {
+        return simulatedLivePayments;
+    }
+
     /** The clock the server reads time from. */
     public Clock clock() {
         return clock;
@@ -395,7 +410,7 @@ public final class ServerConfig {
                 .vendorId(vendorId).softwareId(softwareId).ratesFile(ratesFile).zone(zone).maxDaysAhead(maxDaysAhead)
                 .idempotencyRetention(idempotencyRetention).requestLease(requestLease)
                 .reconcileInterval(reconcileInterval).backgroundTasks(backgroundTasks)
-                .maxBackgroundBytes(maxBackgroundBytes).clock(clock);
+                .maxBackgroundBytes(maxBackgroundBytes).simulatedLivePayments(simulatedLivePayments).clock(clock);
     }
 
     /** Never shows passwords, nor a password inside the JDBC URL. */
@@ -435,6 +450,7 @@ public final class ServerConfig {
         private Duration reconcileInterval = Duration.ofSeconds(30);
         private boolean backgroundTasks = true;
         private int maxBackgroundBytes = 5 * 1024 * 1024;
+        private boolean simulatedLivePayments;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -480,6 +496,8 @@ public final class ServerConfig {
         public Builder backgroundTasks(boolean v) { backgroundTasks = v; return this; }
         /** Sets {@link ServerConfig#maxBackgroundBytes()}. */
         public Builder maxBackgroundBytes(int v) { maxBackgroundBytes = v; return this; }
+        /** Sets {@link ServerConfig#simulatedLivePayments()}. */
+        public Builder simulatedLivePayments(boolean v) { simulatedLivePayments = v; return this; }
         /** Sets {@link ServerConfig#clock()}. */
         public Builder clock(Clock v) { clock = v; return this; }
 

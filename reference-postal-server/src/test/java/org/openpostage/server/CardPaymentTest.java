@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,15 +17,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpostage.api.ErrorCode;
 import org.openpostage.api.InsufficientFundsException;
 import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.PaymentDeclinedException;
 import org.openpostage.api.PaymentPendingException;
+import org.openpostage.api.ServiceUnavailableException;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.model.CardBrand;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.MeterStatement;
 import org.openpostage.api.model.PaymentKind;
+import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
 
@@ -204,7 +208,28 @@ class CardPaymentTest {
     }
 
     @Test
-    void liveModeCardsUseTheConfiguredGateway() {
+    void liveModeCardsAreRefusedWithoutALiveGateway() {
+        PurchaseRequest request = f.purchase(1, Fixture.card(SimulatedCardGateway.APPROVED_MASTERCARD));
+        ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
+                () -> f.core.purchase(request, f.live("live-card")));
+        assertEquals(ErrorCode.SERVICE_UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("no live card gateway is configured"), e.getMessage());
+        assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM payments"), "no payment recorded");
+        assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM sim_gateway_transactions"), "no gateway called");
+        assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM idempotency_keys"), "the key is free again");
+        assertEquals(0, f.meter(f.liveMeter).ascending().minorUnits());
+        assertEquals(Fixture.FUNDS, f.meter(f.liveMeter).descending().minorUnits());
+        assertEquals(1, f.core.purchase(f.purchase(1, PaymentMethod.account()), f.live("live-account")).indicia().size(),
+                "live account payments still work");
+        f.assertBalanced();
+    }
+
+    @Test
+    void liveModeCardsUseTheSimulatorOnlyWhenTheDemoSettingAllowsIt() {
+        f.close();
+        assertTrue(ServerConfig.load(null, Map.of("OPENPOSTAGE_PAYMENTS_SIMULATED_LIVE", "true")).simulatedLivePayments());
+        assertFalse(ServerConfig.load(null, Map.of()).simulatedLivePayments(), "off by default");
+        f = Fixture.h2(dir.resolve("demo"), b -> b.simulatedLivePayments(true));
         Purchase p = f.core.purchase(f.purchase(1, Fixture.card(SimulatedCardGateway.APPROVED_MASTERCARD)),
                 f.live("live-card"));
         assertEquals(CardBrand.MASTERCARD, p.payment().cardBrand());

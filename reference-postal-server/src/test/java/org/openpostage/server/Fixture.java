@@ -1,11 +1,13 @@
 package org.openpostage.server;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.Caller;
@@ -26,7 +28,8 @@ import org.openpostage.api.spi.Credentials;
 
 /**
  * A core on a fresh database with one partner, {@code acme}, holding a test and a live API key
- * and a funded test and live meter (USD 100.00 each). The clock stands at 2026-06-20 10:00 UTC,
+ * and a funded test and live meter (USD 100.00 each), and a mail-processing partner,
+ * {@code mailproc}, holding a test and a live scanner key (its verify calls record scans). The clock stands at 2026-06-20 10:00 UTC,
  * when rate table 2026-01 is in force (a 20 g letter costs USD 0.78).
  */
 final class Fixture implements AutoCloseable {
@@ -35,6 +38,7 @@ final class Fixture implements AutoCloseable {
     static final PostalCode ORIGIN = PostalCode.of("94107");
     static final PostalCode DESTINATION = PostalCode.of("10115");
     static final String PARTNER = "acme";
+    static final String MAIL_PROCESSING = "mailproc";
     static final long FUNDS = 10_000;
     static final String KEYSTORE_PASSWORD = "fixture-keystore-password";
 
@@ -47,24 +51,36 @@ final class Fixture implements AutoCloseable {
     final IssuedApiKey liveKey;
     final Caller testCaller;
     final Caller liveCaller;
+    final Caller testScanner;
+    final Caller liveScanner;
     final long testMeter;
     final long liveMeter;
     private final List<PostalCore> extraCores = new ArrayList<>();
 
-    private Fixture(Path dataDir, TestDatabase db, Consumer<ServerConfig.Builder> tweak) {
+    private Fixture(Path dataDir, TestDatabase db, Consumer<ServerConfig.Builder> tweak,
+                    BiFunction<TestDatabase, Clock, PaymentGateway> liveGateway) {
         this.dataDir = dataDir;
         this.db = db;
         ServerConfig.Builder b = ServerConfig.builder().dataDir(dataDir).jdbcUrl(db.url).jdbcUser(db.user)
                 .keystorePassword(KEYSTORE_PASSWORD).clock(clock).backgroundTasks(false);
         tweak.accept(b);
         this.config = b.build();
-        this.core = PostalCore.open(config);
+        PostalCore.Builder builder = PostalCore.builder(config);
+        if (liveGateway != null) {
+            builder.liveGateway(liveGateway.apply(db, clock));
+        }
+        this.core = builder.open();
         PostalAdmin admin = core.admin();
         admin.createPartner(PARTNER, "Acme Stationery");
         testKey = admin.issueApiKey(PARTNER, Mode.TEST);
         liveKey = admin.issueApiKey(PARTNER, Mode.LIVE);
         testCaller = core.authenticator().authenticate(Credentials.apiKey(testKey.apiKey()));
         liveCaller = core.authenticator().authenticate(Credentials.apiKey(liveKey.apiKey()));
+        admin.createPartner(MAIL_PROCESSING, "Mail processing");
+        testScanner = core.authenticator().authenticate(Credentials.apiKey(
+                admin.issueApiKey(MAIL_PROCESSING, Mode.TEST, true).apiKey()));
+        liveScanner = core.authenticator().authenticate(Credentials.apiKey(
+                admin.issueApiKey(MAIL_PROCESSING, Mode.LIVE, true).apiKey()));
         testMeter = admin.createMeter(PARTNER, Mode.TEST, core.currency()).meterId();
         liveMeter = admin.createMeter(PARTNER, Mode.LIVE, core.currency()).meterId();
         admin.fundMeter(testMeter, usd(FUNDS), "fixture");
@@ -72,15 +88,20 @@ final class Fixture implements AutoCloseable {
     }
 
     static Fixture h2(Path dir) {
-        return new Fixture(dir, TestDatabase.h2(dir), b -> { });
+        return new Fixture(dir, TestDatabase.h2(dir), b -> { }, null);
     }
 
     static Fixture h2(Path dir, Consumer<ServerConfig.Builder> tweak) {
-        return new Fixture(dir, TestDatabase.h2(dir), tweak);
+        return new Fixture(dir, TestDatabase.h2(dir), tweak, null);
+    }
+
+    /** A fixture whose core charges live-mode cards through the gateway {@code liveGateway} makes. */
+    static Fixture h2WithLiveGateway(Path dir, BiFunction<TestDatabase, Clock, PaymentGateway> liveGateway) {
+        return new Fixture(dir, TestDatabase.h2(dir), b -> { }, liveGateway);
     }
 
     static Fixture on(TestDatabase db, Path dir) {
-        return new Fixture(dir, db, b -> { });
+        return new Fixture(dir, db, b -> { }, null);
     }
 
     /** A second core (server node) on the same database and data directory. */
@@ -100,6 +121,16 @@ final class Fixture implements AutoCloseable {
 
     CallContext live(String key) {
         return CallContext.withKey(key).withCaller(liveCaller);
+    }
+
+    /** Mail processing in live mode: its verify calls record scans of live pieces. */
+    CallContext scan(String key) {
+        return CallContext.withKey(key).withCaller(liveScanner);
+    }
+
+    /** Mail processing in test mode: its verify calls record scans of test pieces. */
+    CallContext scanTest(String key) {
+        return CallContext.withKey(key).withCaller(testScanner);
     }
 
     static MailPiece letter20() {

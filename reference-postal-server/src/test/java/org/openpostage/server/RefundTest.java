@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,9 +106,37 @@ class RefundTest {
     void postageScannedInTheMailStreamCannotBeRefunded() {
         f = Fixture.h2(dir);
         Purchase p = f.core.purchase(f.purchase(1, PaymentMethod.account()), f.live("buy"));
-        f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.live("scan"));
+        f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.scan("scan"));
         RefundNotAllowedException e = assertThrows(RefundNotAllowedException.class,
                 () -> f.core.refund(new RefundRequest(p.indicia().get(0).indiciumId()), f.live("refund")));
         assertTrue(e.getMessage().contains("scanned"), e.getMessage());
+    }
+
+    @Test
+    void aCardRefundTheGatewayRefusesIsListedForTheOperatorAndCanBeRetried() {
+        ControlledGateway[] gateway = new ControlledGateway[1];
+        f = Fixture.h2WithLiveGateway(dir, (db, clock) -> gateway[0] = ControlledGateway.simulated(db, clock));
+        Purchase p = f.core.purchase(f.purchase(1, Fixture.card(SimulatedCardGateway.APPROVED_VISA)), f.live("buy"));
+        gateway[0].refuseRefunds = true;
+        Refund refund = f.core.refund(new RefundRequest(p.indicia().get(0).indiciumId()), f.live("refund"));
+        assertEquals(PaymentKind.CARD, refund.creditedTo());
+
+        List<FailedCardRefund> failed = f.core.admin().failedCardRefunds();
+        assertEquals(1, failed.size());
+        FailedCardRefund owed = failed.get(0);
+        assertEquals(refund.refundId(), owed.refundId());
+        assertEquals(78, owed.amount().minorUnits());
+        assertEquals(Fixture.PARTNER, owed.partnerId());
+        assertEquals(Rows.text(f.db, "SELECT payment_id FROM payments"), owed.paymentId());
+        assertEquals(0, Rows.count(f.db, "SELECT refunded FROM sim_gateway_transactions"), "the card is still owed");
+        assertEquals(Reconciliation.NONE, f.core.reconcile(), "the reconciler leaves refused refunds alone");
+
+        gateway[0].refuseRefunds = false;
+        f.core.admin().retryCardRefund(refund.refundId());
+        assertEquals(1, f.core.reconcile().refundsSettled());
+        assertEquals(78, Rows.count(f.db, "SELECT refunded FROM sim_gateway_transactions"));
+        assertTrue(f.core.admin().failedCardRefunds().isEmpty());
+        assertThrows(NotFoundException.class, () -> f.core.admin().retryCardRefund(refund.refundId()));
+        f.assertBalanced();
     }
 }

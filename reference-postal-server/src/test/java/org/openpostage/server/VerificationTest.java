@@ -28,6 +28,7 @@ import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
+import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerifyRequest;
@@ -49,7 +50,7 @@ class VerificationTest {
         Purchase p = f.core.purchase(f.purchase(1, PaymentMethod.account()), f.live("buy"));
         VerifyRequest scan = new VerifyRequest(p.indicia().get(0).data());
 
-        VerificationResult first = f.core.verify(scan, f.live("scan"));
+        VerificationResult first = f.core.verify(scan, f.scan("scan"));
         assertEquals(Verdict.VALID, first.verdict(), first.detail());
         assertTrue(first.signatureValid());
         assertEquals(0, first.previousScans());
@@ -59,10 +60,61 @@ class VerificationTest {
         assertEquals(78, d.ascendingRegister());
         assertEquals(Fixture.FUNDS - 78, d.descendingRegister());
 
-        VerificationResult second = f.core.verify(scan, f.live("scan"));
+        VerificationResult second = f.core.verify(scan, f.scan("scan"));
         assertEquals(Verdict.DUPLICATE, second.verdict());
         assertEquals(1, second.previousScans());
         assertEquals(2, Rows.count(f.db, "SELECT COUNT(*) FROM scans"));
+    }
+
+    @Test
+    void onlyAScannerOfTheIndiciumsModeRecordsAScan() {
+        f = Fixture.h2(dir);
+        Purchase p = f.core.purchase(f.purchase(2, PaymentMethod.account()), f.live("buy"));
+        VerifyRequest first = new VerifyRequest(p.indicia().get(0).data());
+
+        // The portal's own live key checks the stamp for its user: twice, and nothing is spent.
+        for (int i = 0; i < 2; i++) {
+            VerificationResult check = f.core.verify(first, f.live("check-" + i));
+            assertEquals(Verdict.VALID, check.verdict(), check.detail());
+            assertEquals(0, check.previousScans());
+        }
+        // A test key, even a scanner's, never changes a live piece.
+        assertEquals(Verdict.VALID, f.core.verify(first, f.scanTest("test-scan")).verdict());
+        assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM scans"));
+        assertEquals(0, Rows.count(f.db, "SELECT SUM(scan_count) FROM indicia"));
+
+        // The first scan in the mail stream is still VALID; after it, everyone sees DUPLICATE.
+        assertEquals(Verdict.VALID, f.core.verify(first, f.scan("scan")).verdict());
+        VerificationResult after = f.core.verify(first, f.live("check-2"));
+        assertEquals(Verdict.DUPLICATE, after.verdict());
+        assertEquals(1, after.previousScans());
+        assertEquals(1, Rows.count(f.db, "SELECT COUNT(*) FROM scans"));
+
+        // The other piece, only checked by the portal, can still be refunded.
+        VerifyRequest second = new VerifyRequest(p.indicia().get(1).data());
+        assertEquals(Verdict.VALID, f.core.verify(second, f.live("check-3")).verdict());
+        assertEquals(78, f.core.refund(new RefundRequest(p.indicia().get(1).indiciumId()), f.live("refund"))
+                .amount().minorUnits());
+    }
+
+    @Test
+    void aTestScannerCountsScansOfTestIndiciaAndForgeriesOnlyWhenItMayRecord() {
+        f = Fixture.h2(dir);
+        Purchase p = f.core.purchase(f.purchase(1, PaymentMethod.account()), f.test("buy"));
+        VerifyRequest scan = new VerifyRequest(p.indicia().get(0).data());
+        assertEquals(0, f.core.verify(scan, f.scanTest("s1")).previousScans());
+        assertEquals(1, f.core.verify(scan, f.scanTest("s2")).previousScans());
+        assertEquals(2, f.core.verify(scan, f.test("portal")).previousScans());
+        assertEquals(2, f.core.verify(scan, f.scanTest("s3")).previousScans(), "the portal's check recorded nothing");
+
+        byte[] bytes = p.indicia().get(0).data().toArray();
+        bytes[37]++;
+        VerifyRequest tampered = new VerifyRequest(Bytes.of(bytes));
+        assertEquals(Verdict.BAD_SIGNATURE, f.core.verify(tampered, f.test("portal-2")).verdict());
+        assertEquals(0, f.core.verify(tampered, f.scanTest("s4")).previousScans());
+        assertEquals(1, f.core.verify(tampered, f.scanTest("s5")).previousScans());
+        assertEquals(5, Rows.count(f.db, "SELECT COUNT(*) FROM scans"));
+        assertEquals(2, Rows.count(f.db, "SELECT COUNT(*) FROM scans WHERE verdict = 'BAD_SIGNATURE'"));
     }
 
     @Test
@@ -70,7 +122,7 @@ class VerificationTest {
         f = Fixture.h2(dir);
         Purchase p = f.core.purchase(f.purchase(1, PaymentMethod.account()), f.test("buy"));
         assertTrue(p.indicia().get(0).decode().data().testMode());
-        VerificationResult r = f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.live("scan"));
+        VerificationResult r = f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.scan("scan"));
         assertEquals(Verdict.TEST_INDICIUM, r.verdict());
         assertTrue(r.signatureValid());
         assertFalse(r.valid());
@@ -82,7 +134,7 @@ class VerificationTest {
         Purchase p = f.core.purchase(f.purchase(1, PaymentMethod.account()), f.live("buy"));
         byte[] bytes = p.indicia().get(0).data().toArray();
         bytes[37]++; // day of mailing: the 20th becomes the 21st
-        VerificationResult r = f.core.verify(new VerifyRequest(Bytes.of(bytes)), f.live("scan"));
+        VerificationResult r = f.core.verify(new VerifyRequest(Bytes.of(bytes)), f.scan("scan"));
         assertEquals(Verdict.BAD_SIGNATURE, r.verdict());
         assertFalse(r.signatureValid());
         assertEquals(21, r.indicium().dateOfMailing().getDayOfMonth());
@@ -98,7 +150,7 @@ class VerificationTest {
         PrivateKey foreign = g.generateKeyPair().getPrivate();
         IndiciumData forged = genuine.toBuilder().keyId(777).build();
         var signed = IndiciumCodec.sign(forged, IndiciumSigner.jca(SignatureAlgorithm.ECDSA_P256_SHA256, 777, foreign, null));
-        assertEquals(Verdict.UNKNOWN_KEY, f.core.verify(new VerifyRequest(signed.encoded()), f.live("scan")).verdict());
+        assertEquals(Verdict.UNKNOWN_KEY, f.core.verify(new VerifyRequest(signed.encoded()), f.scan("scan")).verdict());
     }
 
     @Test
@@ -113,7 +165,7 @@ class VerificationTest {
         PrivateKey key = (PrivateKey) ks.getKey("key-1", Fixture.KEYSTORE_PASSWORD.toCharArray());
         IndiciumData minted = p.indicia().get(0).decode().data().toBuilder().pieceSerial(999).build();
         var signed = IndiciumCodec.sign(minted, IndiciumSigner.jca(SignatureAlgorithm.ECDSA_P256_SHA256, 1, key, null));
-        VerificationResult r = f.core.verify(new VerifyRequest(signed.encoded()), f.live("scan"));
+        VerificationResult r = f.core.verify(new VerifyRequest(signed.encoded()), f.scan("scan"));
         assertEquals(Verdict.NOT_ISSUED, r.verdict());
         assertTrue(r.signatureValid());
     }
@@ -122,7 +174,7 @@ class VerificationTest {
     void malformedBytesAreAFormatError() {
         f = Fixture.h2(dir);
         IndiciumFormatException e = assertThrows(IndiciumFormatException.class,
-                () -> f.core.verify(new VerifyRequest(Bytes.of(new byte[] {1, 2, 3})), f.live("scan")));
+                () -> f.core.verify(new VerifyRequest(Bytes.of(new byte[] {1, 2, 3})), f.scan("scan")));
         assertTrue(e.getMessage().contains("127"), e.getMessage());
     }
 
@@ -144,8 +196,8 @@ class VerificationTest {
         assertNotNull(keys.find(1).orElseThrow().retiredAt(), "the old key is retired");
         assertTrue(keys.find(2).orElseThrow().active());
         assertEquals(SignatureCheck.VALID, before.indicia().get(0).decode().verify(keys));
-        assertEquals(Verdict.VALID, f.core.verify(new VerifyRequest(before.indicia().get(0).data()), f.live("s")).verdict());
-        assertEquals(Verdict.VALID, f.core.verify(new VerifyRequest(after.indicia().get(0).data()), f.live("s")).verdict());
+        assertEquals(Verdict.VALID, f.core.verify(new VerifyRequest(before.indicia().get(0).data()), f.scan("s")).verdict());
+        assertEquals(Verdict.VALID, f.core.verify(new VerifyRequest(after.indicia().get(0).data()), f.scan("s")).verdict());
         assertEquals(keys, VerificationKeySet.parse(keys.toText()), "the key set survives its text form");
     }
 
@@ -154,14 +206,14 @@ class VerificationTest {
         f = Fixture.h2(dir, b -> b.signingAlgorithm(SignatureAlgorithm.ED25519));
         Purchase p = f.core.purchase(f.purchase(1, PaymentMethod.account()), f.live("buy"));
         assertEquals(SignatureAlgorithm.ED25519, p.indicia().get(0).decode().data().algorithm());
-        assertEquals(Verdict.VALID, f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.live("s")).verdict());
+        assertEquals(Verdict.VALID, f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.scan("s")).verdict());
         f.core.admin().rotateSigningKey(SignatureAlgorithm.ECDSA_P256_SHA256);
         Purchase ecdsa = f.core.purchase(f.purchase(1, PaymentMethod.account()), f.live("buy-2"));
         assertEquals(SignatureAlgorithm.ECDSA_P256_SHA256, ecdsa.indicia().get(0).decode().data().algorithm());
-        VerificationResult again = f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.live("s2"));
+        VerificationResult again = f.core.verify(new VerifyRequest(p.indicia().get(0).data()), f.scan("s2"));
         assertTrue(again.signatureValid(), "the retired Ed25519 key still verifies");
         assertEquals(Verdict.DUPLICATE, again.verdict());
-        assertEquals(Verdict.VALID, f.core.verify(new VerifyRequest(ecdsa.indicia().get(0).data()), f.live("s3")).verdict());
+        assertEquals(Verdict.VALID, f.core.verify(new VerifyRequest(ecdsa.indicia().get(0).data()), f.scan("s3")).verdict());
     }
 
     @Test

@@ -19,7 +19,8 @@ import org.openpostage.server.internal.util.Tokens;
 /** Partners and their API keys (tables {@code partners} and {@code api_keys}). */
 public final class PartnerStore {
     /** A stored API key, without its secret. */
-    public record KeyInfo(String keyId, String partnerId, Mode mode, Instant createdAt, Instant revokedAt) {
+    public record KeyInfo(String keyId, String partnerId, Mode mode, boolean scanner, Instant createdAt,
+                          Instant revokedAt) {
     }
 
     private static final byte[] DUMMY_SALT = new byte[16];
@@ -70,14 +71,16 @@ public final class PartnerStore {
     /**
      * Issues a new API key; the plaintext is returned once and only its hash is stored.
      *
+     * @param scanner whether the key records scans when it verifies indicia (mail processing)
      * @throws NotFoundException if there is no such partner
      */
-    public IssuedApiKey issueKey(String partnerId, Mode mode) {
+    public IssuedApiKey issueKey(String partnerId, Mode mode, boolean scanner) {
         requirePartner(partnerId);
         ApiKeys.Generated key = ApiKeys.generate(mode);
         Instant now = Time.now(clock);
         db.read("issue API key", c -> Sql.update(c, "INSERT INTO api_keys (key_id, partner_id, mode, salt, secret_hash,"
-                + " created_at) VALUES (?, ?, ?, ?, ?, ?)", key.keyId(), partnerId, mode, key.salt(), key.secretHash(), now));
+                + " scanner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", key.keyId(), partnerId, mode, key.salt(),
+                key.secretHash(), scanner, now));
         return new IssuedApiKey(key.keyId(), partnerId, mode, key.plaintext());
     }
 
@@ -97,9 +100,9 @@ public final class PartnerStore {
 
     /** The keys of {@code partnerId}, newest first. */
     public List<KeyInfo> keys(String partnerId) {
-        return db.read("read API keys", c -> Sql.list(c, "SELECT key_id, partner_id, mode, created_at, revoked_at"
-                        + " FROM api_keys WHERE partner_id = ? ORDER BY created_at DESC, key_id",
-                rs -> new KeyInfo(rs.getString(1), rs.getString(2), Mode.valueOf(rs.getString(3)),
+        return db.read("read API keys", c -> Sql.list(c, "SELECT key_id, partner_id, mode, scanner, created_at,"
+                        + " revoked_at FROM api_keys WHERE partner_id = ? ORDER BY created_at DESC, key_id",
+                rs -> new KeyInfo(rs.getString(1), rs.getString(2), Mode.valueOf(rs.getString(3)), rs.getBoolean(4),
                         Sql.instant(rs, "created_at"), Sql.instant(rs, "revoked_at")), partnerId));
     }
 

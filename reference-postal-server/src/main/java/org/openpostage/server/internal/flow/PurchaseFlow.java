@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.openpostage.api.Caller;
+import org.openpostage.api.ErrorCode;
 import org.openpostage.api.InsufficientFundsException;
 import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.NotFoundException;
@@ -220,6 +221,15 @@ public final class PurchaseFlow {
     private Purchase payByCard(Caller caller, Claim claim, PurchaseRequest request, Validated v, CardPayment card,
                                String form) {
         String cardText = card.brand() + " ending " + card.last4();
+        PaymentGateway gateway;
+        try {
+            gateway = ctx.gateway(caller.mode());
+        } catch (RuntimeException e) {
+            ctx.idempotency().release(claim);
+            log.info("purchase of partner {}: {} card payment refused: {}", caller.partnerId(), caller.mode(),
+                    e.getMessage());
+            throw e;
+        }
         if (card.expiredAt(YearMonth.from(ctx.today()))) {
             InvalidRequestException e = new InvalidRequestException("payment.card.expiry: the card (" + cardText
                     + ") expired at the end of " + card.expiry() + "; nothing was charged");
@@ -241,19 +251,56 @@ public final class PurchaseFlow {
             ctx.idempotency().release(claim);
             throw e;
         }
-        PaymentGateway gateway = ctx.gateway(caller.mode());
         try {
             PaymentGateway.Result auth = call(() -> gateway.authorize(paymentId, card, request.total()));
             if (auth.outcome() != Outcome.APPROVED) {
-                ctx.payments().move(paymentId, State.AUTHORIZING, auth.outcome() == Outcome.UNKNOWN ? State.UNKNOWN
-                        : State.DECLINED, auth.gatewayReference(), auth.outcome().name(), auth.message());
+                moveOrStop(payment, stateAfter(auth), auth.gatewayReference(), auth.outcome().name(), auth.message());
                 throw finish(payment, auth, "authorization");
             }
-            ctx.payments().move(paymentId, State.AUTHORIZING, State.AUTHORIZED, auth.gatewayReference(), null, null);
+            if (!ctx.payments().move(paymentId, State.AUTHORIZING, State.AUTHORIZED, auth.gatewayReference(), null, null)) {
+                voidIfAbandoned(paymentId, gateway, auth.gatewayReference());
+                throw new Superseded(paymentId);
+            }
             Payment authorized = withState(payment, State.AUTHORIZED, auth.gatewayReference());
             return toPurchase(captureAndIssue(authorized, gateway), request.print(), v.background);
+        } catch (Superseded lost) {
+            log.info("payment {} of partner {} is driven by another node now (its claim expired); answering from "
+                    + "the stored state", paymentId, caller.partnerId());
         } finally {
             ctx.payments().release(paymentId, owner);
+        }
+        Optional<Row> row = ctx.idempotency().find(claim.partnerId(), claim.key());
+        Optional<Purchase> outcome = row.isPresent() ? outcome(row.get(), request.print()) : Optional.empty();
+        return outcome.orElseThrow(() -> new ServiceUnavailableException("the card payment was abandoned while its "
+                + "authorization was under way, and nothing was charged; retry with the same idempotency key"));
+    }
+
+    private static State stateAfter(PaymentGateway.Result r) {
+        return r.outcome() == Outcome.UNKNOWN ? State.UNKNOWN : State.DECLINED;
+    }
+
+    /**
+     * After a lost move out of AUTHORIZING: if the reconciler gave the payment up as never having
+     * reached the gateway (FAILED, its key released for a fresh attempt), the authorization that
+     * arrived late is released, so that it is never captured.
+     */
+    private void voidIfAbandoned(String paymentId, PaymentGateway gateway, String gatewayReference) {
+        Optional<Payment> now = ctx.payments().find(paymentId);
+        if (now.isPresent() && now.get().state() == State.FAILED) {
+            PaymentGateway.Result r = call(() -> gateway.voidAuthorization(gatewayReference));
+            log.warn("payment {} was given up while its authorization was under way; the late authorization {} was "
+                    + "voided: {}", paymentId, gatewayReference, r.outcome());
+        }
+    }
+
+    /**
+     * Moves {@code p} from its state to {@code to}; if the payment is no longer in that state,
+     * another driver (the reconciler, after this request's claim expired) has moved it, and this
+     * one stops with {@link Superseded}.
+     */
+    private void moveOrStop(Payment p, State to, String gatewayReference, String failureCode, String failureMessage) {
+        if (!ctx.payments().move(p.paymentId(), p.state(), to, gatewayReference, failureCode, failureMessage)) {
+            throw new Superseded(p.paymentId());
         }
     }
 
@@ -261,15 +308,15 @@ public final class PurchaseFlow {
     private Ledger.Issued captureAndIssue(Payment p, PaymentGateway gateway) {
         PaymentGateway.Result capture = call(() -> gateway.capture(p.gatewayReference(), p.amount()));
         switch (capture.outcome()) {
-            case APPROVED -> ctx.payments().move(p.paymentId(), State.AUTHORIZED, State.CAPTURED, null, null, null);
+            case APPROVED -> moveOrStop(p, State.CAPTURED, null, null, null);
             case UNKNOWN -> {
-                ctx.payments().move(p.paymentId(), State.AUTHORIZED, State.UNKNOWN, null, null, capture.message());
+                moveOrStop(p, State.UNKNOWN, null, null, capture.message());
                 throw finish(p, capture, "capture");
             }
             default -> {
+                // Win the move first: a driver that lost it must not void what another may have captured.
+                moveOrStop(p, State.VOIDED, null, capture.outcome().name(), capture.message());
                 call(() -> gateway.voidAuthorization(p.gatewayReference()));
-                ctx.payments().move(p.paymentId(), State.AUTHORIZED, State.VOIDED, null, capture.outcome().name(),
-                        capture.message());
                 throw finish(p, capture, "capture");
             }
         }
@@ -307,6 +354,10 @@ public final class PurchaseFlow {
      * Issues the purchase a captured payment paid for: FUNDING, DEBITs and indicia in one
      * transaction with the payment's ISSUED state and the key's completion. If that fails, the
      * capture is refunded at the gateway.
+     *
+     * <p>A payment is issued or refunded, never both: issuing needs the move CAPTURED to ISSUED
+     * (inside the transaction) and refunding needs the move CAPTURED to COMPENSATING, and only one
+     * of the two can win. A driver that loses answers from what the winner stored.
      */
     private Ledger.Issued issueCaptured(Payment p, PaymentGateway gateway) {
         RequestForm.Stored stored = RequestForm.parse(p.requestForm());
@@ -316,30 +367,43 @@ public final class PurchaseFlow {
             Ledger.Issued issued = ctx.db().transaction("purchase", c -> {
                 ctx.payments().markIssued(c, p.paymentId(), cmd.purchaseId());
                 ctx.idempotency().completeForPayment(c, p.partnerId(), p.idemKey(), p.paymentId(), cmd.purchaseId());
-                return ctx.ledger().issue(c, cmd);
+                Ledger.Issued i = ctx.ledger().issue(c, cmd);
+                if (!i.total().equals(p.amount())) {
+                    // The meter would be funded with another amount than the card paid: roll back and refund.
+                    throw new PostageException(ErrorCode.INTERNAL, "purchase of payment " + p.paymentId() + " would fund "
+                            + i.total() + " but the card paid " + p.amount(), null, null);
+                }
+                return i;
             });
             log.info("purchase {} issued: partner {}, meter {}, {} indicia, {} paid by card {} ending {} (payment {})",
                     issued.purchaseId(), p.partnerId(), issued.meterId(), issued.indicia().size(), issued.total(),
                     p.brand(), p.last4(), p.paymentId());
             return issued;
         } catch (RuntimeException e) {
-            Optional<Payment> now = ctx.payments().find(p.paymentId());
-            if (now.isPresent() && now.get().state() == State.ISSUED) {
-                return ctx.ledger().loadPurchase(now.get().purchaseId()).orElseThrow(() -> e);
+            if (ctx.payments().move(p.paymentId(), State.CAPTURED, State.COMPENSATING, null, "ISSUE_FAILED",
+                    String.valueOf(e.getMessage()))) {
+                throw compensate(p, gateway, e);
             }
-            throw compensate(p, gateway, e);
+            // Not CAPTURED any more: this transaction committed after all (its answer was lost), or
+            // another driver issued or compensated it.
+            Payment now = ctx.payments().find(p.paymentId()).orElseThrow(() -> e);
+            if (now.state() == State.ISSUED) {
+                return ctx.ledger().loadPurchase(now.purchaseId()).orElseThrow(() -> e);
+            }
+            throw new Superseded(p.paymentId());
         }
     }
 
-    /** Refunds a captured payment whose purchase could not be issued, and returns the caller's error. */
+    /**
+     * Refunds a captured payment whose purchase could not be issued (the caller won the move to
+     * COMPENSATING), and returns the caller's error.
+     */
     private PostageException compensate(Payment p, PaymentGateway gateway, RuntimeException cause) {
         log.warn("payment {} of partner {} was captured but its purchase failed ({}); refunding it at the gateway",
                 p.paymentId(), p.partnerId(), cause.getMessage());
-        ctx.payments().move(p.paymentId(), State.CAPTURED, State.COMPENSATING, null, "ISSUE_FAILED",
-                String.valueOf(cause.getMessage()));
         refundCompensation(p, gateway);
         if (cause instanceof PostageException pe && !pe.retryable()) {
-            PostageException error = pe.code() == org.openpostage.api.ErrorCode.INTERNAL ? pe
+            PostageException error = pe.code() == ErrorCode.INTERNAL ? pe
                     : pe.code().toException(pe.getMessage() + " (the card payment is refunded)", null);
             ctx.idempotency().failForPayment(p.partnerId(), p.idemKey(), p.paymentId(), error);
             return error;
@@ -350,13 +414,17 @@ public final class PurchaseFlow {
                 + "the card payment was refunded; retry with the same idempotency key");
     }
 
-    /** Asks the gateway to refund a compensated capture; the reconciler repeats it until it succeeds. */
+    /**
+     * Asks the gateway to refund a payment in COMPENSATING; the reconciler repeats it until it
+     * succeeds. The refund reference is fixed per payment, so two drivers refund once.
+     */
     boolean refundCompensation(Payment p, PaymentGateway gateway) {
         PaymentGateway.Result r = call(() -> gateway.refund(p.gatewayReference(), p.amount(), "cmp_" + p.paymentId()));
         if (r.outcome() == Outcome.APPROVED) {
-            ctx.payments().move(p.paymentId(), State.COMPENSATING, State.REFUNDED, null, "ISSUE_FAILED",
-                    "purchase failed; payment refunded");
-            log.info("payment {} refunded to the card after its purchase failed", p.paymentId());
+            if (ctx.payments().move(p.paymentId(), State.COMPENSATING, State.REFUNDED, null, "ISSUE_FAILED",
+                    "purchase failed; payment refunded")) {
+                log.info("payment {} refunded to the card after its purchase failed", p.paymentId());
+            }
             return true;
         }
         log.warn("refund of payment {} did not complete ({}); the reconciler will retry it", p.paymentId(), r.message());
@@ -369,7 +437,8 @@ public final class PurchaseFlow {
      * Drives a card payment whose outcome was unknown (or whose request died) to its end: asks the
      * gateway, captures if needed, and issues the purchase or records the failure under the
      * original idempotency key. Safe on several nodes at once: one claims the payment, the others
-     * get {@link Settlement#BUSY}.
+     * get {@link Settlement#BUSY}; a driver whose claim expired meanwhile loses its next state
+     * change and stops (also {@link Settlement#BUSY}).
      */
     public Settlement settle(String paymentId) {
         String owner = ctx.nodeId() + ":" + Ids.random(8);
@@ -378,16 +447,17 @@ public final class PurchaseFlow {
         }
         try {
             Payment p = ctx.payments().find(paymentId).orElseThrow();
-            PaymentGateway gateway = ctx.gateway(p.mode());
             return switch (p.state()) {
                 case ISSUED, DECLINED, VOIDED, REFUNDED, FAILED -> Settlement.ALREADY_SETTLED;
                 case COMPENSATING -> {
-                    refundCompensation(p, gateway);
+                    refundCompensation(p, ctx.gateway(p.mode()));
                     yield Settlement.FAILED;
                 }
-                case CAPTURED -> issueOrFail(p, gateway);
-                case AUTHORIZING, AUTHORIZED, UNKNOWN -> settleWithLookup(p, gateway);
+                case CAPTURED -> issueOrFail(p, ctx.gateway(p.mode()));
+                case AUTHORIZING, AUTHORIZED, UNKNOWN -> settleWithLookup(p, ctx.gateway(p.mode()));
             };
+        } catch (Superseded lost) {
+            return Settlement.BUSY;
         } catch (PostageException e) {
             return e.retryable() ? Settlement.PENDING : Settlement.FAILED;
         } finally {
@@ -404,7 +474,7 @@ public final class PurchaseFlow {
                 if (p.createdAt().plus(ctx.config().requestLease()).isAfter(ctx.clock().instant())) {
                     return Settlement.PENDING; // the authorization may still be on its way
                 }
-                ctx.payments().move(p.paymentId(), p.state(), State.FAILED, null, "NOT_FOUND", status.message());
+                moveOrStop(p, State.FAILED, null, "NOT_FOUND", status.message());
                 ctx.idempotency().releaseForPayment(p.partnerId(), p.idemKey(), p.paymentId());
                 log.info("payment {} never reached the gateway; nothing was charged and the request may be retried",
                         p.paymentId());
@@ -414,13 +484,13 @@ public final class PurchaseFlow {
             case VOIDED: {
                 Outcome outcome = status.state() == PaymentGateway.State.INSUFFICIENT_FUNDS
                         ? Outcome.INSUFFICIENT_FUNDS : Outcome.DECLINED;
-                ctx.payments().move(p.paymentId(), p.state(), status.state() == PaymentGateway.State.VOIDED
-                        ? State.VOIDED : State.DECLINED, status.gatewayReference(), outcome.name(), status.message());
+                moveOrStop(p, status.state() == PaymentGateway.State.VOIDED ? State.VOIDED : State.DECLINED,
+                        status.gatewayReference(), outcome.name(), status.message());
                 finish(p, new PaymentGateway.Result(outcome, status.gatewayReference(), status.message()), "authorization");
                 return Settlement.FAILED;
             }
             case AUTHORIZED: {
-                ctx.payments().move(p.paymentId(), p.state(), State.AUTHORIZED, status.gatewayReference(), null, null);
+                moveOrStop(p, State.AUTHORIZED, status.gatewayReference(), null, null);
                 Payment authorized = withState(p, State.AUTHORIZED, status.gatewayReference());
                 try {
                     captureAndIssue(authorized, gateway);
@@ -433,7 +503,7 @@ public final class PurchaseFlow {
             }
             case CAPTURED:
             default: {
-                ctx.payments().move(p.paymentId(), p.state(), State.CAPTURED, status.gatewayReference(), null, null);
+                moveOrStop(p, State.CAPTURED, status.gatewayReference(), null, null);
                 return issueOrFail(withState(p, State.CAPTURED, status.gatewayReference()), gateway);
             }
         }
@@ -448,6 +518,15 @@ public final class PurchaseFlow {
         }
     }
 
+    /**
+     * Thrown by a driver of a payment that lost a state change: another driver moved the payment
+     * first. The loser stops and answers from the stored state.
+     */
+    private static final class Superseded extends RuntimeException {
+        Superseded(String paymentId) {
+            super("payment " + paymentId + " was moved by another driver", null, false, false);
+        }
+    }
     // ---------------------------------------------------------------- validation
 
     /** What validation found: the meter to debit and the background to compose onto. */

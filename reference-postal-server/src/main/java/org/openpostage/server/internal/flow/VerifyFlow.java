@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import org.openpostage.api.Caller;
+import org.openpostage.api.Mode;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.SignatureCheck;
@@ -18,8 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verification of scanned indicia: decode, check the signature against the published keys, look
- * up the issued record, and record the scan. Each call counts as one scan of the piece (meter and
- * serial), so the second scan of a genuine piece reports {@link Verdict#DUPLICATE}.
+ * up the issued record, and record the scan.
+ *
+ * <p>Only a <em>scanner</em> (an API key of mail processing, {@code api_keys.scanner}) records
+ * scans, and only of indicia of its own mode: its call counts as one scan of the piece (meter and
+ * serial), so the second scan of a genuine piece reports {@link Verdict#DUPLICATE} and a scanned
+ * piece can no longer be refunded. Any other call (a portal showing its user that a stamp is
+ * valid, a test key looking at live postage) checks the piece the same way and changes nothing.
  */
 public final class VerifyFlow {
     private static final Logger log = LoggerFactory.getLogger(VerifyFlow.class);
@@ -40,9 +46,10 @@ public final class VerifyFlow {
         IndiciumData d = signed.data();
         SignatureCheck check = ctx.signingKeys().keySet().verify(signed);
         Instant now = Time.now(ctx.clock());
+        boolean records = recordsScans(caller, d);
         if (check != SignatureCheck.VALID) {
             Verdict verdict = check == SignatureCheck.UNKNOWN_KEY ? Verdict.UNKNOWN_KEY : Verdict.BAD_SIGNATURE;
-            int previous = recordForeignScan(caller, d, verdict, requestId, now);
+            int previous = foreignScan(caller, d, verdict, requestId, now, records);
             String detail = verdict == Verdict.UNKNOWN_KEY
                     ? "signed with key " + d.keyId() + ", which this postal server never published"
                     : "the signature does not match the data under key " + d.keyId() + ": the indicium was altered or forged";
@@ -56,20 +63,23 @@ public final class VerifyFlow {
         }
         Optional<Issued> issued = ctx.db().transaction("verify", c -> {
             Optional<Stored> row = Sql.one(c, "SELECT data, refunded_at, scan_count FROM indicia WHERE meter_id = ?"
-                            + " AND serial = ? FOR UPDATE",
+                            + " AND serial = ?" + (records ? " FOR UPDATE" : ""),
                     rs -> new Stored(rs.getBytes(1), rs.getObject(2) != null, rs.getInt(3)), d.meterId(), d.pieceSerial());
             if (row.isEmpty() || !Arrays.equals(Arrays.copyOf(row.get().data, IndiciumCodec.PAYLOAD_LENGTH),
                     signed.signedPart())) {
                 return Optional.<Issued>empty();
             }
             Stored s = row.get();
+            if (!records) {
+                return Optional.of(new Issued(s.refunded, s.scans));
+            }
             Sql.update(c, "UPDATE indicia SET scan_count = scan_count + 1, first_scanned_at = COALESCE(first_scanned_at, ?)"
                     + " WHERE meter_id = ? AND serial = ?", now, d.meterId(), d.pieceSerial());
             insertScan(c, caller, d, verdict(d.testMode(), s.refunded, s.scans), requestId, now);
             return Optional.of(new Issued(s.refunded, s.scans));
         });
         if (issued.isEmpty()) {
-            int previous = recordForeignScan(caller, d, Verdict.NOT_ISSUED, requestId, now);
+            int previous = foreignScan(caller, d, Verdict.NOT_ISSUED, requestId, now, records);
             log.warn("verification by partner {}: meter {} serial {} has a good signature but was never issued",
                     caller.partnerId(), d.meterId(), d.pieceSerial());
             return new VerificationResult(Verdict.NOT_ISSUED, d, true, false, previous,
@@ -84,8 +94,8 @@ public final class VerifyFlow {
             case DUPLICATE -> "a genuine indicium already scanned " + i.previousScans + " time(s): this piece is a copy";
             default -> "valid postage: " + d.postage() + ", meter " + d.meterId() + " serial " + d.pieceSerial();
         };
-        log.debug("verification by partner {}: meter {} serial {}: {}", caller.partnerId(), d.meterId(), d.pieceSerial(),
-                verdict);
+        log.debug("verification by partner {}: meter {} serial {}: {}{}", caller.partnerId(), d.meterId(),
+                d.pieceSerial(), verdict, records ? " (scan recorded)" : "");
         return new VerificationResult(verdict, d, true, i.refunded, i.previousScans, detail);
     }
 
@@ -99,12 +109,32 @@ public final class VerifyFlow {
         return previousScans > 0 ? Verdict.DUPLICATE : Verdict.VALID;
     }
 
-    /** Records a scan of a piece that was not issued as presented; returns how often it was scanned before. */
-    private int recordForeignScan(Caller caller, IndiciumData d, Verdict verdict, String requestId, Instant now) {
+    /**
+     * Whether this call records a scan: the caller's key is a scanner, still valid, and of the
+     * indicium's mode (a test key never changes live pieces, nor a live key test ones).
+     */
+    private boolean recordsScans(Caller caller, IndiciumData d) {
+        Mode pieceMode = d.testMode() ? Mode.TEST : Mode.LIVE;
+        if (caller.mode() != pieceMode) {
+            return false;
+        }
+        return ctx.db().read("read scanner key", c -> Sql.one(c, "SELECT scanner FROM api_keys WHERE key_id = ?"
+                        + " AND partner_id = ? AND mode = ? AND revoked_at IS NULL", rs -> rs.getBoolean(1),
+                caller.credentialId(), caller.partnerId(), caller.mode())).orElse(false);
+    }
+
+    /**
+     * How often a piece that was not issued as presented was scanned before; records this scan
+     * too when {@code records}.
+     */
+    private int foreignScan(Caller caller, IndiciumData d, Verdict verdict, String requestId, Instant now,
+                            boolean records) {
         return ctx.db().transaction("record scan", c -> {
             int previous = (int) Sql.number(c, "SELECT COUNT(*) FROM scans WHERE meter_id = ? AND serial = ? AND verdict = ?",
                     d.meterId(), d.pieceSerial(), verdict);
-            insertScan(c, caller, d, verdict, requestId, now);
+            if (records) {
+                insertScan(c, caller, d, verdict, requestId, now);
+            }
             return previous;
         });
     }

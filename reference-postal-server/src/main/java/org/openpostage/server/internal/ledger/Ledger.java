@@ -25,6 +25,7 @@ import org.openpostage.api.model.Money;
 import org.openpostage.api.model.PaymentKind;
 import org.openpostage.api.model.PaymentSummary;
 import org.openpostage.api.model.PurchaseItem;
+import org.openpostage.server.FailedCardRefund;
 import org.openpostage.server.JournalEntry;
 import org.openpostage.server.JournalKind;
 import org.openpostage.server.MeterAudit;
@@ -373,6 +374,31 @@ public final class Ledger {
     }
 
     // ------------------------------------------------------------------ journal
+
+    /** Card refunds the gateway refused to pay back (gateway state FAILED), oldest first. */
+    public List<FailedCardRefund> failedCardRefunds() {
+        return db.read("list failed card refunds", c -> Sql.list(c, "SELECT refund_id, indicium_id, partner_id,"
+                        + " payment_id, gateway_reference, amount, currency, refunded_at, updated_at FROM refunds"
+                        + " WHERE gateway_state = 'FAILED' ORDER BY refunded_at, refund_id",
+                rs -> new FailedCardRefund(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), Money.of(rs.getLong(6), rs.getString(7).strip()),
+                        Sql.instant(rs, "refunded_at"), Sql.instant(rs, "updated_at"))));
+    }
+
+    /**
+     * Puts a refused card refund back in the queue the reconciler pays out (gateway state PENDING).
+     * The gateway refund is idempotent by the refund id, so the card is paid back at most once.
+     *
+     * @throws NotFoundException if there is no refused card refund {@code refundId}
+     */
+    public void retryCardRefund(String refundId) {
+        Instant now = Time.now(clock);
+        int n = db.read("retry card refund", c -> Sql.update(c, "UPDATE refunds SET gateway_state = 'PENDING',"
+                + " updated_at = ? WHERE refund_id = ? AND gateway_state = 'FAILED'", now, refundId));
+        if (n == 0) {
+            throw new NotFoundException("there is no refused card refund '" + refundId + "'");
+        }
+    }
 
     /** Up to {@code limit} journal entries of {@code meterId} after entry {@code afterEntryId}, oldest first. */
     public List<JournalEntry> journal(long meterId, long afterEntryId, int limit) {

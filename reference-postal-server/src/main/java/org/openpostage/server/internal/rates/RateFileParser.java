@@ -89,11 +89,12 @@ final class RateFileParser {
         if (!version.matches("[A-Za-z0-9._:-]{1,64}")) {
             throw new IllegalArgumentException("version '" + version + "' must be 1 to 64 letters, digits, '.', '_', ':' or '-'");
         }
+        String code = required(attrs, "currency");
         Currency currency;
         try {
-            currency = Currency.getInstance(required(attrs, "currency"));
+            currency = Currency.getInstance(code);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("currency '" + attrs.get("currency") + "' is not an ISO 4217 code");
+            throw new IllegalArgumentException("currency '" + code + "' is not an ISO 4217 code");
         }
         LocalDate from;
         try {
