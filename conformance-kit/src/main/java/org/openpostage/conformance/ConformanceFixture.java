@@ -20,7 +20,10 @@ import org.openpostage.api.model.Weight;
  *       hundred;</li>
  *   <li>the four {@linkplain Cards cards} behave as named (most servers have documented test cards;
  *       the defaults are the reference server's);</li>
- *   <li>{@link #samplePiece()} is a piece the server sells.</li>
+ *   <li>{@link #samplePiece()} is a piece the server sells;</li>
+ *   <li>{@link #service()} and {@link #live()} may record scans when they verify indicia (on the
+ *       reference server: API keys issued as scanner keys), since the suite checks that a second
+ *       scan of a piece is reported.</li>
  * </ul>
  * Optional parts enable more tests; tests whose part is missing are reported as skipped.
  *

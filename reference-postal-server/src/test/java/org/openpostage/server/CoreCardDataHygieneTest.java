@@ -5,18 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.Statement;
 import java.time.YearMonth;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.PaymentDeclinedException;
@@ -39,15 +30,13 @@ class CoreCardDataHygieneTest {
     private static final List<String> NUMBERS = List.of(SimulatedCardGateway.APPROVED_VISA,
             SimulatedCardGateway.DECLINED, SimulatedCardGateway.TIMEOUT_THEN_APPROVED,
             SimulatedCardGateway.APPROVED_MASTERCARD);
-    private static final Pattern CVV_PATTERN = Pattern.compile("(?<!\\d)" + CVV + "(?!\\d)");
+    private static final CardDataScan SCAN = new CardDataScan(NUMBERS, CVV);
 
     @TempDir
     Path dir;
 
     @Test
     void noCardNumberOrCvvInAnyLogLineOrDatabaseColumn() throws Exception {
-        String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
-        Assumptions.assumeTrue(logFile != null && !logFile.startsWith("System."), "logs do not go to a file");
         String approvedPurchase;
         try (Fixture f = Fixture.h2(dir)) {
             Purchase approved = f.core.purchase(f.purchase(1, card("4242 4242 4242 4242")), f.test("approved"));
@@ -62,18 +51,18 @@ class CoreCardDataHygieneTest {
             assertThrows(ServiceUnavailableException.class,
                     () -> f.core.purchase(f.purchase(1, card(NUMBERS.get(3))), f.live("live")));
 
-            List<String> cells = cells(f.db);
+            List<String> cells = CardDataScan.cells(f.db);
             assertTrue(cells.contains("4242"), "the scan reads the payments table (last four digits)");
             for (String cell : cells) {
-                assertClean("a database column", cell);
+                SCAN.assertClean("a database column", cell);
             }
         }
 
-        List<String> log = Files.readAllLines(Path.of(logFile), StandardCharsets.UTF_8);
+        List<String> log = CardDataScan.logLines();
         assertTrue(log.stream().anyMatch(l -> l.contains(approvedPurchase) && l.contains("ending 4242")),
                 "this test's purchases are in the log, with the last four digits");
         for (String line : log) {
-            assertClean("the log", line);
+            SCAN.assertClean("the log", line);
         }
     }
 
@@ -81,43 +70,4 @@ class CoreCardDataHygieneTest {
         return new CardPayment(number, YearMonth.of(2030, 12), CVV, "Ada Lovelace");
     }
 
-    private static void assertClean(String where, String text) {
-        for (String number : NUMBERS) {
-            String grouped = number.replaceAll("(\\d{4})(?=\\d)", "$1 ");
-            assertFalse(text.contains(number) || text.contains(grouped) || text.contains(grouped.replace(' ', '-')),
-                    "a card number in " + where + ": " + text);
-        }
-        assertFalse(CVV_PATTERN.matcher(text).find(), "the CVV in " + where + ": " + text);
-    }
-
-    /** Every non-null cell of every table, as text (binary columns as ISO-8859-1). */
-    private static List<String> cells(TestDatabase db) throws Exception {
-        List<String> cells = new ArrayList<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = c.getMetaData().getTables(null, "PUBLIC", "%", new String[] {"TABLE", "BASE TABLE"})) {
-                while (rs.next()) {
-                    tables.add(rs.getString("TABLE_NAME"));
-                }
-            }
-            assertTrue(tables.contains("PAYMENTS") && tables.contains("JOURNAL") && tables.contains("SIM_GATEWAY_TRANSACTIONS"),
-                    "tables found: " + tables);
-            for (String table : tables) {
-                try (ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    while (rs.next()) {
-                        for (int i = 1; i <= md.getColumnCount(); i++) {
-                            Object v = rs.getObject(i);
-                            if (v instanceof byte[] bytes) {
-                                cells.add(new String(bytes, StandardCharsets.ISO_8859_1));
-                            } else if (v != null) {
-                                cells.add(String.valueOf(v));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return cells;
-    }
 }

@@ -39,7 +39,10 @@ import org.openpostage.server.ServerConfig;
  *   <tr><td>{@code tls.client-ca}</td><td>{@code OPENPOSTAGE_TLS_CLIENT_CA}</td><td>none</td>
  *       <td>PEM file of the CAs whose client certificates are accepted</td></tr>
  *   <tr><td>{@code demo}</td><td>{@code OPENPOSTAGE_DEMO}</td><td>{@code false}</td>
- *       <td>seed the demo partners and write {@code <data.dir>/demo-api-keys.properties}</td></tr>
+ *       <td>seed the demo partners and write {@code <data.dir>/demo-api-keys.properties}; unless the
+ *       file sets {@code payments.simulated-live} itself, also let live keys pay with the simulated
+ *       gateway's test cards, so the demo sells postage that verifies as valid while no money moves.
+ *       Never set it on a server that sells real postage.</td></tr>
  * </table>
  *
  * <p>Without {@code tls.keystore} the server creates a development CA and a server certificate
@@ -127,6 +130,9 @@ public final class AppConfig {
             } else if (!value.isEmpty()) {
                 apply(b, key, value);
             }
+        }
+        if (b.demo) {
+            serverKeys.putIfAbsent("payments.simulated-live", "true");
         }
         return b.server(ServerConfig.fromProperties(serverKeys)).build();
     }
