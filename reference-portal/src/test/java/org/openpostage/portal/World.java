@@ -24,13 +24,13 @@ final class World {
     final PostalServerApp server;
     final PortalApp paperShop;
     final PortalApp market;
+    private final Properties keys = new Properties();
 
     private World() throws IOException {
         dir = Files.createTempDirectory("portal-test");
         server = PostalServerApp.start(AppConfig.fromProperties(Map.of(
                 "data.dir", dir.resolve("postal").toString(), "xml.port", "0", "grpc.port", "0", "demo", "true",
                 "background-tasks", "false")));
-        Properties keys = new Properties();
         try (Reader r = Files.newBufferedReader(dir.resolve("postal").resolve("demo-api-keys.properties"))) {
             keys.load(r);
         }
@@ -53,10 +53,25 @@ final class World {
     }
 
     private PortalConfig portal(String partner, String name, String colour, String endpoint, String apiKey) {
+        return portal(partner, name, colour, endpoint, apiKey, dir.resolve(partner));
+    }
+
+    private PortalConfig portal(String partner, String name, String colour, String endpoint, String apiKey, Path data) {
         return PortalConfig.fromProperties(Map.of("postal.endpoint", endpoint, "postal.api-key", apiKey,
                 "postal.trust-certificates", server.caCertificate().toString(), "portal.name", name,
                 "portal.colour", colour, "portal.partner", partner, "portal.port", "0",
-                "portal.data-dir", dir.resolve(partner).toString()));
+                "portal.data-dir", data.toString()));
+    }
+
+    /** Another portal of {@code partner} (live key, own database) reaching the postal server at {@code endpoint}; the caller closes it. */
+    PortalApp extraPortal(String partner, String name, java.net.URI endpoint) throws IOException {
+        return PortalApp.start(portal(partner, name, "#555555", endpoint.toString(), keys.getProperty(partner + ".live"),
+                Files.createTempDirectory(dir, name.replace(' ', '-'))));
+    }
+
+    /** The postal server's TLS directory: {@code server.p12} and {@code keystore.password} (docs/operations.md). */
+    Path serverTls() {
+        return dir.resolve("postal").resolve("tls");
     }
 
     /** The keys that verify the server's indicia. */

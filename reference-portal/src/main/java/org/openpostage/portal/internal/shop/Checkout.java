@@ -1,8 +1,12 @@
 package org.openpostage.portal.internal.shop;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.openpostage.api.CallContext;
+import org.openpostage.api.ErrorCode;
 import org.openpostage.api.PostageException;
 import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchItemResult;
@@ -10,6 +14,7 @@ import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.BatchPurchaseResult;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.Indicium;
+import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.Money;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.PrintOptions;
@@ -18,7 +23,6 @@ import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.Refund;
 import org.openpostage.api.model.RefundRequest;
-import org.openpostage.api.CallContext;
 import org.openpostage.portal.internal.store.Order;
 import org.openpostage.portal.internal.store.OrderItem;
 import org.openpostage.portal.internal.store.PortalStore;
@@ -28,12 +32,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checkout and refunds. A checkout re-prices every cart item from a fresh quote (a changed or
- * tampered price is refused before anything is charged), records the order, takes store credit
- * when the user pays that way, and sends the whole cart to the postal server as one batch
- * request, one entry per stamp, keyed by the order's idempotency key. Each entry succeeds or fails
- * on its own; store credit for failed entries is given back.
+ * tampered price is refused before anything is charged), records the order and, in the same
+ * transaction, holds the store credit when the user pays that way, then sends the whole cart to
+ * the postal server as one batch request, one entry per stamp, under the order's idempotency key.
+ *
+ * <p>Only a definite answer settles a stamp: issued stamps keep their charge, stamps the postal
+ * server refused for good get their store credit back (once). When the answer is not known (the
+ * call failed after the client's own retries: outage, timeout, busy server, pending card payment)
+ * the stamps stay {@code PENDING} and the credit stays held; {@link #confirm} re-sends the very
+ * same batch under the same key, which the postal server answers with the first outcome and
+ * never charges twice.
  */
 public final class Checkout {
+    /**
+     * How long after checkout a pending order is still re-sent: well inside the postal server's
+     * idempotency retention (at least 24 hours), after which a re-send could be taken as new.
+     */
+    public static final Duration CONFIRM_WINDOW = Duration.ofHours(20);
+
     private static final Logger log = LoggerFactory.getLogger(Checkout.class);
 
     private final Postage postage;
@@ -81,58 +97,119 @@ public final class Checkout {
         }
         List<OrderItem> items = cart.stream().map(c -> OrderItem.of(c.mailClass().name(), c.grams(), c.origin(),
                 c.destination(), c.price(), c.dateOfMailing(), c.background())).toList();
-        String cardLabel = card == null ? null : card.brand() + " ending " + card.last4();
-        Order order = store.createOrder(user.id(), card == null ? "CREDIT" : "CARD", cardLabel, currency, printMode, items);
-        if (card == null && !store.debitCredit(user.id(), total, currency, "Order " + order.id(), order.id())) {
-            String msg = "Your store credit (" + Money.of(store.balance(user.id()), currency) + ") does not cover "
-                    + Money.of(total, currency) + ". Nothing was charged.";
-            store.orderStatus(order.id(), "FAILED", msg);
-            order.items().forEach(i -> store.itemFailed(i.id(), "Not enough store credit."));
-            return reload(user, order);
+        Order order = store.createOrder(user.id(), card == null ? "CREDIT" : "CARD", card == null ? null : label(card),
+                        currency, printMode, card == null ? meterId : null, items, card == null ? total : 0)
+                .orElseThrow(() -> new UserError(409, "Your store credit (" + Money.of(store.balance(user.id()), currency)
+                        + ") does not cover " + Money.of(total, currency) + ". Nothing was charged."));
+        return send(order, card == null ? PaymentMethod.account() : card, null);
+    }
+
+    /**
+     * Asks the postal server again about a pending order of the user's by re-sending its batch
+     * under its key. A card order needs the card it was paid with again ({@code card}; the portal
+     * never keeps it): the postal server recognises the request only with the same payment. A
+     * settled order is returned as it is.
+     *
+     * @param timeout how long to wait for the answer, or {@code null} for the client's own limit
+     */
+    public Order confirm(User user, long orderId, CardPayment card, Duration timeout) {
+        Order order = store.order(user.id(), orderId).orElseThrow(() -> notYours(orderId));
+        if (!order.pending()) {
+            return order;
         }
-        PaymentMethod payment = card == null ? PaymentMethod.account() : card;
-        List<BatchEntry> entries = new ArrayList<>();
-        for (OrderItem item : order.items()) {
-            entries.add(new BatchEntry(reference(item), request(item, currency, payment, card == null)));
+        if (!canConfirm(order)) {
+            throw new UserError(409, "Order " + orderId + " could not be confirmed within a day, so it is not sent"
+                    + " again. " + (order.byCredit() ? "Your store credit for it stays reserved; " : "") + "please contact"
+                    + " us quoting order " + orderId + ".");
         }
+        PaymentMethod payment = PaymentMethod.account();
+        if (!order.byCredit()) {
+            if (card == null) {
+                throw UserError.invalid("To check order " + orderId + " again, please enter the card you paid with.");
+            }
+            if (!label(card).equals(order.cardLabel())) {
+                throw new UserError(409, "Order " + orderId + " was paid with " + order.cardLabel() + ", not with "
+                        + label(card) + ". Please enter that card: the postal server finds the order only with the same"
+                        + " payment, and will not charge it twice.");
+            }
+            payment = card;
+        }
+        return send(order, payment, timeout);
+    }
+
+    /** Whether a pending order may still be re-sent (see {@link #CONFIRM_WINDOW}). */
+    public static boolean canConfirm(Order order) {
+        return order.createdAt().plus(CONFIRM_WINDOW).isAfter(Instant.now());
+    }
+
+    /** Sends the order's batch under its key and settles what the answer makes certain. */
+    private Order send(Order order, PaymentMethod payment, Duration timeout) {
+        BatchPurchaseRequest batch = batch(order, payment);
+        CallContext context = CallContext.withKey(order.idempotencyKey());
         BatchPurchaseResult result;
         try {
-            result = postage.client().purchaseBatch(new BatchPurchaseRequest(entries),
-                    CallContext.withKey(order.idempotencyKey()));
+            result = postage.client().purchaseBatch(batch, timeout == null ? context : context.withTimeout(timeout));
         } catch (PostageException e) {
-            log.warn("order {}: batch failed: {} ({})", order.id(), e.code(), e.requestId());
-            String msg = Messages.of(e);
-            order.items().forEach(i -> store.itemFailed(i.id(), msg));
-            if (card == null) {
-                store.creditBack(user.id(), total, currency, "Order " + order.id() + " failed", order.id());
+            if (e.code() == ErrorCode.IDEMPOTENCY_KEY_REUSED && !order.byCredit()) {
+                throw new UserError(409, "The postal server knows order " + order.id() + " with other card details."
+                        + " Please enter exactly the card you paid with (the same number and expiry date).");
             }
-            store.orderStatus(order.id(), "FAILED", msg);
-            return reload(user, order);
+            if (outcomeUnknown(e)) {
+                log.warn("order {}: no answer from the postal server yet ({} {}, request {}); it stays pending",
+                        order.id(), e.code(), e.getMessage(), e.requestId());
+                return reload(order);
+            }
+            log.warn("order {}: batch refused: {} ({})", order.id(), e.code(), e.requestId());
+            String msg = Messages.of(e);
+            order.items().stream().filter(OrderItem::pending).forEach(i -> fail(order, i, msg));
+            return reload(order);
+        } catch (RuntimeException e) {
+            log.warn("order {}: the batch call failed without an answer; it stays pending", order.id(), e);
+            return reload(order);
         }
-        long failedAmount = 0;
-        String firstError = null;
         for (OrderItem item : order.items()) {
             BatchItemResult r = result.result(reference(item)).orElse(null);
-            if (r != null && r.succeeded()) {
+            if (!item.pending() || r == null) {
+                continue; // settled before, or not answered: asked again next time
+            }
+            if (r.succeeded()) {
                 Indicium ind = r.purchase().indicia().get(0);
                 store.itemIssued(item.id(), ind.indiciumId(), ind.data().toArray(),
                         ind.image() == null ? null : ind.image().content().toArray());
-            } else {
-                String msg = r == null ? "The postal server did not answer for this stamp. Nothing was charged for it."
-                        : Messages.of(r.error().code(), r.error().message());
-                firstError = firstError == null ? msg : firstError;
-                store.itemFailed(item.id(), msg);
-                failedAmount += item.price();
+            } else if (!r.error().retryable()) {
+                fail(order, item, Messages.of(r.error().code(), r.error().message()));
             }
         }
-        if (card == null && failedAmount > 0) {
-            store.creditBack(user.id(), failedAmount, currency, "Stamps of order " + order.id() + " not issued", order.id());
+        Order settled = reload(order);
+        log.info("order {}: {} of {} stamps issued{}", order.id(), settled.printable().size(), settled.items().size(),
+                settled.pending() ? ", some still pending" : "");
+        return settled;
+    }
+
+    /**
+     * Whether a failed batch call may still have been carried out: a retryable error (the
+     * client's retries ran out), or an unexpected server-side error, whose effect is not known.
+     */
+    static boolean outcomeUnknown(PostageException e) {
+        return e.retryable() || e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.IDEMPOTENCY_KEY_REUSED;
+    }
+
+    private void fail(Order order, OrderItem item, String message) {
+        store.itemFailed(order.userId(), order.id(), item.id(), message, order.byCredit() ? item.price() : 0,
+                order.currency());
+    }
+
+    /** The order's batch: built only from what the order stores, so every re-send is the same request. */
+    private static BatchPurchaseRequest batch(Order order, PaymentMethod payment) {
+        List<BatchEntry> entries = new ArrayList<>();
+        for (OrderItem item : order.items()) {
+            entries.add(new BatchEntry(reference(item), request(item, order, payment)));
         }
-        long failed = result.failed();
-        String status = failed == 0 ? "COMPLETED" : failed == entries.size() ? "FAILED" : "PARTIAL";
-        store.orderStatus(order.id(), status, failed == 0 ? null : firstError);
-        log.info("order {}: {} of {} stamps issued", order.id(), entries.size() - failed, entries.size());
-        return reload(user, order);
+        return new BatchPurchaseRequest(entries);
+    }
+
+    private static String label(CardPayment card) {
+        return card.brand() + " ending " + card.last4();
     }
 
     /** Refunds an unused stamp of the user's order; returns what to tell the user. */
@@ -166,7 +243,7 @@ public final class Checkout {
         return new UserError(404, "Order " + orderId + " is not one of your orders.");
     }
 
-    private PurchaseRequest request(OrderItem item, String currency, PaymentMethod payment, boolean account) {
+    private static PurchaseRequest request(OrderItem item, Order order, PaymentMethod payment) {
         String bg = item.background();
         PrintOptions print;
         if (bg == null) {
@@ -176,17 +253,16 @@ public final class Checkout {
         } else {
             print = PrintOptions.dataOnly(); // the user's own picture: the portal composes the stamp
         }
-        PurchaseItem pi = new PurchaseItem(Forms.piece(org.openpostage.api.model.MailClass.valueOf(item.mailClass()),
-                item.grams(), item.origin(), item.destination()), Money.of(item.price(), currency),
-                item.dateOfMailing());
-        return new PurchaseRequest(List.of(pi), payment, print, account ? meterId : null);
+        PurchaseItem pi = new PurchaseItem(Forms.piece(MailClass.valueOf(item.mailClass()), item.grams(), item.origin(),
+                item.destination()), Money.of(item.price(), order.currency()), item.dateOfMailing());
+        return new PurchaseRequest(List.of(pi), payment, print, order.meterId());
     }
 
     private static String reference(OrderItem item) {
         return "item-" + item.id();
     }
 
-    private Order reload(User user, Order order) {
-        return store.order(user.id(), order.id()).orElseThrow();
+    private Order reload(Order order) {
+        return store.order(order.userId(), order.id()).orElseThrow();
     }
 }

@@ -26,9 +26,17 @@ public final class Messages {
             case NOT_FOUND -> "The postal server does not know this item: " + detail + ".";
             case INVALID_REQUEST -> "The postal server refused the request: " + detail + ".";
             case RATE_LIMITED, SERVICE_UNAVAILABLE, DEADLINE_EXCEEDED, REQUEST_IN_PROGRESS ->
-                    "The postal service is busy or unreachable. Nothing was charged; please try again shortly.";
+                    "The postal service is busy or unreachable; please try again shortly.";
             default -> "The postal service could not do this (" + code + "). Nothing was charged.";
         };
+    }
+
+    /** What a user is told about an order whose outcome the postal server has not confirmed yet. */
+    public static String pending(org.openpostage.portal.internal.store.Order order) {
+        String head = "We're confirming your order with the postal service. ";
+        return order.byCredit()
+                ? head + "Your store credit for it stays reserved until the postal service answers; you are never charged twice."
+                : head + "To check again, enter the card you paid with (" + order.cardLabel() + "); it is never charged twice.";
     }
 
     /** {@link #of(org.openpostage.api.ErrorCode, String)} for an exception. */

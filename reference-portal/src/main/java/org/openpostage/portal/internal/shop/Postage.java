@@ -44,6 +44,7 @@ public final class Postage {
     private volatile List<BackgroundImage> catalogue;
     private volatile Instant catalogueAt = Instant.EPOCH;
     private volatile PrintComponent printComponent;
+    private volatile PrintStyle printStyle;
 
     /** @param postal the client of the postal server */
     public Postage(PostalClient postal) {
@@ -105,9 +106,16 @@ public final class Postage {
         PrintComponent p = printComponent;
         if (p == null) {
             p = postal.printComponent();
+            printStyle = PrintStyle.of(new String(p.script().toArray(), java.nio.charset.StandardCharsets.UTF_8));
             printComponent = p;
         }
         return p;
+    }
+
+    /** The print-only stylesheet the print component inserts, read from its script. */
+    public PrintStyle printStyle() {
+        printComponent();
+        return printStyle;
     }
 
     /** The renderer. */
@@ -152,9 +160,16 @@ public final class Postage {
         return sheets.pdf(stamps);
     }
 
-    /** The first A4 label sheet of stamps, as PNG: what the print page prints for several stamps. */
-    public RenderedImage sheetPng(List<Stamp> stamps) {
-        return sheets.png(stamps).get(0);
+    /** How many A4 label sheets {@code stamps} stamps fill. */
+    public int sheetCount(int stamps) {
+        return sheets.pageCount(stamps, 0);
+    }
+
+    /** Label sheet {@code page} (from 1) of {@code stamps}, as PNG: what the print page prints for several stamps. */
+    public RenderedImage sheetPng(List<Stamp> stamps, int page) {
+        int perSheet = sheets.layout().capacity();
+        int from = (page - 1) * perSheet;
+        return sheets.png(stamps.subList(from, Math.min(stamps.size(), from + perSheet))).get(0);
     }
 
     /** The printed size of one stamp. */

@@ -31,6 +31,11 @@ public record OrderItem(long id, int position, String mailClass, int grams, Stri
                 "PENDING", null, null, null, null, null);
     }
 
+    /** Whether the postal server's answer for it is not known yet. */
+    public boolean pending() {
+        return "PENDING".equals(status);
+    }
+
     /** Whether it was issued and not refunded. */
     public boolean issued() {
         return "ISSUED".equals(status);

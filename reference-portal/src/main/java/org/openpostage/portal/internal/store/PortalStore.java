@@ -49,10 +49,10 @@ public final class PortalStore implements AutoCloseable {
                         + " user_id BIGINT NOT NULL REFERENCES users(id), title VARCHAR(100) NOT NULL,"
                         + " content BLOB NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS orders (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
-                        + " user_id BIGINT NOT NULL REFERENCES users(id), status VARCHAR(20) NOT NULL,"
+                        + " user_id BIGINT NOT NULL REFERENCES users(id),"
                         + " payment_kind VARCHAR(10) NOT NULL, card_label VARCHAR(40), currency CHAR(3) NOT NULL,"
-                        + " print_mode VARCHAR(12) NOT NULL, message VARCHAR(500), idempotency_key VARCHAR(100) NOT NULL,"
-                        + " created_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+                        + " print_mode VARCHAR(12) NOT NULL, idempotency_key VARCHAR(100) NOT NULL,"
+                        + " created_at TIMESTAMP WITH TIME ZONE NOT NULL, meter_id BIGINT)");
                 s.execute("CREATE TABLE IF NOT EXISTS order_items (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
                         + " order_id BIGINT NOT NULL REFERENCES orders(id), position INT NOT NULL,"
                         + " mail_class VARCHAR(30) NOT NULL, grams INT NOT NULL, origin VARCHAR(10) NOT NULL,"
@@ -60,6 +60,10 @@ public final class PortalStore implements AutoCloseable {
                         + " background VARCHAR(80), status VARCHAR(20) NOT NULL, message VARCHAR(500),"
                         + " indicium_id VARCHAR(64), indicium BLOB, image BLOB, refund_id VARCHAR(64),"
                         + " refunded_at TIMESTAMP WITH TIME ZONE)");
+                // An order's status is derived from its items; the meter is kept so a re-send is identical.
+                s.execute("ALTER TABLE orders DROP COLUMN IF EXISTS status");
+                s.execute("ALTER TABLE orders DROP COLUMN IF EXISTS message");
+                s.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS meter_id BIGINT");
             }
             return null;
         });
@@ -122,32 +126,6 @@ public final class PortalStore implements AutoCloseable {
         }
     }
 
-    /**
-     * Takes {@code amount} from the user's credit for {@code orderId}, atomically: false (and
-     * nothing taken) when the credit does not cover it.
-     */
-    public boolean debitCredit(long userId, long amount, String currency, String reason, long orderId) {
-        return run(c -> {
-            lockUser(c, userId);
-            if (balance(c, userId) < amount) {
-                return false;
-            }
-            insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, order_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    userId, -amount, currency, reason, orderId, now());
-            return true;
-        });
-    }
-
-    /** Gives {@code amount} back to the user's credit. */
-    public void creditBack(long userId, long amount, String currency, String reason, long orderId) {
-        run(c -> {
-            lockUser(c, userId);
-            insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, order_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    userId, amount, currency, reason, orderId, now());
-            return null;
-        });
-    }
-
     /** The user's credit journal, newest first. */
     public List<CreditEntry> creditJournal(long userId) {
         return run(c -> {
@@ -207,15 +185,25 @@ public final class PortalStore implements AutoCloseable {
 
     // ---- orders ----
 
-    /** Records a new order and its items, all {@code PENDING}; returns it with ids assigned. */
-    public Order createOrder(long userId, String paymentKind, String cardLabel, String currency, String printMode,
-                             List<OrderItem> items) {
+    /**
+     * Records a new order and its items, all {@code PENDING}, and in the same transaction takes
+     * {@code hold} minor units of the user's store credit (0 for card orders). Empty, with nothing
+     * recorded, when the credit does not cover {@code hold}. The order gets a random idempotency
+     * key, so a reset portal database never reuses one.
+     */
+    public Optional<Order> createOrder(long userId, String paymentKind, String cardLabel, String currency,
+                                       String printMode, Long meterId, List<OrderItem> items, long hold) {
         return run(c -> {
-            Instant now = now();
+            if (hold > 0) {
+                lockUser(c, userId);
+                if (balance(c, userId) < hold) {
+                    return Optional.<Order>empty();
+                }
+            }
             String key = "order-" + java.util.UUID.randomUUID();
-            long id = insert(c, "INSERT INTO orders (user_id, status, payment_kind, card_label, currency, print_mode,"
-                    + " idempotency_key, created_at) VALUES (?, 'PENDING', ?, ?, ?, ?, ?, ?)", userId, paymentKind, cardLabel,
-                    currency, printMode, key, now);
+            long id = insert(c, "INSERT INTO orders (user_id, payment_kind, card_label, currency, print_mode,"
+                    + " idempotency_key, created_at, meter_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", userId, paymentKind,
+                    cardLabel, currency, printMode, key, now(), meterId);
             int position = 0;
             for (OrderItem i : items) {
                 insert(c, "INSERT INTO order_items (order_id, position, mail_class, grams, origin, destination, price,"
@@ -223,19 +211,45 @@ public final class PortalStore implements AutoCloseable {
                         id, position++, i.mailClass(), i.grams(), i.origin(), i.destination(), i.price(),
                         i.dateOfMailing(), i.background());
             }
-            return order(c, userId, id).orElseThrow();
+            if (hold > 0) {
+                insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, order_id, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)", userId, -hold, currency, "Order " + id, id, now());
+            }
+            return order(c, userId, id);
         });
     }
 
-    /** Records that item {@code itemId} was issued. */
-    public void itemIssued(long itemId, String indiciumId, byte[] indicium, byte[] image) {
-        update("UPDATE order_items SET status = 'ISSUED', indicium_id = ?, indicium = ?, image = ?, message = NULL"
-                + " WHERE id = ?", indiciumId, indicium, image, itemId);
+    /** Records that pending item {@code itemId} was issued; false (nothing changed) if it was settled already. */
+    public boolean itemIssued(long itemId, String indiciumId, byte[] indicium, byte[] image) {
+        return run(c -> {
+            try (PreparedStatement ps = prepare(c, "UPDATE order_items SET status = 'ISSUED', indicium_id = ?,"
+                    + " indicium = ?, image = ?, message = NULL WHERE id = ? AND status = 'PENDING'",
+                    indiciumId, indicium, image, itemId)) {
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
 
-    /** Records that item {@code itemId} failed, and why (in words for the user). */
-    public void itemFailed(long itemId, String message) {
-        update("UPDATE order_items SET status = 'FAILED', message = ? WHERE id = ?", message, itemId);
+    /**
+     * Records that pending item {@code itemId} of the user's order {@code orderId} failed for good,
+     * and why (in words for the user), and in the same transaction gives {@code credit} minor units
+     * back to the user's store credit. Happens once: false (nothing changed) if it was settled already.
+     */
+    public boolean itemFailed(long userId, long orderId, long itemId, String message, long credit, String currency) {
+        return run(c -> {
+            int n;
+            try (PreparedStatement ps = prepare(c, "UPDATE order_items SET status = 'FAILED', message = ? WHERE id = ?"
+                    + " AND order_id = ? AND status = 'PENDING' AND order_id IN (SELECT id FROM orders WHERE user_id = ?)",
+                    message, itemId, orderId, userId)) {
+                n = ps.executeUpdate();
+            }
+            if (n == 1 && credit > 0) {
+                insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, order_id, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)", userId, credit, currency, "Stamp not issued, order " + orderId,
+                        orderId, now());
+            }
+            return n == 1;
+        });
     }
 
     /**
@@ -257,11 +271,6 @@ public final class PortalStore implements AutoCloseable {
             }
             return n == 1;
         });
-    }
-
-    /** Sets the order's status and message. */
-    public void orderStatus(long orderId, String status, String message) {
-        update("UPDATE orders SET status = ?, message = ? WHERE id = ?", status, message, orderId);
     }
 
     /** Order {@code orderId} with its items, if it belongs to the user. */
@@ -289,13 +298,15 @@ public final class PortalStore implements AutoCloseable {
 
     private static Optional<Order> order(Connection c, long userId, long orderId) throws SQLException {
         Order head;
-        try (PreparedStatement ps = prepare(c, "SELECT id, status, payment_kind, card_label, currency, print_mode, message,"
-                + " created_at, idempotency_key FROM orders WHERE id = ? AND user_id = ?", orderId, userId); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, "SELECT id, payment_kind, card_label, currency, print_mode, created_at,"
+                + " idempotency_key, meter_id FROM orders WHERE id = ? AND user_id = ?", orderId, userId);
+             ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
+            Long meter = rs.getObject(8, Long.class);
             head = new Order(rs.getLong(1), userId, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                    rs.getString(6), rs.getString(7), instant(rs, 8), rs.getString(9), List.of());
+                    instant(rs, 6), rs.getString(7), meter, List.of());
         }
         List<OrderItem> items = new ArrayList<>();
         try (PreparedStatement ps = prepare(c, "SELECT id, position, mail_class, grams, origin, destination, price,"
@@ -338,15 +349,6 @@ public final class PortalStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("the portal database failed: " + e.getMessage(), e);
         }
-    }
-
-    private void update(String sql, Object... args) {
-        run(c -> {
-            try (PreparedStatement ps = prepare(c, sql, args)) {
-                ps.executeUpdate();
-            }
-            return null;
-        });
     }
 
     private static long insert(Connection c, String sql, Object... args) throws SQLException {

@@ -5,11 +5,7 @@ import static org.openpostage.portal.internal.web.Html.esc;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.model.CardPayment;
@@ -19,6 +15,7 @@ import org.openpostage.api.model.RenderedImage;
 import org.openpostage.portal.internal.shop.CartItem;
 import org.openpostage.portal.internal.shop.Checkout;
 import org.openpostage.portal.internal.shop.Forms;
+import org.openpostage.portal.internal.shop.Messages;
 import org.openpostage.portal.internal.shop.Postage;
 import org.openpostage.portal.internal.shop.UserError;
 import org.openpostage.portal.internal.store.CreditEntry;
@@ -32,6 +29,9 @@ import org.openpostage.render.Stamp;
 
 /** Checkout, order history, the print page, downloads, refunds and the store credit page. */
 public final class OrderRoutes {
+    /** How long opening a pending order waits for the postal server's answer. */
+    private static final java.time.Duration AUTO_CONFIRM_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     private final Security security;
     private final Layout layout;
     private final Postage postage;
@@ -53,7 +53,8 @@ public final class OrderRoutes {
         r.get("/orders", this::orders);
         r.get("/orders/{order}", this::order);
         r.get("/orders/{order}/print", this::printPage);
-        r.get("/orders/{order}/print.png", this::printImage);
+        r.post("/orders/{order}/confirm", this::confirm);
+        r.get("/orders/{order}/print-{page}.png", this::printImage);
         r.get("/orders/{order}/sheet.pdf", this::sheetPdf);
         r.get("/orders/{order}/items/{item}/stamp.png", ctx -> stamp(ctx, false));
         r.get("/orders/{order}/items/{item}/stamp.pdf", ctx -> stamp(ctx, true));
@@ -87,14 +88,18 @@ public final class OrderRoutes {
         }
         Order order = checkout.placeOrder(user, cart, card, printMode, shownTotal);
         s.checkoutDone(token, order.id());
+        if (order.pending()) {
+            cart.forEach(c -> s.remove(c.id())); // they are in the order now: paying for them again would buy them twice
+            s.flash("error", "Your order was sent, but the postal service has not answered yet.");
+            ctx.redirect("/orders/" + order.id(), HttpStatus.SEE_OTHER);
+            return;
+        }
         if (order.printable().isEmpty()) {
             s.flash("error", order.message() == null ? "No stamp could be issued." : order.message());
             ctx.redirect("/cart", HttpStatus.SEE_OTHER);
             return;
         }
-        for (CartItem c : cart) {
-            s.remove(c.id());
-        }
+        cart.forEach(c -> s.remove(c.id()));
         s.flash("PARTIAL".equals(order.status()) ? "error" : "ok", "PARTIAL".equals(order.status())
                 ? "Some stamps could not be issued: " + order.message()
                 : "Thank you! Your " + (order.items().size() == 1 ? "stamp is" : order.items().size() + " stamps are") + " ready.");
@@ -146,11 +151,16 @@ public final class OrderRoutes {
         User user = security.user(ctx);
         Session s = security.session(ctx);
         Order o = ownOrder(ctx);
+        if (o.pending() && o.byCredit() && Checkout.canConfirm(o)) {
+            o = checkout.confirm(user, o.id(), null, AUTO_CONFIRM_TIMEOUT); // safe to repeat: same batch, same key
+        }
         StringBuilder b = new StringBuilder("<h1>Order ").append(o.id()).append("</h1>\n<p>Placed ")
                 .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC, paid by ")
                 .append(esc(payment(o))).append(". Status: <strong id=\"order-status\">").append(esc(status(o)))
                 .append("</strong>.</p>\n");
-        if (o.message() != null) {
+        if (o.pending()) {
+            b.append(pendingBox(s, o));
+        } else if (o.message() != null) {
             b.append("<p class=\"flash error\" role=\"alert\">").append(esc(o.message())).append("</p>");
         }
         if (!o.printable().isEmpty()) {
@@ -185,6 +195,39 @@ public final class OrderRoutes {
         ctx.html(layout.page("Order " + o.id(), user, s, b.toString(), ""));
     }
 
+    /** What a pending order says, with the CSRF-protected "Check again" form (and the card fields for a card order). */
+    private static String pendingBox(Session s, Order o) {
+        StringBuilder b = new StringBuilder("<div class=\"card\" id=\"pending\"><p role=\"status\">")
+                .append(esc(Messages.pending(o))).append("</p>");
+        if (!Checkout.canConfirm(o)) {
+            return b.append("<p>We could not confirm it within a day; please contact us quoting order ").append(o.id())
+                    .append(".</p></div>").toString();
+        }
+        b.append("<form method=\"post\" action=\"/orders/").append(o.id()).append("/confirm\" id=\"confirm-form\">")
+                .append(Layout.csrf(s));
+        if (!o.byCredit()) {
+            b.append("<fieldset><legend>The card you paid with</legend>").append(ShopRoutes.cardFields(true)).append("</fieldset>");
+        }
+        return b.append("<button type=\"submit\" id=\"check-again\">Check again</button></form></div>").toString();
+    }
+
+    private void confirm(Context ctx) {
+        User user = security.user(ctx);
+        Session s = security.session(ctx);
+        Order o = ownOrder(ctx);
+        CardPayment card = o.byCredit() || !o.pending() ? null : Forms.card(ctx.formParam("cardNumber"),
+                ctx.formParam("cardExpiry"), ctx.formParam("cardCvv"), ctx.formParam("cardHolder"));
+        Order now = checkout.confirm(user, o.id(), card, null);
+        if (now.pending()) {
+            s.flash("error", "The postal service has not answered yet.");
+        } else {
+            int n = now.printable().size();
+            s.flash(now.message() == null ? "ok" : "error", "Order " + now.id() + " is confirmed: " + n
+                    + (n == 1 ? " stamp" : " stamps") + " issued." + (now.message() == null ? "" : " " + now.message()));
+        }
+        ctx.redirect("/orders/" + o.id(), HttpStatus.SEE_OTHER);
+    }
+
     private void printPage(Context ctx) {
         User user = security.user(ctx);
         Session s = security.session(ctx);
@@ -196,23 +239,28 @@ public final class OrderRoutes {
         if (!mode.equals("auto") && !mode.equals("on-request")) {
             throw UserError.invalid("Printing is either \"auto\" or \"on-request\".");
         }
-        SizeMm size = printSize(user, o);
-        PrintComponent component = postage.printComponent();
+        SizeMm size = printSize(o);
         String w = Html.mm(size.widthMm());
         String h = Html.mm(size.heightMm());
+        PrintComponent component = postage.printComponent();
         ctx.header("Content-Security-Policy", Security.CSP.replace("style-src 'self'",
-                "style-src 'self' '" + printStyleHash(w, h) + "'"));
+                "style-src 'self' '" + postage.printStyle().cspHash(w, h) + "'"));
         String head = "<script type=\"module\" src=\"/print/openpostage-print-" + esc(component.version()) + ".js\""
                 + " integrity=\"" + esc(component.integrity()) + "\" crossorigin=\"anonymous\"></script>\n"
                 + "<script type=\"module\" src=\"/static/print-page.js\"></script>\n";
         int n = o.printable().size();
+        int pages = pages(o);
         StringBuilder b = new StringBuilder("<h1>Print your stamps</h1>\n");
         b.append("<p>Order ").append(o.id()).append(": ").append(n).append(n == 1 ? " stamp" : " stamps")
-                .append(n == 1 ? "" : " on an A4 label sheet").append(". Print at 100 % (actual size), without margins.</p>");
-        b.append("<div id=\"print-area\" data-src=\"/orders/").append(o.id()).append("/print.png\" data-width-mm=\"").append(w)
-                .append("\" data-height-mm=\"").append(h).append("\" data-mode=\"").append(esc(mode)).append("\">")
-                .append("<img class=\"print-preview\" src=\"/orders/").append(o.id()).append("/print.png\" alt=\"")
-                .append(n == 1 ? "Your stamp" : "Your label sheet").append("\"></div>");
+                .append(n == 1 ? "" : pages == 1 ? " on an A4 label sheet" : " on " + pages + " A4 label sheets")
+                .append(". Print at 100 % (actual size), without margins.</p>");
+        b.append("<div id=\"print-area\" data-width-mm=\"").append(w).append("\" data-height-mm=\"").append(h)
+                .append("\" data-mode=\"").append(esc(mode)).append("\">");
+        for (int page = 1; page <= pages; page++) {
+            b.append("<img class=\"print-preview\" src=\"/orders/").append(o.id()).append("/print-").append(page)
+                    .append(".png\" alt=\"").append(n == 1 ? "Your stamp" : "Label sheet " + page + " of " + pages).append("\">");
+        }
+        b.append("</div>");
         b.append("<p class=\"actions\"><button type=\"button\" id=\"print-button\">Print")
                 .append(mode.equals("auto") ? " again" : "").append("</button> <span id=\"print-status\" role=\"status\">")
                 .append(mode.equals("auto") ? "Opening the print dialog…" : "Ready to print.").append("</span></p>");
@@ -222,18 +270,13 @@ public final class OrderRoutes {
         ctx.html(layout.page("Print", user, s, b.toString(), head));
     }
 
-    /** The SHA-256 CSP source of the print component's print-only stylesheet for this size. */
-    static String printStyleHash(String w, String h) {
-        String css = PrintStyle.css(w, h);
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(css.getBytes(StandardCharsets.UTF_8));
-            return "sha256-" + Base64.getEncoder().encodeToString(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** How many pages the print page prints: one stamp, or as many label sheets as the stamps fill. */
+    private int pages(Order o) {
+        int n = o.printable().size();
+        return n == 1 ? 1 : postage.sheetCount(n);
     }
 
-    private SizeMm printSize(User user, Order o) {
+    private SizeMm printSize(Order o) {
         List<OrderItem> items = o.printable();
         if (items.size() == 1) {
             return postage.stampSize(items.get(0).background() != null);
@@ -254,10 +297,17 @@ public final class OrderRoutes {
         User user = security.user(ctx);
         Order o = ownOrder(ctx);
         List<OrderItem> items = o.printable();
-        if (items.isEmpty()) {
-            throw new UserError(404, "Order " + o.id() + " has no stamps to print.");
+        int page;
+        try {
+            page = Integer.parseInt(ctx.pathParam("page"));
+        } catch (NumberFormatException e) {
+            page = 0;
         }
-        byte[] png = items.size() == 1 ? stampPng(user, items.get(0)) : postage.sheetPng(stamps(user, o)).content().toArray();
+        if (items.isEmpty() || page < 1 || page > pages(o)) {
+            throw new UserError(404, "Order " + o.id() + " has no page " + ctx.pathParam("page") + " to print.");
+        }
+        byte[] png = items.size() == 1 ? stampPng(user, items.get(0))
+                : postage.sheetPng(stamps(user, o), page).content().toArray();
         ctx.contentType("image/png").result(png);
     }
 
@@ -285,7 +335,7 @@ public final class OrderRoutes {
         Order o = ownOrder(ctx);
         OrderItem i = ownItem(ctx, o);
         if (!i.issued()) {
-            throw new UserError(404, "Stamp " + i.id() + " is " + itemStatus(i).toLowerCase() + ": there is nothing to download.");
+            throw new UserError(404, "Stamp " + i.id() + " is " + itemStatus(i).toLowerCase(java.util.Locale.ROOT) + ": there is nothing to download.");
         }
         String name = "stamp-" + o.id() + "-" + i.id();
         if (pdf) {
@@ -350,7 +400,7 @@ public final class OrderRoutes {
             case "COMPLETED" -> "Complete";
             case "PARTIAL" -> "Partly issued";
             case "FAILED" -> "Failed";
-            default -> "Pending";
+            default -> "Confirming with the postal service";
         };
     }
 
@@ -359,7 +409,7 @@ public final class OrderRoutes {
             case "ISSUED" -> "Issued";
             case "REFUNDED" -> "Refunded";
             case "FAILED" -> "Not issued";
-            default -> "Pending";
+            default -> "Confirming";
         };
     }
 }

@@ -186,7 +186,7 @@ public final class ShopRoutes {
         RateQuote q = postage.quote(Forms.piece(mc, grams, origin, destination), date);
         if (q.price().minorUnits() != shown) {
             throw new UserError(409, "The price sent with the form (" + org.openpostage.api.model.Money.of(shown,
-                    q.price().currency().getCurrencyCode()) + ") is not the current price of a " + mc.displayName().toLowerCase() + " ("
+                    q.price().currency().getCurrencyCode()) + ") is not the current price of a " + mc.displayName().toLowerCase(java.util.Locale.ROOT) + " ("
                     + q.price() + "). Nothing was added to your cart; please look at the prices again.");
         }
         if (s.cart().size() + quantity > MAX_CART) {
@@ -196,7 +196,7 @@ public final class ShopRoutes {
             s.add(new CartItem(UUID.randomUUID().toString().substring(0, 8), mc, grams, origin, destination,
                     q.price().minorUnits(), q.price().currency().getCurrencyCode(), q.dateOfMailing(), background));
         }
-        s.flash("ok", (quantity == 1 ? "Added a " : "Added " + quantity + " × ") + mc.displayName().toLowerCase()
+        s.flash("ok", (quantity == 1 ? "Added a " : "Added " + quantity + " × ") + mc.displayName().toLowerCase(java.util.Locale.ROOT)
                 + " stamp at " + q.price() + " to your cart.");
         ctx.redirect("/cart", HttpStatus.SEE_OTHER);
     }
@@ -289,13 +289,7 @@ public final class ShopRoutes {
                 .append("<div class=\"pick\"><input type=\"radio\" name=\"payment\" id=\"pay-credit\" value=\"credit\">")
                 .append("<label for=\"pay-credit\">Store credit (you have <span id=\"credit\">")
                 .append(Html.money(credit, currency)).append("</span>)</label></div>")
-                .append("<div class=\"row card-fields\">")
-                .append(field("card-number", "Card number", "", "name=\"cardNumber\" inputmode=\"numeric\" autocomplete=\"cc-number\""))
-                .append(field("card-expiry", "Expiry (MM/YY)", "", "name=\"cardExpiry\" autocomplete=\"cc-exp\""))
-                .append(field("card-cvv", "Security code", "", "name=\"cardCvv\" inputmode=\"numeric\" autocomplete=\"cc-csc\""))
-                .append(field("card-holder", "Name on card", "", "name=\"cardHolder\" autocomplete=\"cc-name\""))
-                .append("</div><p class=\"muted\">Card details go straight to the postal server's payment check; this shop"
-                        + " does not keep them.</p></fieldset>")
+                .append(cardFields(false)).append("</fieldset>")
                 .append("<fieldset><legend>Printing</legend>")
                 .append("<div class=\"pick\"><input type=\"radio\" name=\"print\" id=\"print-auto\" value=\"auto\" checked>")
                 .append("<label for=\"print-auto\">Print as soon as the stamps are ready</label></div>")
@@ -373,6 +367,18 @@ public final class ShopRoutes {
 
     private static String query(Session s) {
         return s.lastQuery().isEmpty() ? "" : "?" + s.lastQuery();
+    }
+
+    /** The card fields of a payment form ({@code required}: without the choice of store credit). */
+    static String cardFields(boolean required) {
+        String req = required ? " required" : "";
+        return "<div class=\"row card-fields\">"
+                + field("card-number", "Card number", "", "name=\"cardNumber\" inputmode=\"numeric\" autocomplete=\"cc-number\"" + req)
+                + field("card-expiry", "Expiry (MM/YY)", "", "name=\"cardExpiry\" autocomplete=\"cc-exp\"" + req)
+                + field("card-cvv", "Security code", "", "name=\"cardCvv\" inputmode=\"numeric\" autocomplete=\"cc-csc\"" + req)
+                + field("card-holder", "Name on card", "", "name=\"cardHolder\" autocomplete=\"cc-name\"")
+                + "</div><p class=\"muted\">Card details go straight to the postal server's payment check; this shop"
+                + " does not keep them.</p>";
     }
 
     static String field(String id, String label, String value, String attrs) {

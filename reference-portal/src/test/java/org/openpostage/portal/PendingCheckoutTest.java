@@ -1,0 +1,191 @@
+package org.openpostage.portal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openpostage.api.Mode;
+import org.openpostage.api.model.MeterStatement;
+import org.openpostage.render.StampReader;
+import org.openpostage.server.JournalEntry;
+import org.openpostage.server.JournalKind;
+
+/**
+ * Checkout when the postal server's answer does not arrive: the portal reaches the postal server
+ * through a {@link FlakyFront} that loses batch purchases or their answers. The order stays
+ * pending with the store credit held, and re-sending the same batch under the same key (on
+ * "Check again", or on opening the order) settles it: issued once, debited once at the postal
+ * server, charged once in the portal.
+ */
+class PendingCheckoutTest {
+    private static final String PARTNER = "paper-shop";
+    private static World world;
+    private static FlakyFront front;
+    private static PortalApp portal;
+
+    @BeforeAll
+    static void start() throws Exception {
+        world = World.get();
+        front = new FlakyFront(world.server.xmlEndpoint(), world.serverTls());
+        portal = world.extraPortal(PARTNER, "Flaky Shop", front.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (portal != null) {
+            portal.close();
+        }
+        if (front != null) {
+            front.close();
+        }
+    }
+
+    @AfterEach
+    void heal() {
+        front.mode(FlakyFront.Mode.PASS);
+    }
+
+    @Test
+    void aLostAnswerLeavesTheOrderPendingAndCheckAgainIssuesItOnce() throws Exception {
+        Web web = Web.signedIn(portal, "alice");
+        long before = PortalSecurityTest.balance(web);
+        long mark = lastJournalEntry();
+        int forwarded = front.batchesForwarded();
+        PortalSecurityTest.addToCart(web, "LETTER");
+        Map<String, String> pay = PortalSecurityTest.checkoutForm(web);
+        long total = Long.parseLong(pay.get("total"));
+
+        front.mode(FlakyFront.Mode.LOSE_ANSWER);
+        String order = placedOrder(web.post("/checkout", pay));
+        String page = web.get("/orders/" + order).body(); // opening it asks again: lost again
+        assertTrue(page.contains("We&#39;re confirming your order with the postal service"), page);
+        assertTrue(page.contains("Status: <strong id=\"order-status\">Confirming with the postal service</strong>"), page);
+        assertTrue(page.contains("stays reserved"), page);
+        assertEquals(before - total, PortalSecurityTest.balance(web), "the credit is held, not given back");
+        assertTrue(front.batchesForwarded() - forwarded >= 2, "the batch reached the postal server, and again");
+        assertEquals(1, count(JournalKind.DEBIT, mark), "the postal server debited once for all the attempts");
+        assertTrue(web.get("/cart").body().contains("Your cart is empty"), "the stamp is in the order, not to be paid again");
+
+        HttpResponse<String> forged = web.post("/orders/" + order + "/confirm", Map.of("_csrf", "forged"));
+        assertEquals(403, forged.statusCode());
+
+        front.mode(FlakyFront.Mode.PASS);
+        HttpResponse<String> check = web.post("/orders/" + order + "/confirm", Map.of("_csrf", web.hidden(page, "_csrf")));
+        assertEquals(303, check.statusCode(), check.body());
+        page = assertIssuedOnce(web, order, mark, 1, before - total);
+        assertTrue(page.contains("Order " + order + " is confirmed: 1 stamp issued."), page);
+    }
+
+    @Test
+    void aLostRequestIsSentAgainWhenTheOrderIsOpened() throws Exception {
+        Web web = Web.signedIn(portal, "bob");
+        long before = PortalSecurityTest.balance(web);
+        long mark = lastJournalEntry();
+        PortalSecurityTest.addToCart(web, "LETTER");
+        PortalSecurityTest.addToCart(web, "LARGE_LETTER");
+        Map<String, String> pay = PortalSecurityTest.checkoutForm(web);
+        long total = Long.parseLong(pay.get("total"));
+
+        front.mode(FlakyFront.Mode.LOSE_REQUEST);
+        String order = placedOrder(web.post("/checkout", pay));
+        assertEquals(0, count(JournalKind.DEBIT, mark), "the postal server never saw it");
+        assertEquals(before - total, PortalSecurityTest.balance(web), "the credit is held until the postal server answers");
+
+        front.mode(FlakyFront.Mode.PASS);
+        assertIssuedOnce(web, order, mark, 2, before - total); // opening the order sent it
+    }
+
+    @Test
+    void aPendingCardOrderIsCheckedAgainWithTheSameCardOnly() throws Exception {
+        Web web = Web.signedIn(portal, "alice");
+        long credit = PortalSecurityTest.balance(web);
+        long mark = lastJournalEntry();
+        PortalSecurityTest.addToCart(web, "LETTER");
+        Map<String, String> pay = new HashMap<>(PortalSecurityTest.checkoutForm(web));
+        pay.putAll(card("4242 4242 4242 4242"));
+        pay.put("payment", "card");
+
+        front.mode(FlakyFront.Mode.LOSE_ANSWER);
+        String order = placedOrder(web.post("/checkout", pay));
+        String page = web.get("/orders/" + order).body();
+        assertTrue(page.contains("enter the card you paid with (VISA ending 4242)"), page);
+        assertTrue(page.contains("id=\"confirm-form\"") && page.contains("name=\"cardNumber\""), page);
+        assertEquals(1, count(JournalKind.FUNDING, mark), "the card was charged once");
+        front.mode(FlakyFront.Mode.PASS);
+
+        Map<String, String> other = new HashMap<>(card("5555 5555 5555 4444"));
+        other.put("_csrf", web.hidden(page, "_csrf"));
+        HttpResponse<String> wrong = web.post("/orders/" + order + "/confirm", other);
+        assertEquals(409, wrong.statusCode());
+        assertTrue(wrong.body().contains("was paid with VISA ending 4242, not with MASTERCARD ending 4444"), wrong.body());
+
+        Map<String, String> same = new HashMap<>(card("4242424242424242"));
+        same.put("_csrf", web.hidden(page, "_csrf"));
+        assertEquals(303, web.post("/orders/" + order + "/confirm", same).statusCode());
+        page = web.get("/orders/" + order).body();
+        assertTrue(page.contains("Status: <strong id=\"order-status\">Complete</strong>"), page);
+        assertEquals(1, count(JournalKind.FUNDING, mark), "still charged once");
+        assertEquals(1, count(JournalKind.DEBIT, mark));
+        assertEquals(credit, PortalSecurityTest.balance(web), "store credit untouched by a card order");
+    }
+
+    // ---- helpers ----
+
+    private static Map<String, String> card(String number) {
+        return Map.of("cardNumber", number, "cardExpiry", "12/30", "cardCvv", "123", "cardHolder", "");
+    }
+
+    private static String placedOrder(HttpResponse<String> checkout) {
+        assertEquals(303, checkout.statusCode(), checkout.body());
+        String location = checkout.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.matches("/orders/[0-9]+"), "a pending order goes to its page, not to printing: " + location);
+        return location.split("/")[2];
+    }
+
+    /**
+     * The order is complete, the meter shows {@code stamps} debits since {@code mark} (one per
+     * stamp, however often the batch was sent), the store credit is {@code balance}, and the first
+     * stamp verifies. Returns the order page.
+     */
+    private static String assertIssuedOnce(Web web, String order, long mark, int stamps, long balance) throws Exception {
+        String page = web.get("/orders/" + order).body();
+        assertTrue(page.contains("Status: <strong id=\"order-status\">Complete</strong>"), page);
+        assertEquals(stamps, count(JournalKind.DEBIT, mark), "one debit per stamp at the postal server");
+        assertEquals(balance, PortalSecurityTest.balance(web), "the store credit is charged once");
+        assertStampVerifies(web, order, page);
+        return page;
+    }
+
+    private static void assertStampVerifies(Web web, String order, String page) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/orders/" + order + "/items/([0-9]+)/stamp.png").matcher(page);
+        assertTrue(m.find(), page);
+        byte[] png = web.bytes(m.group()).body();
+        assertTrue(StampReader.create().verify(png, world.keys()).valid(), "the stamp is valid postage");
+    }
+
+    private static long meter() {
+        List<MeterStatement> live = world.server.admin().meters(PARTNER).stream().filter(m -> m.mode() == Mode.LIVE).toList();
+        assertEquals(1, live.size(), "the demo partner has one live meter");
+        return live.get(0).meterId();
+    }
+
+    private static long lastJournalEntry() {
+        long last = 0;
+        for (List<JournalEntry> page; !(page = world.server.admin().journal(meter(), last, 10_000)).isEmpty(); ) {
+            last = page.get(page.size() - 1).entryId();
+        }
+        return last;
+    }
+
+    /** Journal entries of {@code kind} on the partner's live meter after entry {@code mark}. */
+    private static long count(JournalKind kind, long mark) {
+        return world.server.admin().journal(meter(), mark, 10_000).stream().filter(e -> e.kind() == kind).count();
+    }
+}
