@@ -1,17 +1,21 @@
 package org.openpostage.portal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,12 +60,15 @@ class PortalBrowserTest {
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,1400",
                 "--user-data-dir=" + profile);
         driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
-        // Record window.print calls instead of opening a dialog, before any page script runs.
-        // The image the print component put up is recorded too: which page went to the printer.
+        // Record window.print calls instead of opening a dialog, before any page script runs: for
+        // each print job, the images the print component put up (which pages went to the printer,
+        // in order). Record every Content-Security-Policy violation too.
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
-                "window.__prints = 0; window.__printed = []; window.print = () => { window.__prints++;"
-                        + " const img = document.querySelector('#openpostage-print-root img');"
-                        + " window.__printed.push(img ? img.getAttribute('src') : null); };"));
+                "window.__prints = 0; window.__printed = []; window.__violations = [];"
+                        + " window.print = () => { window.__prints++; window.__printed.push([...document"
+                        + ".querySelectorAll('#openpostage-print-root img')].map((img) => img.getAttribute('src'))); };"
+                        + " document.addEventListener('securitypolicyviolation',"
+                        + " (e) => window.__violations.push(e.effectiveDirective + ' ' + e.blockedURI));"));
     }
 
     @AfterAll
@@ -124,8 +131,8 @@ class PortalBrowserTest {
         }
         waitFor(() -> prints() == 1L);
         waitFor(() -> text().contains("Sent to your printer."));
-        assertEquals(List.of("/orders/" + order + "/print-1.png"), printed());
-        assertNull(cspViolations());
+        assertEquals(List.of(List.of("/orders/" + order + "/print-1.png")), printed());
+        assertEquals(List.of(), cspViolations());
         if (shots) {
             screenshot("print");
         }
@@ -148,7 +155,7 @@ class PortalBrowserTest {
     }
 
     @Test
-    void aLargeOrderPrintsEveryLabelSheet() throws Exception {
+    void aLargeOrderPrintsEveryLabelSheetInOnePrintJob() throws Exception {
         PortalApp portal = world.market;
         signIn(portal, "alice");
         rates("20", "94107", "10001");
@@ -158,11 +165,19 @@ class PortalBrowserTest {
         assertTrue(text().contains("17 stamps on 2 A4 label sheets"), text());
         assertImagesLoaded();
         String order = orderId();
+        assertEquals(0L, prints(), "on-request mode must not print before the click");
         driver.findElement(By.id("print-button")).click();
         waitFor(() -> text().contains("Sent all 2 sheets to your printer."));
-        assertEquals(List.of("/orders/" + order + "/print-1.png", "/orders/" + order + "/print-2.png"), printed(),
-                "each sheet went to the printer once, in order");
-        assertNull(cspViolations());
+        assertEquals(1L, prints(), "one print job");
+        assertEquals(List.of(List.of("/orders/" + order + "/print-1.png", "/orders/" + order + "/print-2.png")),
+                printed(), "both sheets went to the printer in one job, in order");
+        assertPrintedPages(2, 210, 297);
+        assertEquals(List.of(), cspViolations());
+        // The page's policy is strict and its violations are seen: an inline style is refused.
+        ((JavascriptExecutor) driver).executeScript("const s = document.createElement('style');"
+                + " s.textContent = 'p { color: red; }'; document.head.appendChild(s);");
+        waitFor(() -> !cspViolations().isEmpty());
+        assertTrue(cspViolations().get(0).startsWith("style-src-elem inline"), cspViolations().toString());
         byte[] second = download(portal, "/orders/" + order + "/print-2.png");
         assertEquals("PNG", new String(second, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
     }
@@ -297,12 +312,19 @@ class PortalBrowserTest {
         driver.findElement(By.id("pay")).click();
     }
 
+    /** The page's text; while a click's navigation is still replacing the page, waits for the new one. */
     private static String text() {
         for (int attempt = 0; ; attempt++) {
             try {
                 return driver.findElement(By.tagName("body")).getText();
-            } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                if (attempt == 20) {
+            } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+                if (attempt == 40) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     throw e;
                 }
             }
@@ -314,13 +336,29 @@ class PortalBrowserTest {
         return n == null ? null : ((Number) n).longValue();
     }
 
+    /** For each print job, the images that went to the printer. */
     @SuppressWarnings("unchecked")
-    private static List<String> printed() {
-        return (List<String>) ((JavascriptExecutor) driver).executeScript("return window.__printed;");
+    private static List<List<String>> printed() {
+        return (List<List<String>>) ((JavascriptExecutor) driver).executeScript("return window.__printed;");
     }
 
-    private static String cspViolations() {
-        return (String) ((JavascriptExecutor) driver).executeScript("return document.documentElement.dataset.cspViolations || null;");
+    @SuppressWarnings("unchecked")
+    private static List<String> cspViolations() {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript("return window.__violations;");
+    }
+
+    /** Prints the page to PDF as Chromium would print it: so many pages of this size in millimetres. */
+    private static void assertPrintedPages(int pages, double widthMm, double heightMm) throws IOException {
+        Map<String, Object> pdf = driver.executeCdpCommand("Page.printToPDF",
+                Map.of("preferCSSPageSize", true, "printBackground", true));
+        byte[] bytes = Base64.getDecoder().decode((String) pdf.get("data"));
+        try (PDDocument document = Loader.loadPDF(bytes)) {
+            assertEquals(pages, document.getNumberOfPages(), "pages printed");
+            for (PDPage page : document.getPages()) {
+                assertEquals(widthMm, page.getMediaBox().getWidth() * 25.4 / 72, 0.5, "page width in mm");
+                assertEquals(heightMm, page.getMediaBox().getHeight() * 25.4 / 72, 0.5, "page height in mm");
+            }
+        }
     }
 
     private static void assertImagesLoaded() {

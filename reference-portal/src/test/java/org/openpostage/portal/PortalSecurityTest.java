@@ -35,6 +35,20 @@ class PortalSecurityTest {
     }
 
     @Test
+    void thePrintPageKeepsTheStrictPolicyWithoutExceptionsForThePrintComponent() throws Exception {
+        Web web = Web.signedIn(world.paperShop, "alice");
+        String strict = web.get("/").headers().firstValue("Content-Security-Policy").orElseThrow();
+        addToCart(web, "LETTER");
+        HttpResponse<String> placed = web.post("/checkout", checkoutForm(web));
+        String order = placed.headers().firstValue("Location").orElseThrow().split("/")[2];
+        HttpResponse<String> print = web.get("/orders/" + order + "/print");
+        assertEquals(200, print.statusCode(), print.body());
+        assertTrue(print.body().contains("integrity=\"sha256-"), "the component is loaded with its integrity hash");
+        assertEquals(strict, print.headers().firstValue("Content-Security-Policy").orElseThrow());
+        assertTrue(strict.contains("style-src 'self';"), strict);
+    }
+
+    @Test
     void aFormPostWithoutOrWithAWrongCsrfTokenIsRefused() throws Exception {
         Web web = Web.signedIn(world.paperShop, "alice");
         Map<String, String> form = addForm(web, "LETTER");

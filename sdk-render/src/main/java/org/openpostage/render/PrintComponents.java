@@ -11,8 +11,9 @@ import org.openpostage.api.model.PrintComponent;
 
 /**
  * The print component shipped with this library: a dependency-free JavaScript module that prints
- * a stamp or sheet image at its exact physical size, at page load or on a click, and reports the
- * result to the page. The postal server publishes it ({@code PostalService.printComponent});
+ * a stamp or sheet image, or several of them in one print job (one image a page), at its exact
+ * physical size, at page load or on a click, and reports the result to the page. It adds no
+ * inline style, so it runs under a Content-Security-Policy without {@code 'unsafe-inline'}. The postal server publishes it ({@code PostalService.printComponent});
  * portals serve it to browsers with its Subresource Integrity value
  * ({@link PrintComponent#integrity()}). Its API is in {@code docs/rendering.md}.
  */

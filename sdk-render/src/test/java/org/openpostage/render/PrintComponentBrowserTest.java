@@ -1,7 +1,6 @@
 package org.openpostage.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -58,6 +57,10 @@ class PrintComponentBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Map<String, byte[]> FILES = new ConcurrentHashMap<>();
+    private static final Map<String, String> POLICIES = new ConcurrentHashMap<>();
+    /** A strict policy like a portal's: no inline script or style at all. */
+    private static final String STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';"
+            + " object-src 'none'; base-uri 'none'";
     private static HttpServer server;
     private static ChromeDriver driver;
     private static Path profile;
@@ -72,8 +75,11 @@ class PrintComponentBrowserTest {
             byte[] body = FILES.get(exchange.getRequestURI().getPath());
             String path = exchange.getRequestURI().getPath();
             String type = path.endsWith(".js") ? "text/javascript" : path.endsWith(".png") ? "image/png"
-                    : "text/html; charset=utf-8";
+                    : path.endsWith(".css") ? "text/css" : "text/html; charset=utf-8";
             exchange.getResponseHeaders().set("Content-Type", type);
+            if (POLICIES.containsKey(path)) {
+                exchange.getResponseHeaders().set("Content-Security-Policy", POLICIES.get(path));
+            }
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             if (body == null) {
                 exchange.sendResponseHeaders(404, -1);
@@ -92,9 +98,12 @@ class PrintComponentBrowserTest {
         FILES.put("/openpostage-print.js", component.script().toArray());
         StampRenderer renderer = StampRenderer.defaults();
         FILES.put("/stamp.png", renderer.png(TestIndicia.letter(1)).content().toArray());
-        FILES.put("/sheet.png", SheetRenderer.of(StampRenderer.builder().dpi(203).build(), SheetLayout.A4)
-                .png(List.of(Stamp.of(TestIndicia.letter(2)), Stamp.of(TestIndicia.letter(3)))).get(0)
-                .content().toArray());
+        SheetRenderer sheets = SheetRenderer.of(StampRenderer.builder().dpi(203).build(), SheetLayout.A4);
+        FILES.put("/sheet.png", sheets.png(List.of(Stamp.of(TestIndicia.letter(2)), Stamp.of(TestIndicia.letter(3))))
+                .get(0).content().toArray());
+        FILES.put("/sheet-2.png", sheets.png(List.of(Stamp.of(TestIndicia.letter(4)))).get(0).content().toArray());
+        Background picture = BackgroundImages.check(TestPictures.png(TestPictures.busyPhoto(320, 200, 7)));
+        FILES.put("/picture.png", renderer.png(TestIndicia.letter(5), picture).content().toArray());
 
         profile = Files.createTempDirectory("openpostage-chromium");
         ChromeOptions options = new ChromeOptions();
@@ -134,7 +143,7 @@ class PrintComponentBrowserTest {
         assertEquals(1L, js("return window.printCalls"));
         assertEquals(1L, js("return window.events.length"), "the result is also reported as a DOM event");
         assertEquals(Boolean.TRUE, js("return window.events[0].ok"));
-        assertPrintedSize(size, true);
+        assertPrinted(List.of(size));
     }
 
     @Test
@@ -157,7 +166,80 @@ class PrintComponentBrowserTest {
         SizeMm a4 = SheetLayout.A4.pageSize();
         open("sheet.html", page("/sheet.png", a4, "auto", PrintComponents.current().integrity()));
         assertEquals(Boolean.TRUE, awaitResult().get("ok"));
-        assertPrintedSize(a4, true);
+        assertPrinted(List.of(a4));
+    }
+
+    @Test
+    void severalPagesPrintInOneJobEachAtItsOwnSize() throws IOException {
+        SizeMm a4 = SheetLayout.A4.pageSize();
+        SizeMm plain = StampRenderer.defaults().size(false);
+        SizeMm pictured = StampRenderer.defaults().size(true);
+        open("pages.html", page(pages(List.of("/sheet.png", "/stamp.png", "/picture.png", "/sheet-2.png"),
+                List.of(a4, plain, pictured, a4)), "auto", PrintComponents.current().integrity()));
+
+        Map<?, ?> result = awaitResult();
+
+        assertEquals(Boolean.TRUE, result.get("ok"), result.toString());
+        assertEquals(4L, result.get("pages"));
+        assertEquals(1L, js("return window.printCalls"), "one print job for all pages");
+        assertPrinted(List.of(a4, plain, pictured, a4));
+    }
+
+    @Test
+    void severalPagesPrintOnRequestOnlyAfterTheClick() throws InterruptedException, IOException {
+        SizeMm a4 = SheetLayout.A4.pageSize();
+        open("pages-on-request.html", page(pages(List.of("/sheet.png", "/sheet-2.png"), List.of(a4, a4)),
+                "on-request", PrintComponents.current().integrity()));
+        awaitComponent();
+        Thread.sleep(300);
+        assertEquals(0L, js("return window.printCalls"), "nothing printed before the click");
+
+        driver.findElement(By.id("print")).click();
+
+        assertEquals(2L, awaitResult().get("pages"));
+        assertEquals(1L, js("return window.printCalls"));
+        assertPrinted(List.of(a4, a4));
+    }
+
+    @Test
+    void aStrictContentSecurityPolicyIsNotViolated() throws IOException {
+        SizeMm a4 = SheetLayout.A4.pageSize();
+        SizeMm plain = StampRenderer.defaults().size(false);
+        FILES.put("/harness.js", HARNESS.getBytes(StandardCharsets.UTF_8));
+        FILES.put("/start.js", ("OpenPostagePrint.print({ " + pages(List.of("/sheet.png", "/stamp.png"), List.of(a4, plain))
+                + ", mode: 'auto', onResult: (r) => window.results.push(r) });\n").getBytes(StandardCharsets.UTF_8));
+        FILES.put("/page.css", "body { margin: 2cm; font-family: sans-serif; }\n".getBytes(StandardCharsets.UTF_8));
+        POLICIES.put("/strict.html", STRICT_CSP);
+        open("strict.html", """
+                <!doctype html>
+                <html><head><meta charset="utf-8"><title>Your stamps</title>
+                <link rel="stylesheet" href="/page.css">
+                <script src="/harness.js"></script>
+                <script type="module" src="/openpostage-print.js" integrity="%s" crossorigin="anonymous"></script>
+                <script type="module" src="/start.js"></script>
+                </head><body><h1>Your stamps</h1><p>Not printed.</p></body></html>
+                """.formatted(PrintComponents.current().integrity()));
+
+        assertEquals(Boolean.TRUE, awaitResult().get("ok"));
+        assertEquals(1L, js("return window.printCalls"));
+        assertPrinted(List.of(a4, plain));
+        assertEquals(List.of(), js("return window.violations"), "no Content-Security-Policy violation");
+
+        // The policy is enforced and its violations are seen: an inline style is refused and reported.
+        js("const s = document.createElement('style'); s.textContent = 'p { color: red; }'; document.head.appendChild(s);");
+        await(() -> !((List<?>) js("return window.violations")).isEmpty(), "the inline style's violation");
+        assertEquals("style-src-elem", ((List<?>) js("return window.violations")).get(0));
+    }
+
+    @Test
+    void invalidPagesAreReportedAsAFailure() {
+        open("invalid-pages.html", page("pages: [{ src: '/sheet.png', widthMm: 210, heightMm: 297 },"
+                + " { src: '/stamp.png', widthMm: 63 }]", "auto", PrintComponents.current().integrity()));
+        Map<?, ?> result = awaitResult();
+        assertEquals(Boolean.FALSE, result.get("ok"));
+        assertEquals("pages[1].heightMm must be a number of millimetres between 0 and 2000, was undefined",
+                result.get("error"));
+        assertEquals(0L, js("return window.printCalls"));
     }
 
     @Test
@@ -190,10 +272,36 @@ class PrintComponentBrowserTest {
         assertEquals(0L, js("return window.printCalls"));
     }
 
-    /** A portal page: some content, a print button, the component loaded with SRI and started. */
+    /** Records print calls, results, events and CSP violations (served as a file for the strict CSP page). */
+    private static final String HARNESS = """
+            window.printCalls = 0;
+            window.results = [];
+            window.events = [];
+            window.violations = [];
+            window.print = function () { window.printCalls++; };
+            document.addEventListener('openpostage-print', (e) => window.events.push(e.detail));
+            document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.effectiveDirective));
+            """;
+
+    /** A portal page printing one image. */
     private static String page(String src, SizeMm size, String mode, String integrity) {
         String dimensions = size == null ? "widthMm: 'wide', heightMm: 27"
                 : "widthMm: " + size.widthMm() + ", heightMm: " + size.heightMm();
+        return page("src: '" + src + "', " + dimensions, mode, integrity);
+    }
+
+    /** The {@code pages} option for these images and sizes. */
+    private static String pages(List<String> sources, List<SizeMm> sizes) {
+        StringBuilder b = new StringBuilder("pages: [");
+        for (int i = 0; i < sources.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append("{ src: '").append(sources.get(i)).append("', widthMm: ")
+                    .append(sizes.get(i).widthMm()).append(", heightMm: ").append(sizes.get(i).heightMm()).append(" }");
+        }
+        return b.append(']').toString();
+    }
+
+    /** A portal page: some content, a print button, the component loaded with SRI and started with these options. */
+    private static String page(String what, String mode, String integrity) {
         return """
                 <!doctype html>
                 <html><head><meta charset="utf-8"><title>Your stamp</title>
@@ -207,7 +315,7 @@ class PrintComponentBrowserTest {
                 </script>
                 <script type="module" src="/openpostage-print.js" integrity="%s" crossorigin="anonymous"></script>
                 <script type="module">
-                  OpenPostagePrint.print({ src: '%s', %s, mode: '%s', button: '#print',
+                  OpenPostagePrint.print({ %s, mode: '%s', button: '#print',
                                            onResult: (r) => window.results.push(r) });
                 </script>
                 </head><body>
@@ -215,7 +323,7 @@ class PrintComponentBrowserTest {
                 <p>Your stamp is ready. This paragraph must not be printed.</p>
                 <button id="print">Print stamp</button>
                 </body></html>
-                """.formatted(integrity, src, dimensions, mode);
+                """.formatted(integrity, what, mode);
     }
 
     private static void open(String name, String html) {
@@ -252,27 +360,31 @@ class PrintComponentBrowserTest {
         }
     }
 
-    /** Prints the page to PDF as Chromium would print it, and checks page and image size. */
-    private static void assertPrintedSize(SizeMm expected, boolean imageFillsPage) throws IOException {
+    /**
+     * Prints the page to PDF as Chromium would print it: one page per expected size, each exactly
+     * that size, with only its image on it, drawn at the page's size (within 0.5 mm).
+     */
+    private static void assertPrinted(List<SizeMm> expected) throws IOException {
         Map<String, Object> pdf = driver.executeCdpCommand("Page.printToPDF",
                 Map.of("preferCSSPageSize", true, "printBackground", true));
         byte[] bytes = Base64.getDecoder().decode((String) pdf.get("data"));
         try (PDDocument document = Loader.loadPDF(bytes)) {
-            assertEquals(1, document.getNumberOfPages(), "one page");
-            PDRectangle box = document.getPage(0).getMediaBox();
-            assertEquals(expected.widthMm(), box.getWidth() / SizeMm.POINTS_PER_MM, 0.5, "page width in mm");
-            assertEquals(expected.heightMm(), box.getHeight() / SizeMm.POINTS_PER_MM, 0.5, "page height in mm");
-            List<double[]> images = ImageSizes.of(document);
-            assertEquals(1, images.size(), "only the stamp is printed");
-            if (imageFillsPage) {
-                assertEquals(expected.widthMm(), images.get(0)[0], 0.5, "printed image width in mm");
-                assertEquals(expected.heightMm(), images.get(0)[1], 0.5, "printed image height in mm");
+            assertEquals(expected.size(), document.getNumberOfPages(), "pages printed");
+            for (int i = 0; i < expected.size(); i++) {
+                SizeMm size = expected.get(i);
+                String page = "page " + (i + 1) + ": ";
+                PDRectangle box = document.getPage(i).getMediaBox();
+                assertEquals(size.widthMm(), box.getWidth() / SizeMm.POINTS_PER_MM, 0.5, page + "width in mm");
+                assertEquals(size.heightMm(), box.getHeight() / SizeMm.POINTS_PER_MM, 0.5, page + "height in mm");
+                List<double[]> images = ImageSizes.of(document, i);
+                assertEquals(1, images.size(), page + "only its image is printed");
+                assertEquals(size.widthMm(), images.get(0)[0], 0.5, page + "printed image width in mm");
+                assertEquals(size.heightMm(), images.get(0)[1], 0.5, page + "printed image height in mm");
             }
-            assertNotNull(images.get(0));
         }
     }
 
-    /** The drawn size, in millimetres, of every image on the first page. */
+    /** The drawn size, in millimetres, of every image on a page. */
     private static final class ImageSizes extends PDFStreamEngine {
         private final List<double[]> sizes = new ArrayList<>();
 
@@ -285,9 +397,9 @@ class PrintComponentBrowserTest {
             addOperator(new SetMatrix(this));
         }
 
-        static List<double[]> of(PDDocument document) throws IOException {
+        static List<double[]> of(PDDocument document, int page) throws IOException {
             ImageSizes engine = new ImageSizes();
-            engine.processPage(document.getPage(0));
+            engine.processPage(document.getPage(page));
             return engine.sizes;
         }
 

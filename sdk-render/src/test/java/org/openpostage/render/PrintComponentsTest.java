@@ -22,4 +22,14 @@ class PrintComponentsTest {
         assertTrue(java.util.regex.Pattern.compile("(?m)^\\s*import[\\s{(]").matcher(script).results().findAny().isEmpty(),
                 "no dependencies");
     }
+
+    @Test
+    void theComponentAddsNoInlineStyleThatAContentSecurityPolicyWouldBlock() {
+        String script = new String(PrintComponents.current().script().toArray(), StandardCharsets.UTF_8);
+        for (String inline : new String[] {"createElement('style')", "\"style\"", "'style'", ".style.", "cssText",
+                "innerHTML", "insertAdjacentHTML"}) {
+            assertTrue(!script.contains(inline), "the script uses " + inline);
+        }
+        assertTrue(script.contains("adoptedStyleSheets"), "styles come from a constructed stylesheet");
+    }
 }

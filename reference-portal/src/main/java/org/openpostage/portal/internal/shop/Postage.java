@@ -44,7 +44,6 @@ public final class Postage {
     private volatile List<BackgroundImage> catalogue;
     private volatile Instant catalogueAt = Instant.EPOCH;
     private volatile PrintComponent printComponent;
-    private volatile PrintStyle printStyle;
 
     /** @param postal the client of the postal server */
     public Postage(PostalClient postal) {
@@ -106,16 +105,9 @@ public final class Postage {
         PrintComponent p = printComponent;
         if (p == null) {
             p = postal.printComponent();
-            printStyle = PrintStyle.of(new String(p.script().toArray(), java.nio.charset.StandardCharsets.UTF_8));
             printComponent = p;
         }
         return p;
-    }
-
-    /** The print-only stylesheet the print component inserts, read from its script. */
-    public PrintStyle printStyle() {
-        printComponent();
-        return printStyle;
     }
 
     /** The renderer. */

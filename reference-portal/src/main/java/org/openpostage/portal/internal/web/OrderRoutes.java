@@ -243,8 +243,6 @@ public final class OrderRoutes {
         String w = Html.mm(size.widthMm());
         String h = Html.mm(size.heightMm());
         PrintComponent component = postage.printComponent();
-        ctx.header("Content-Security-Policy", Security.CSP.replace("style-src 'self'",
-                "style-src 'self' '" + postage.printStyle().cspHash(w, h) + "'"));
         String head = "<script type=\"module\" src=\"/print/openpostage-print-" + esc(component.version()) + ".js\""
                 + " integrity=\"" + esc(component.integrity()) + "\" crossorigin=\"anonymous\"></script>\n"
                 + "<script type=\"module\" src=\"/static/print-page.js\"></script>\n";
