@@ -11,10 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.Mode;
-import org.openpostage.api.model.MeterStatement;
 import org.openpostage.render.StampReader;
-import org.openpostage.server.JournalEntry;
 import org.openpostage.server.JournalKind;
 
 /**
@@ -29,10 +26,12 @@ class PendingCheckoutTest {
     private static World world;
     private static FlakyFront front;
     private static PortalApp portal;
+    private static Journal journal;
 
     @BeforeAll
     static void start() throws Exception {
         world = World.get();
+        journal = new Journal(world, PARTNER);
         front = new FlakyFront(world.server.xmlEndpoint(), world.serverTls());
         portal = world.extraPortal(PARTNER, "Flaky Shop", front.endpoint());
     }
@@ -136,6 +135,37 @@ class PendingCheckoutTest {
         assertEquals(credit, PortalSecurityTest.balance(web), "store credit untouched by a card order");
     }
 
+    @Test
+    void aPendingCardOrderOfSeveralStampsIsOneChargeAndIsIssuedWholeOnCheckAgain() throws Exception {
+        Web web = Web.signedIn(portal, "bob");
+        long mark = lastJournalEntry();
+        PortalSecurityTest.addToCart(web, "LETTER");
+        PortalSecurityTest.addToCart(web, "LARGE_LETTER");
+        PortalSecurityTest.addToCart(web, "LETTER");
+        Map<String, String> pay = new HashMap<>(PortalSecurityTest.checkoutForm(web));
+        long total = Long.parseLong(pay.get("total"));
+        pay.putAll(card("4242 4242 4242 4242"));
+        pay.put("payment", "card");
+
+        front.mode(FlakyFront.Mode.LOSE_ANSWER);
+        String order = placedOrder(web.post("/checkout", pay));
+        String page = web.get("/orders/" + order).body();
+        assertEquals(3, occurrences(page, "<span class=\"status\">Confirming</span>"), page);
+        assertEquals(List.of(total), fundings(mark), "the card was charged once, for the whole order");
+        assertEquals(3, count(JournalKind.DEBIT, mark), "all three stamps were issued in that one purchase");
+        front.mode(FlakyFront.Mode.PASS);
+
+        Map<String, String> same = new HashMap<>(card("4242-4242-4242-4242"));
+        same.put("_csrf", web.hidden(page, "_csrf"));
+        assertEquals(303, web.post("/orders/" + order + "/confirm", same).statusCode());
+        page = web.get("/orders/" + order).body();
+        assertTrue(page.contains("Status: <strong id=\"order-status\">Complete</strong>"), page);
+        assertEquals(3, occurrences(page, "<span class=\"status\">Issued</span>"), page);
+        assertEquals(List.of(total), fundings(mark), "still one charge");
+        assertEquals(3, count(JournalKind.DEBIT, mark), "still three debits");
+        assertEquals(3, assertStampsVerify(web, order, page));
+    }
+
     // ---- helpers ----
 
     private static Map<String, String> card(String number) {
@@ -164,28 +194,38 @@ class PendingCheckoutTest {
     }
 
     private static void assertStampVerifies(Web web, String order, String page) throws Exception {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/orders/" + order + "/items/([0-9]+)/stamp.png").matcher(page);
-        assertTrue(m.find(), page);
-        byte[] png = web.bytes(m.group()).body();
-        assertTrue(StampReader.create().verify(png, world.keys()).valid(), "the stamp is valid postage");
+        assertTrue(assertStampsVerify(web, order, page) > 0, page);
     }
 
-    private static long meter() {
-        List<MeterStatement> live = world.server.admin().meters(PARTNER).stream().filter(m -> m.mode() == Mode.LIVE).toList();
-        assertEquals(1, live.size(), "the demo partner has one live meter");
-        return live.get(0).meterId();
+    /** Every stamp the order page links to is valid postage; returns how many there are. */
+    private static int assertStampsVerify(Web web, String order, String page) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/orders/" + order + "/items/([0-9]+)/stamp.png\"")
+                .matcher(page);
+        java.util.Set<String> stamps = new java.util.LinkedHashSet<>();
+        while (m.find()) {
+            stamps.add(m.group().substring(0, m.group().length() - 1));
+        }
+        for (String stamp : stamps) {
+            byte[] png = web.bytes(stamp).body();
+            assertTrue(StampReader.create().verify(png, world.keys()).valid(), stamp + " is valid postage");
+        }
+        return stamps.size();
+    }
+
+    private static int occurrences(String page, String text) {
+        return page.split(java.util.regex.Pattern.quote(text), -1).length - 1;
+    }
+
+    /** The amounts of the card payments journaled after {@code mark}, in minor units. */
+    private static List<Long> fundings(long mark) {
+        return journal.since(mark, JournalKind.FUNDING).stream().map(e -> e.amount().minorUnits()).toList();
     }
 
     private static long lastJournalEntry() {
-        long last = 0;
-        for (List<JournalEntry> page; !(page = world.server.admin().journal(meter(), last, 10_000)).isEmpty(); ) {
-            last = page.get(page.size() - 1).entryId();
-        }
-        return last;
+        return journal.mark();
     }
 
-    /** Journal entries of {@code kind} on the partner's live meter after entry {@code mark}. */
     private static long count(JournalKind kind, long mark) {
-        return world.server.admin().journal(meter(), mark, 10_000).stream().filter(e -> e.kind() == kind).count();
+        return journal.count(kind, mark);
     }
 }

@@ -2,7 +2,6 @@ package org.openpostage.portal.internal.shop;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.openpostage.api.CallContext;
@@ -33,8 +32,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Checkout and refunds. A checkout re-prices every cart item from a fresh quote (a changed or
  * tampered price is refused before anything is charged), records the order and, in the same
- * transaction, holds the store credit when the user pays that way, then sends the whole cart to
- * the postal server as one batch request, one entry per stamp, under the order's idempotency key.
+ * transaction, holds the store credit when the user pays that way, then sends the order to the
+ * postal server as one batch request under the order's idempotency key:
+ * <ul>
+ *   <li><b>store credit</b>: one entry per stamp, so each stamp succeeds or fails on its own and a
+ *       failed stamp gets its credit back;</li>
+ *   <li><b>card</b>: one entry holding every stamp in one {@link PurchaseRequest}, so the card is
+ *       authorized and captured once, for the total, and the stamps are issued together or refused
+ *       together, with the reason.</li>
+ * </ul>
  *
  * <p>Only a definite answer settles a stamp: issued stamps keep their charge, stamps the postal
  * server refused for good get their store credit back (once). When the answer is not known (the
@@ -49,6 +55,12 @@ public final class Checkout {
      * idempotency retention (at least 24 hours), after which a re-send could be taken as new.
      */
     public static final Duration CONFIRM_WINDOW = Duration.ofHours(20);
+
+    /**
+     * The most stamps one order may hold: a card order is one purchase, which the postal server
+     * takes with at most this many items (a store-credit order stays well inside a batch's limits).
+     */
+    public static final int MAX_STAMPS = PurchaseRequest.MAX_ITEMS;
 
     private static final Logger log = LoggerFactory.getLogger(Checkout.class);
 
@@ -87,6 +99,10 @@ public final class Checkout {
     public Order placeOrder(User user, List<CartItem> cart, CardPayment card, String printMode, long shownTotal) {
         if (cart.isEmpty()) {
             throw UserError.invalid("Your cart is empty.");
+        }
+        if (cart.size() > MAX_STAMPS) {
+            throw UserError.invalid("An order holds at most " + MAX_STAMPS + " stamps; your cart has " + cart.size()
+                    + ". Nothing was charged; please remove some and pay for them in another order.");
         }
         long total = confirmPrices(cart);
         String currency = cart.get(0).currency();
@@ -167,17 +183,10 @@ public final class Checkout {
             log.warn("order {}: the batch call failed without an answer; it stays pending", order.id(), e);
             return reload(order);
         }
-        for (OrderItem item : order.items()) {
-            BatchItemResult r = result.result(reference(item)).orElse(null);
-            if (!item.pending() || r == null) {
-                continue; // settled before, or not answered: asked again next time
-            }
-            if (r.succeeded()) {
-                Indicium ind = r.purchase().indicia().get(0);
-                store.itemIssued(item.id(), ind.indiciumId(), ind.data().toArray(),
-                        ind.image() == null ? null : ind.image().content().toArray());
-            } else if (!r.error().retryable()) {
-                fail(order, item, Messages.of(r.error().code(), r.error().message()));
+        for (Entry entry : entries(order)) {
+            BatchItemResult r = result.result(entry.reference()).orElse(null);
+            if (r != null && entry.items().stream().anyMatch(OrderItem::pending)) {
+                settle(order, entry, r); // else settled before, or not answered: asked again next time
             }
         }
         Order settled = reload(order);
@@ -199,13 +208,44 @@ public final class Checkout {
                 order.currency());
     }
 
+    /** Settles the stamps of one batch entry from its result. */
+    private void settle(Order order, Entry entry, BatchItemResult r) {
+        if (r.succeeded()) {
+            List<Indicium> indicia = r.purchase().indicia();
+            if (indicia.size() != entry.items().size()) {
+                log.error("order {}: entry {} answered with {} indicia for {} stamps; left pending", order.id(),
+                        entry.reference(), indicia.size(), entry.items().size());
+                return;
+            }
+            for (int i = 0; i < indicia.size(); i++) {
+                Indicium ind = indicia.get(i); // in the order of the request's items
+                store.itemIssued(entry.items().get(i).id(), ind.indiciumId(), ind.data().toArray(),
+                        ind.image() == null ? null : ind.image().content().toArray());
+            }
+        } else if (!r.error().retryable()) {
+            String msg = Messages.of(r.error().code(), r.error().message());
+            entry.items().stream().filter(OrderItem::pending).forEach(i -> fail(order, i, msg));
+        }
+    }
+
+    /**
+     * One entry of an order's batch and the stamps it buys, in the order of its purchase items: one
+     * entry per stamp for store credit, one entry with every stamp for a card (one charge).
+     */
+    private record Entry(String reference, List<OrderItem> items) {
+    }
+
+    private static List<Entry> entries(Order order) {
+        if (order.byCredit()) {
+            return order.items().stream().map(i -> new Entry("item-" + i.id(), List.of(i))).toList();
+        }
+        return List.of(new Entry("order-" + order.id(), order.items()));
+    }
+
     /** The order's batch: built only from what the order stores, so every re-send is the same request. */
     private static BatchPurchaseRequest batch(Order order, PaymentMethod payment) {
-        List<BatchEntry> entries = new ArrayList<>();
-        for (OrderItem item : order.items()) {
-            entries.add(new BatchEntry(reference(item), request(item, order, payment)));
-        }
-        return new BatchPurchaseRequest(entries);
+        return new BatchPurchaseRequest(entries(order).stream()
+                .map(e -> new BatchEntry(e.reference(), request(e.items(), order, payment))).toList());
     }
 
     private static String label(CardPayment card) {
@@ -243,23 +283,30 @@ public final class Checkout {
         return new UserError(404, "Order " + orderId + " is not one of your orders.");
     }
 
-    private static PurchaseRequest request(OrderItem item, Order order, PaymentMethod payment) {
-        String bg = item.background();
-        PrintOptions print;
-        if (bg == null) {
-            print = PrintOptions.png(PrintOptions.DEFAULT_DPI);
-        } else if (bg.startsWith("catalogue:")) {
-            print = PrintOptions.png(PrintOptions.DEFAULT_DPI).withBackground(bg.substring("catalogue:".length()));
-        } else {
-            print = PrintOptions.dataOnly(); // the user's own picture: the portal composes the stamp
-        }
-        PurchaseItem pi = new PurchaseItem(Forms.piece(MailClass.valueOf(item.mailClass()), item.grams(), item.origin(),
-                item.destination()), Money.of(item.price(), order.currency()), item.dateOfMailing());
-        return new PurchaseRequest(List.of(pi), payment, print, order.meterId());
+    /**
+     * One purchase of {@code items}. Its print options are those the stamps share; stamps that
+     * differ (some with a picture, some without) are bought as raw indicium data and composed by
+     * the portal, since one purchase is rendered one way.
+     */
+    private static PurchaseRequest request(List<OrderItem> items, Order order, PaymentMethod payment) {
+        List<PrintOptions> prints = items.stream().map(Checkout::print).distinct().toList();
+        PrintOptions print = prints.size() == 1 ? prints.get(0) : PrintOptions.dataOnly();
+        List<PurchaseItem> purchase = items.stream().map(i -> new PurchaseItem(Forms.piece(MailClass.valueOf(
+                i.mailClass()), i.grams(), i.origin(), i.destination()), Money.of(i.price(), order.currency()),
+                i.dateOfMailing())).toList();
+        return new PurchaseRequest(purchase, payment, print, order.meterId());
     }
 
-    private static String reference(OrderItem item) {
-        return "item-" + item.id();
+    /** How the postal server renders {@code item} when bought on its own. */
+    private static PrintOptions print(OrderItem item) {
+        String bg = item.background();
+        if (bg == null) {
+            return PrintOptions.png(PrintOptions.DEFAULT_DPI);
+        }
+        if (bg.startsWith("catalogue:")) {
+            return PrintOptions.png(PrintOptions.DEFAULT_DPI).withBackground(bg.substring("catalogue:".length()));
+        }
+        return PrintOptions.dataOnly(); // the user's own picture: the portal composes the stamp
     }
 
     private Order reload(Order order) {
