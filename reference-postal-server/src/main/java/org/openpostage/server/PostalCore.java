@@ -236,6 +236,19 @@ public final class PostalCore implements PostalService, AutoCloseable {
         }
     }
 
+    /**
+     * Whether this node can serve: its database answers within two seconds. Never throws; what
+     * health checks and load balancers ask before sending traffic to a node.
+     */
+    public boolean healthy() {
+        try {
+            return db.read("health check", c -> c.isValid(2));
+        } catch (RuntimeException e) {
+            log.warn("health check failed: {}", e.getMessage());
+            return false;
+        }
+    }
+
     /** Deletes finished idempotency keys past their retention; returns how many. */
     public int purgeExpiredIdempotencyKeys() {
         return ctx.idempotency().purgeExpired();

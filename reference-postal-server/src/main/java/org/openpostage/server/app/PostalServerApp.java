@@ -86,7 +86,7 @@ public final class PostalServerApp implements AutoCloseable {
             ServerTls tls = serverTls(config);
             KeyStore clientCas = config.clientCa() == null ? null : TlsFiles.trustStore(config.clientCa());
             XmlServerBinding binding = XmlServerBinding.builder(core, core.authenticator()).build();
-            xml = new XmlHttpsEndpoint(binding, () -> "SERVING", config.bind(), config.xmlPort(), tls.keys.keyStore(),
+            xml = new XmlHttpsEndpoint(binding, () -> core.healthy() ? "SERVING" : null, config.bind(), config.xmlPort(), tls.keys.keyStore(),
                     tls.keys.password(), config.clientAuth(), clientCas).start();
             GrpcServerOptions.Builder grpcOptions = GrpcServerOptions.builder().bindAddress(config.bind())
                     .port(config.grpcPort()).tls(tls.keys.keyStore(), tls.keys.password());
