@@ -1,0 +1,70 @@
+package org.openpostage.benchmarks;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openpostage.api.indicium.SignedIndicium;
+import org.openpostage.api.model.RenderedImage;
+import org.openpostage.render.Background;
+import org.openpostage.render.BackgroundImages;
+import org.openpostage.render.StampRenderer;
+
+/** Rendering whole stamps at 300 dpi: PNG (1-bit, and RGB with a background), PDF, ZPL. */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RenderBenchmark {
+    private final StampRenderer renderer = StampRenderer.builder().dpi(300).build();
+    private List<SignedIndicium> indicia;
+    private Background background;
+    private int next;
+
+    @Setup
+    public void setUp() {
+        indicia = Fixtures.indicia();
+        background = BackgroundImages.check(Fixtures.picturePng());
+        renderer.png(indicia.get(0), background); // scales the picture once, as a server reusing it would
+    }
+
+    private SignedIndicium nextIndicium() {
+        next = (next + 1) % indicia.size();
+        return indicia.get(next);
+    }
+
+    @Benchmark
+    public RenderedImage png300() {
+        return renderer.png(nextIndicium());
+    }
+
+    @Benchmark
+    public RenderedImage png300WithBackground() {
+        return renderer.png(nextIndicium(), background);
+    }
+
+    @Benchmark
+    public RenderedImage pdf() {
+        return renderer.pdf(nextIndicium());
+    }
+
+    @Benchmark
+    public RenderedImage pdfWithBackground() {
+        return renderer.pdf(nextIndicium(), background);
+    }
+
+    @Benchmark
+    public String zpl() {
+        return renderer.zpl(nextIndicium());
+    }
+}
