@@ -229,6 +229,21 @@ class IndiciumCodecTest {
     }
 
     @Test
+    void aNamedProviderGivesTheSameVerdicts() {
+        java.security.Provider sunEc = java.security.Security.getProvider("SunEC");
+        for (IndiciumSigner signer : List.of(ecSigner, edSigner)) {
+            SignedIndicium signed = IndiciumCodec.sign(sample().data().toBuilder().algorithm(signer.algorithm())
+                    .keyId(signer.keyId()).build(), signer);
+            assertEquals(SignatureCheck.VALID, keySet.verify(signed, sunEc), signer.algorithm().name());
+            assertEquals(SignatureCheck.VALID, keySet.verify(signed, sunEc), "again, from the key cache");
+            byte[] bad = signed.encoded().toArray();
+            bad[bad.length - 1] ^= 0x01;
+            assertEquals(SignatureCheck.BAD_SIGNATURE, keySet.verify(IndiciumCodec.decode(bad), sunEc),
+                    signer.algorithm().name());
+        }
+    }
+
+    @Test
     void aValueChangedAtTheFieldLevelFailsToo() {
         SignedIndicium signed = sample();
         IndiciumData richer = signed.data().toBuilder().postage(Money.of(6900, "USD")).ascendingRegister(99_999).build();

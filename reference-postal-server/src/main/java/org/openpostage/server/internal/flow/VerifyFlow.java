@@ -44,7 +44,7 @@ public final class VerifyFlow {
     public VerificationResult verify(Caller caller, VerifyRequest request, String requestId) {
         SignedIndicium signed = IndiciumCodec.decode(request.indicium());
         IndiciumData d = signed.data();
-        SignatureCheck check = ctx.signingKeys().keySet().verify(signed);
+        SignatureCheck check = ctx.signingKeys().verify(signed);
         Instant now = Time.now(ctx.clock());
         boolean records = recordsScans(caller, d);
         if (check != SignatureCheck.VALID) {

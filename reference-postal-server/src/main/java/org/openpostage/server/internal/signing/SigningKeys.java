@@ -21,6 +21,8 @@ import org.openpostage.api.Bytes;
 import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.indicium.IndiciumSigner;
 import org.openpostage.api.indicium.SignatureAlgorithm;
+import org.openpostage.api.indicium.SignatureCheck;
+import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.server.internal.db.Database;
@@ -189,6 +191,11 @@ public final class SigningKeys {
                 .toList());
         cachedSet = new CachedSet(version, set);
         return set;
+    }
+
+    /** Checks {@code indicium}'s signature against the published key set, with the configured provider. */
+    public SignatureCheck verify(SignedIndicium indicium) {
+        return keySet().verify(indicium, provider);
     }
 
     /**
