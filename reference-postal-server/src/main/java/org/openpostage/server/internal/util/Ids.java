@@ -18,11 +18,15 @@ public final class Ids {
         return prefix + "_" + random(20);
     }
 
-    /** {@code length} random base32 characters (5 bits each). */
+    /**
+     * {@code length} random base32 characters (5 bits each), from one draw of the shared
+     * {@link SecureRandom} (it serializes its callers, so one call per identifier, not per character).
+     */
     public static String random(int length) {
+        byte[] bytes = randomBytes(length);
         char[] out = new char[length];
         for (int i = 0; i < length; i++) {
-            out[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+            out[i] = ALPHABET[bytes[i] & 0x1F];
         }
         return new String(out);
     }
