@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Searches the test run's log file and every cell of a database for card numbers (plain, or
- * grouped by four with spaces or dashes) and a CVV (with no digit on either side).
+ * grouped by four with spaces or dashes) and a CVV as a value of its own (not inside a longer run
+ * of digits, letters or an id such as a random request id).
  *
  * @param numbers the card numbers that must not appear
  * @param cvv     the CVV that must not appear
@@ -44,7 +45,7 @@ record CardDataScan(List<String> numbers, String cvv) {
             assertFalse(text.contains(number) || text.contains(grouped) || text.contains(grouped.replace(' ', '-')),
                     "a card number in " + where + ": " + text);
         }
-        assertFalse(Pattern.compile("(?<!\\d)" + cvv + "(?!\\d)").matcher(text).find(),
+        assertFalse(Pattern.compile("(?<![0-9A-Za-z_-])" + cvv + "(?![0-9A-Za-z_-])").matcher(text).find(),
                 "the CVV in " + where + ": " + text);
     }
 
