@@ -74,7 +74,7 @@ public final class RefundFlow {
                 refunded.indiciumId(), caller.partnerId(), refunded.amount(),
                 refunded.creditedTo() == PaymentKind.CARD ? "card" : "account");
         if (refunded.creditedTo() == PaymentKind.CARD) {
-            payOut(refunded.refundId(), refunded.gatewayReference(), refunded.amount(), caller.mode());
+            payOutClaimed(refunded.refundId(), refunded.gatewayReference(), refunded.amount(), caller.mode());
         }
         return toRefund(refunded);
     }
@@ -84,7 +84,7 @@ public final class RefundFlow {
      * recorded as FAILED for the operator to resolve by hand (the meter's journal already shows
      * the REVERSAL, so the ledger stays balanced).
      */
-    boolean payOut(String refundId, String gatewayReference, Money amount, Mode mode) {
+    private boolean payOut(String refundId, String gatewayReference, Money amount, Mode mode) {
         PaymentGateway gateway = ctx.gateway(mode);
         PaymentGateway.Result r;
         try {
@@ -123,21 +123,33 @@ public final class RefundFlow {
                         Mode.valueOf(rs.getString(5))), now));
         int done = 0;
         for (Pending p : pending) {
-            String owner = ctx.nodeId() + ":" + Ids.random(8);
-            int claimed = ctx.db().read("claim card refund", c -> Sql.update(c, "UPDATE refunds SET claim_owner = ?,"
-                    + " claim_until = ? WHERE refund_id = ? AND gateway_state = 'PENDING'"
-                    + " AND (claim_until IS NULL OR claim_until < ?)", owner, now.plus(ctx.config().requestLease()),
-                    p.refundId, now));
-            if (claimed == 1) {
-                try {
-                    done += payOut(p.refundId, p.reference, p.amount, p.mode) ? 1 : 0;
-                } finally {
-                    ctx.db().read("release card refund", c -> Sql.update(c, "UPDATE refunds SET claim_owner = NULL,"
-                            + " claim_until = NULL WHERE refund_id = ? AND claim_owner = ?", p.refundId, owner));
-                }
-            }
+            done += payOutClaimed(p.refundId, p.reference, p.amount, p.mode) ? 1 : 0;
         }
         return done;
+    }
+
+    /**
+     * Pays a card refund back if this driver can claim it: the request that made the refund and
+     * the reconcilers of every node may all try, and only the claim holder calls the gateway, so
+     * a refund is paid out once even where a gateway does not de-duplicate by refund reference.
+     * Returns whether it is done; {@code false} also when another driver holds the claim.
+     */
+    private boolean payOutClaimed(String refundId, String reference, Money amount, Mode mode) {
+        Instant now = Time.now(ctx.clock());
+        String owner = ctx.nodeId() + ":" + Ids.random(8);
+        int claimed = ctx.db().read("claim card refund", c -> Sql.update(c, "UPDATE refunds SET claim_owner = ?,"
+                + " claim_until = ? WHERE refund_id = ? AND gateway_state = 'PENDING'"
+                + " AND (claim_until IS NULL OR claim_until < ?)", owner, now.plus(ctx.config().requestLease()),
+                refundId, now));
+        if (claimed != 1) {
+            return false;
+        }
+        try {
+            return payOut(refundId, reference, amount, mode);
+        } finally {
+            ctx.db().read("release card refund", c -> Sql.update(c, "UPDATE refunds SET claim_owner = NULL,"
+                    + " claim_until = NULL WHERE refund_id = ? AND claim_owner = ?", refundId, owner));
+        }
     }
 
     private static Refund toRefund(Ledger.Refunded r) {
