@@ -13,12 +13,15 @@ import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.portal.internal.shop.Checkout;
 import org.openpostage.portal.internal.shop.Passwords;
+import org.openpostage.portal.internal.shop.PendingOrderResolver;
 import org.openpostage.portal.internal.shop.Postage;
+import org.openpostage.portal.internal.shop.SignInThrottle;
 import org.openpostage.portal.internal.shop.UserError;
 import org.openpostage.portal.internal.store.PortalStore;
 import org.openpostage.portal.internal.web.Layout;
 import org.openpostage.portal.internal.web.OrderRoutes;
 import org.openpostage.portal.internal.web.Security;
+import org.openpostage.portal.internal.web.Services;
 import org.openpostage.portal.internal.web.Sessions;
 import org.openpostage.portal.internal.web.ShopRoutes;
 import org.slf4j.Logger;
@@ -43,17 +46,21 @@ public final class PortalApp implements AutoCloseable {
     private final PostalClient postal;
     private final PortalStore store;
     private final Javalin web;
+    private final PendingOrderResolver resolver;
 
-    private PortalApp(PortalConfig config, PostalClient postal, PortalStore store, Javalin web) {
+    private PortalApp(PortalConfig config, PostalClient postal, PortalStore store, Javalin web,
+                      PendingOrderResolver resolver) {
         this.config = config;
         this.postal = postal;
         this.store = store;
         this.web = web;
+        this.resolver = resolver;
     }
 
     /**
-     * Connects to the postal server, opens the database (creating the demo users if configured)
-     * and starts the web server.
+     * Connects to the postal server, opens the database (creating the demo users if configured),
+     * starts the web server and the background resolver of pending orders (unless
+     * {@code portal.resolve-interval} is 0).
      *
      * @throws ConfigurationException if the configuration cannot be used
      */
@@ -74,9 +81,11 @@ public final class PortalApp implements AutoCloseable {
             Checkout checkout = new Checkout(postage, store, config.meterId());
             Layout layout = new Layout(config);
             Sessions sessions = new Sessions(cookieName(config), config.secureCookies());
-            Security security = new Security(sessions, store, layout);
-            ShopRoutes shop = new ShopRoutes(security, layout, postage, store, checkout);
-            OrderRoutes orders = new OrderRoutes(security, layout, postage, store, checkout);
+            Security security = new Security(sessions, store, layout, new SignInThrottle(store, config.signInLimit(),
+                    config.signInAddressLimit(), config.signInLock()));
+            Services services = new Services(security, layout, postage, store, checkout);
+            ShopRoutes shop = new ShopRoutes(services);
+            OrderRoutes orders = new OrderRoutes(services);
             Javalin web = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
                 c.jetty.multipartConfig.maxFileSize(11, SizeUnit.MB);
@@ -90,7 +99,9 @@ public final class PortalApp implements AutoCloseable {
                 c.routes.get("/static/{file}", ctx -> staticFile(ctx.pathParam("file"), ctx));
             });
             web.start(config.bind(), config.port());
-            PortalApp app = new PortalApp(config, postal, store, web);
+            PendingOrderResolver resolver = new PendingOrderResolver(checkout, store);
+            resolver.start(config.resolveInterval());
+            PortalApp app = new PortalApp(config, postal, store, web, resolver);
             log.info("portal '{}' listening on {} and selling through {}", config.name(), app.url(),
                     config.clientConfig().endpoint());
             return app;
@@ -143,9 +154,19 @@ public final class PortalApp implements AutoCloseable {
         return config;
     }
 
-    /** Stops the web server, closes the database and the postal client. */
+    /**
+     * Runs one pass of the background resolver now: re-sends every pending store-credit order
+     * within {@link Checkout#CONFIRM_WINDOW} that no node has claimed, under its own idempotency
+     * key. Returns how many orders it sent again. The schedule runs the same pass.
+     */
+    public int resolvePendingOrders() {
+        return resolver.runOnce();
+    }
+
+    /** Stops the background resolver and the web server, closes the database and the postal client. */
     @Override
     public void close() {
+        resolver.close();
         web.stop();
         store.close();
         postal.close();

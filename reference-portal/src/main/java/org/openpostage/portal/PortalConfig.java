@@ -6,6 +6,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +63,11 @@ public final class PortalConfig {
             new Setting("portal.data-dir", "./portal-data", "where the portal's H2 database lives"),
             new Setting("portal.demo-users", "true", "create the demo users alice and bob on start"),
             new Setting("portal.demo-credit", "50.00", "the store credit each demo user starts with"),
-            new Setting("portal.secure-cookies", "true", "mark the session cookie Secure (browsers accept it on http://localhost)"));
+            new Setting("portal.secure-cookies", "true", "mark the session cookie Secure (browsers accept it on http://localhost)"),
+            new Setting("portal.resolve-interval", "PT1M", "how often pending store-credit orders are sent again in the background (ISO-8601 duration; 0 turns it off)"),
+            new Setting("portal.sign-in-limit", "5", "failed sign-ins for one user name within portal.sign-in-lock before that name is locked"),
+            new Setting("portal.sign-in-address-limit", "20", "failed sign-ins from one client address within portal.sign-in-lock before that address is locked (0 turns it off)"),
+            new Setting("portal.sign-in-lock", "PT15M", "the window failed sign-ins are counted in, and how long a lock lasts (ISO-8601 duration)"));
 
     private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
             .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -76,6 +82,10 @@ public final class PortalConfig {
         port();
         demoCreditMinor();
         meterId();
+        resolveInterval();
+        signInLimit();
+        signInAddressLimit();
+        signInLock();
     }
 
     /**
@@ -191,6 +201,26 @@ public final class PortalConfig {
         return v == null ? null : (long) intValue("postal.meter-id", 1, Integer.MAX_VALUE);
     }
 
+    /** How often pending store-credit orders are sent again in the background; zero when that is off. */
+    public Duration resolveInterval() {
+        return duration("portal.resolve-interval", true);
+    }
+
+    /** Failed sign-ins for one user name within {@link #signInLock()} before the name is locked. */
+    public int signInLimit() {
+        return intValue("portal.sign-in-limit", 1, 1000);
+    }
+
+    /** Failed sign-ins from one client address within {@link #signInLock()} before it is locked; 0 when off. */
+    public int signInAddressLimit() {
+        return intValue("portal.sign-in-address-limit", 0, 100_000);
+    }
+
+    /** The window failed sign-ins are counted in, and how long a lock lasts. */
+    public Duration signInLock() {
+        return duration("portal.sign-in-lock", false);
+    }
+
     /** A copy with {@code key} set to {@code value}. */
     public PortalConfig with(String key, String value) {
         Map<String, String> v = new LinkedHashMap<>(values);
@@ -236,6 +266,22 @@ public final class PortalConfig {
         } catch (NumberFormatException e) {
             throw new ConfigurationException(key + " '" + v + "' must be a whole number from " + min + " to " + max);
         }
+    }
+
+    /** An ISO-8601 duration such as {@code PT1M}; {@code 0} is zero and allowed only when {@code zeroAllowed}. */
+    private Duration duration(String key, boolean zeroAllowed) {
+        String v = values.get(key);
+        Duration d;
+        try {
+            d = v.equals("0") ? Duration.ZERO : Duration.parse(v.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            d = Duration.ofSeconds(-1);
+        }
+        if (d.isNegative() || (d.isZero() && !zeroAllowed) || d.compareTo(Duration.ofDays(7)) > 0) {
+            throw new ConfigurationException(key + " '" + v + "' must be a duration such as PT1M or PT15M, up to 7 days"
+                    + (zeroAllowed ? ", or 0 for off" : ""));
+        }
+        return d;
     }
 
     private boolean bool(String key) {

@@ -7,6 +7,9 @@ import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +21,8 @@ import org.openpostage.server.JournalKind;
  * Checkout when the postal server's answer does not arrive: the portal reaches the postal server
  * through a {@link FlakyFront} that loses batch purchases or their answers. The order stays
  * pending with the store credit held, and re-sending the same batch under the same key (on
- * "Check again", or on opening the order) settles it: issued once, debited once at the postal
+ * "Check again", on opening the order, or in a pass of the background resolver, which two nodes
+ * on one database run without sending twice) settles it: issued once, debited once at the postal
  * server, charged once in the portal.
  */
 class PendingCheckoutTest {
@@ -166,7 +170,91 @@ class PendingCheckoutTest {
         assertEquals(3, assertStampsVerify(web, order, page));
     }
 
+    @Test
+    void theBackgroundResolverIssuesAPendingStoreCreditOrderOnceAndLeavesCardOrdersAlone() throws Exception {
+        Web web = Web.signedIn(portal, "alice");
+        Pending credit = pendingCreditOrder(web);
+        String order = credit.order();
+        PortalSecurityTest.addToCart(web, "LETTER");
+        Map<String, String> byCard = new HashMap<>(PortalSecurityTest.checkoutForm(web));
+        byCard.putAll(card("4242 4242 4242 4242"));
+        byCard.put("payment", "card");
+        String cardOrder = placedOrder(web.post("/checkout", byCard));
+        assertEquals(PENDING, listedStatus(web, order));
+        assertEquals(PENDING, listedStatus(web, cardOrder));
+
+        front.mode(FlakyFront.Mode.PASS);
+        int forwarded = front.batchesForwarded();
+        try (PortalApp twin = world.extraPortal(PARTNER, "Flaky Twin", front.endpoint(), portal.config().dataDir(),
+                Map.of())) { // a second node on the same database
+            ExecutorService nodes = Executors.newFixedThreadPool(2);
+            try {
+                Future<Integer> one = nodes.submit(portal::resolvePendingOrders);
+                Future<Integer> two = nodes.submit(twin::resolvePendingOrders);
+                assertEquals(1, one.get() + two.get(), "both nodes ran a pass at once; the order was claimed by one");
+            } finally {
+                nodes.shutdown();
+            }
+        }
+        assertEquals(1, front.batchesForwarded() - forwarded, "sent once, not once per node, and not the card order");
+        assertEquals("Complete", listedStatus(web, order), "issued without the user opening it");
+        assertEquals(PENDING, listedStatus(web, cardOrder), "a card order waits for its owner's card");
+        assertEquals(0, portal.resolvePendingOrders(), "nothing left to send");
+        assertIssuedOnce(web, order, credit.mark(), 2, credit.balanceAfter()); // its debit and the card order's
+    }
+
+    @Test
+    void theScheduleSendsAPendingOrderAgainByItself() throws Exception {
+        try (PortalApp timed = world.extraPortal(PARTNER, "Timed Shop", front.endpoint(),
+                java.nio.file.Files.createTempDirectory(world.dir, "timed"), Map.of("portal.resolve-interval", "PT0.2S"))) {
+            Web web = Web.signedIn(timed, "bob");
+            Pending credit = pendingCreditOrder(web);
+            String order = credit.order();
+            assertEquals(PENDING, listedStatus(web, order));
+
+            front.mode(FlakyFront.Mode.PASS);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (listedStatus(web, order).equals(PENDING) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals("Complete", listedStatus(web, order), "issued by the schedule, the order never opened");
+            assertEquals(1, count(JournalKind.DEBIT, credit.mark()), "debited once");
+            assertEquals(credit.balanceAfter(), PortalSecurityTest.balance(web), "the store credit is charged once");
+        }
+    }
+
     // ---- helpers ----
+
+    private static final String PENDING = "Confirming with the postal service";
+
+    /**
+     * A store-credit order of one letter, placed while answers are lost.
+     *
+     * @param order        its id
+     * @param mark         the postal server's last journal entry before it
+     * @param balanceAfter the store credit once it is charged (once)
+     */
+    private record Pending(String order, long mark, long balanceAfter) {
+    }
+
+    private static Pending pendingCreditOrder(Web web) throws Exception {
+        long before = PortalSecurityTest.balance(web);
+        long mark = lastJournalEntry();
+        PortalSecurityTest.addToCart(web, "LETTER");
+        Map<String, String> pay = PortalSecurityTest.checkoutForm(web);
+        front.mode(FlakyFront.Mode.LOSE_ANSWER);
+        String order = placedOrder(web.post("/checkout", pay));
+        return new Pending(order, mark, before - Long.parseLong(pay.get("total")));
+    }
+
+    /** The order's status in the order list, which (unlike the order's own page) does not ask the postal server. */
+    private static String listedStatus(Web web, String order) throws Exception {
+        String page = web.get("/orders").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<a href=\"/orders/" + order + "\">Order " + order
+                + "</a>.*?<td>([^<]*)</td></tr>").matcher(page);
+        assertTrue(m.find(), page);
+        return m.group(1);
+    }
 
     private static Map<String, String> card(String number) {
         return Map.of("cardNumber", number, "cardExpiry", "12/30", "cardCvv", "123", "cardHolder", "");

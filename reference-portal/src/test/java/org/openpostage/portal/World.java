@@ -56,17 +56,29 @@ final class World {
         return portal(partner, name, colour, endpoint, apiKey, dir.resolve(partner));
     }
 
+    /** A test portal's configuration; the background resolver is off, tests run its passes themselves. */
     private PortalConfig portal(String partner, String name, String colour, String endpoint, String apiKey, Path data) {
         return PortalConfig.fromProperties(Map.of("postal.endpoint", endpoint, "postal.api-key", apiKey,
                 "postal.trust-certificates", server.caCertificate().toString(), "portal.name", name,
                 "portal.colour", colour, "portal.partner", partner, "portal.port", "0",
-                "portal.data-dir", data.toString()));
+                "portal.data-dir", data.toString(), "portal.resolve-interval", "0"));
     }
 
     /** Another portal of {@code partner} (live key, own database) reaching the postal server at {@code endpoint}; the caller closes it. */
     PortalApp extraPortal(String partner, String name, java.net.URI endpoint) throws IOException {
-        return PortalApp.start(portal(partner, name, "#555555", endpoint.toString(), keys.getProperty(partner + ".live"),
-                Files.createTempDirectory(dir, name.replace(' ', '-'))));
+        return extraPortal(partner, name, endpoint, Files.createTempDirectory(dir, name.replace(' ', '-')), Map.of());
+    }
+
+    /**
+     * Another portal of {@code partner} on the database in {@code data} (a second node, when another
+     * portal uses it too) with {@code settings} on top of the test defaults; the caller closes it.
+     */
+    PortalApp extraPortal(String partner, String name, java.net.URI endpoint, Path data, Map<String, String> settings) {
+        PortalConfig config = portal(partner, name, "#555555", endpoint.toString(), keys.getProperty(partner + ".live"), data);
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            config = config.with(e.getKey(), e.getValue());
+        }
+        return PortalApp.start(config);
     }
 
     /** The postal server's TLS directory: {@code server.p12} and {@code keystore.password} (docs/operations.md). */

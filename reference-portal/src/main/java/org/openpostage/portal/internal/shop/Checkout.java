@@ -129,7 +129,16 @@ public final class Checkout {
      * @param timeout how long to wait for the answer, or {@code null} for the client's own limit
      */
     public Order confirm(User user, long orderId, CardPayment card, Duration timeout) {
-        Order order = store.order(user.id(), orderId).orElseThrow(() -> notYours(orderId));
+        return confirm(store.order(user.id(), orderId).orElseThrow(() -> notYours(orderId)), card, timeout);
+    }
+
+    /**
+     * {@link #confirm(User, long, CardPayment, Duration)} for an order already loaded (and known
+     * to be its owner's): the background resolver's way in, with {@code card} {@code null} for a
+     * store-credit order.
+     */
+    public Order confirm(Order order, CardPayment card, Duration timeout) {
+        long orderId = order.id();
         if (!order.pending()) {
             return order;
         }

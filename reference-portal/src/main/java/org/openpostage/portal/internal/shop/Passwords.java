@@ -11,6 +11,8 @@ import javax.crypto.spec.PBEKeySpec;
 public final class Passwords {
     private static final int ITERATIONS = 120_000;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A hash no password is known for, checked for user names no one has. */
+    private static final String NOBODY = hash(Base64.getEncoder().encodeToString(RANDOM.generateSeed(16)));
 
     private Passwords() {
     }
@@ -31,6 +33,15 @@ public final class Passwords {
         byte[] salt = Base64.getDecoder().decode(p[2]);
         byte[] expected = Base64.getDecoder().decode(p[3]);
         return MessageDigest.isEqual(expected, derive(password, salt, Integer.parseInt(p[1])));
+    }
+
+    /**
+     * Checks {@code password} against a hash no one knows the password of and answers false: as
+     * slow as {@link #matches}, so the time a failed sign-in takes does not tell whether the user exists.
+     */
+    public static boolean matchesNobody(String password) {
+        matches(password, NOBODY);
+        return false;
     }
 
     private static byte[] derive(String password, byte[] salt, int iterations) {

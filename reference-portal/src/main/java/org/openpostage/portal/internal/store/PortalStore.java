@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -64,6 +65,13 @@ public final class PortalStore implements AutoCloseable {
                 s.execute("ALTER TABLE orders DROP COLUMN IF EXISTS status");
                 s.execute("ALTER TABLE orders DROP COLUMN IF EXISTS message");
                 s.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS meter_id BIGINT");
+                // The background resolver's claim on a pending order, so only one node re-sends it at a time.
+                s.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS claimed_by VARCHAR(40)");
+                s.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS claimed_until TIMESTAMP WITH TIME ZONE");
+                // Failed sign-ins of one subject (a hashed user name or client address) and its lock.
+                s.execute("CREATE TABLE IF NOT EXISTS sign_in_throttle (subject VARCHAR(80) PRIMARY KEY,"
+                        + " failures INT NOT NULL, window_start TIMESTAMP WITH TIME ZONE,"
+                        + " locked_until TIMESTAMP WITH TIME ZONE)");
             }
             return null;
         });
@@ -94,21 +102,85 @@ public final class PortalStore implements AutoCloseable {
 
     /** The user with id {@code id}. */
     public Optional<User> findUserById(long id) {
-        return run(c -> {
-            try (PreparedStatement ps = prepare(c, "SELECT id, username, display_name, password_hash FROM users WHERE id = ?",
-                    id); ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
-                        : Optional.empty();
-            }
-        });
+        return run(c -> user(c, "id", id));
     }
 
     private static Optional<User> findUser(Connection c, String username) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT id, username, display_name, password_hash FROM users WHERE username = ?",
-                username); ResultSet rs = ps.executeQuery()) {
+        return user(c, "username", username);
+    }
+
+    private static Optional<User> user(Connection c, String column, Object value) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT id, username, display_name, password_hash FROM users WHERE "
+                + column + " = ?", value); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
                     : Optional.empty();
         }
+    }
+
+    // ---- sign-in throttling ----
+
+    /** The latest end of a lock on any of {@code subjects} that still holds at {@code now}, if one does. */
+    public Optional<Instant> signInLockedUntil(List<String> subjects, Instant now) {
+        return run(c -> {
+            Instant until = null;
+            for (String subject : subjects) {
+                try (PreparedStatement ps = prepare(c, "SELECT locked_until FROM sign_in_throttle WHERE subject = ?"
+                        + " AND locked_until > ?", subject, now); ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && (until == null || instant(rs, 1).isAfter(until))) {
+                        until = instant(rs, 1);
+                    }
+                }
+            }
+            return Optional.ofNullable(until);
+        });
+    }
+
+    /**
+     * Counts a failed sign-in of {@code subject}: failures are counted in a window of {@code window}
+     * from the first, and the {@code limit}-th locks the subject for {@code window} from
+     * {@code now} (its count starts again after the lock). Forgets subjects whose window and lock are over.
+     */
+    public void signInFailed(String subject, int limit, Duration window, Instant now) {
+        run(c -> {
+            try (PreparedStatement ps = prepare(c, "DELETE FROM sign_in_throttle WHERE (locked_until IS NULL OR locked_until"
+                    + " <= ?) AND (window_start IS NULL OR window_start <= ?)", now, now.minus(window))) {
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = prepare(c, "INSERT INTO sign_in_throttle (subject, failures) SELECT ?, 0"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM sign_in_throttle WHERE subject = ?)", subject, subject)) {
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        run(c -> {
+            int failures;
+            Instant start;
+            try (PreparedStatement ps = prepare(c, "SELECT failures, window_start, locked_until FROM sign_in_throttle"
+                    + " WHERE subject = ? FOR UPDATE", subject); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || (instant(rs, 3) != null && instant(rs, 3).isAfter(now))) {
+                    return null; // forgotten meanwhile, or locked already by a concurrent failure
+                }
+                boolean fresh = instant(rs, 2) == null || !instant(rs, 2).plus(window).isAfter(now);
+                failures = fresh ? 1 : rs.getInt(1) + 1;
+                start = fresh ? now : instant(rs, 2);
+            }
+            boolean lock = failures >= limit;
+            try (PreparedStatement ps = prepare(c, "UPDATE sign_in_throttle SET failures = ?, window_start = ?,"
+                    + " locked_until = ? WHERE subject = ?", lock ? 0 : failures, lock ? null : start,
+                    lock ? now.plus(window) : null, subject)) {
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Forgets the failed sign-ins of {@code subject}. */
+    public void signInSucceeded(String subject) {
+        run(c -> {
+            try (PreparedStatement ps = prepare(c, "DELETE FROM sign_in_throttle WHERE subject = ?", subject)) {
+                return ps.executeUpdate();
+            }
+        });
     }
 
     // ---- store credit ----
@@ -270,6 +342,57 @@ public final class PortalStore implements AutoCloseable {
                         + " VALUES (?, ?, ?, ?, ?, ?)", userId, credit, currency, "Refund of an unused stamp", orderId, now());
             }
             return n == 1;
+        });
+    }
+
+    // ---- the background resolver ----
+
+    /**
+     * The ids of store-credit orders placed after {@code since} with a stamp still pending and no
+     * claim holding at {@code now}, oldest first, at most {@code limit}.
+     */
+    public List<Long> unclaimedPendingCreditOrders(Instant since, Instant now, int limit) {
+        return run(c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT o.id FROM orders o WHERE o.payment_kind = 'CREDIT'"
+                    + " AND o.created_at > ? AND (o.claimed_until IS NULL OR o.claimed_until <= ?) AND EXISTS"
+                    + " (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.status = 'PENDING')"
+                    + " ORDER BY o.id LIMIT ?", since, now, limit); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * Claims order {@code orderId} for {@code node} until {@code until}, unless another claim holds
+     * (one conditional UPDATE, so of several nodes sharing this database one wins), and returns it.
+     */
+    public Optional<Order> claimOrder(long orderId, String node, Instant until) {
+        return run(c -> {
+            try (PreparedStatement ps = prepare(c, "UPDATE orders SET claimed_by = ?, claimed_until = ? WHERE id = ?"
+                    + " AND (claimed_until IS NULL OR claimed_until <= ?)", node, until, orderId, now())) {
+                if (ps.executeUpdate() != 1) {
+                    return Optional.<Order>empty();
+                }
+            }
+            try (PreparedStatement ps = prepare(c, "SELECT user_id FROM orders WHERE id = ?", orderId);
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return order(c, rs.getLong(1), orderId);
+            }
+        });
+    }
+
+    /** Ends {@code node}'s claim on order {@code orderId} (another node's claim stays). */
+    public void releaseOrder(long orderId, String node) {
+        run(c -> {
+            try (PreparedStatement ps = prepare(c, "UPDATE orders SET claimed_by = NULL, claimed_until = NULL WHERE id = ?"
+                    + " AND claimed_by = ?", orderId, node)) {
+                return ps.executeUpdate();
+            }
         });
     }
 

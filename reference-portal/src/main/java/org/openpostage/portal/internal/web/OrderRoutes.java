@@ -16,12 +16,10 @@ import org.openpostage.portal.internal.shop.CartItem;
 import org.openpostage.portal.internal.shop.Checkout;
 import org.openpostage.portal.internal.shop.Forms;
 import org.openpostage.portal.internal.shop.Messages;
-import org.openpostage.portal.internal.shop.Postage;
 import org.openpostage.portal.internal.shop.UserError;
 import org.openpostage.portal.internal.store.CreditEntry;
 import org.openpostage.portal.internal.store.Order;
 import org.openpostage.portal.internal.store.OrderItem;
-import org.openpostage.portal.internal.store.PortalStore;
 import org.openpostage.portal.internal.store.User;
 import org.openpostage.render.Background;
 import org.openpostage.render.SizeMm;
@@ -32,19 +30,11 @@ public final class OrderRoutes {
     /** How long opening a pending order waits for the postal server's answer. */
     private static final java.time.Duration AUTO_CONFIRM_TIMEOUT = java.time.Duration.ofSeconds(5);
 
-    private final Security security;
-    private final Layout layout;
-    private final Postage postage;
-    private final PortalStore store;
-    private final Checkout checkout;
+    private final Services app;
 
     /** Wires the order pages. */
-    public OrderRoutes(Security security, Layout layout, Postage postage, PortalStore store, Checkout checkout) {
-        this.security = security;
-        this.layout = layout;
-        this.postage = postage;
-        this.store = store;
-        this.checkout = checkout;
+    public OrderRoutes(Services app) {
+        this.app = app;
     }
 
     /** Registers the routes. */
@@ -64,8 +54,8 @@ public final class OrderRoutes {
     }
 
     private void checkout(Context ctx) {
-        Session s = security.session(ctx);
-        User user = security.user(ctx);
+        Session s = app.session(ctx);
+        User user = app.user(ctx);
         String token = ctx.formParam("checkout");
         Long used = s.useCheckout(token);
         if (used != null) {
@@ -86,7 +76,7 @@ public final class OrderRoutes {
             throw new UserError(409, "The form did not say which total you saw; nothing was charged. Please pay again"
                     + " from your cart.");
         }
-        Order order = checkout.placeOrder(user, cart, card, printMode, shownTotal);
+        Order order = app.checkout().placeOrder(user, cart, card, printMode, shownTotal);
         s.checkoutDone(token, order.id());
         if (order.pending()) {
             cart.forEach(c -> s.remove(c.id())); // they are in the order now: paying for them again would buy them twice
@@ -107,14 +97,14 @@ public final class OrderRoutes {
     }
 
     private Order ownOrder(Context ctx) {
-        User user = security.user(ctx);
+        User user = app.user(ctx);
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("order"));
         } catch (NumberFormatException e) {
             throw new UserError(404, "\"" + ctx.pathParam("order") + "\" is not an order number.");
         }
-        return store.order(user.id(), id).orElseThrow(() -> Checkout.notYours(id));
+        return app.store().order(user.id(), id).orElseThrow(() -> Checkout.notYours(id));
     }
 
     private OrderItem ownItem(Context ctx, Order order) {
@@ -127,9 +117,9 @@ public final class OrderRoutes {
     }
 
     private void orders(Context ctx) {
-        User user = security.user(ctx);
-        Session s = security.session(ctx);
-        List<Order> orders = store.orders(user.id());
+        User user = app.user(ctx);
+        Session s = app.session(ctx);
+        List<Order> orders = app.store().orders(user.id());
         StringBuilder b = new StringBuilder("<h1>Your orders</h1>\n");
         if (orders.isEmpty()) {
             b.append("<p id=\"no-orders\">You have no orders yet.</p>");
@@ -144,15 +134,15 @@ public final class OrderRoutes {
             }
             b.append("</tbody></table>");
         }
-        ctx.html(layout.page("Orders", user, s, b.toString(), ""));
+        ctx.html(app.page("Orders", user, s, b.toString(), ""));
     }
 
     private void order(Context ctx) {
-        User user = security.user(ctx);
-        Session s = security.session(ctx);
+        User user = app.user(ctx);
+        Session s = app.session(ctx);
         Order o = ownOrder(ctx);
         if (o.pending() && o.byCredit() && Checkout.canConfirm(o)) {
-            o = checkout.confirm(user, o.id(), null, AUTO_CONFIRM_TIMEOUT); // safe to repeat: same batch, same key
+            o = app.checkout().confirm(user, o.id(), null, AUTO_CONFIRM_TIMEOUT); // safe to repeat: same batch, same key
         }
         StringBuilder b = new StringBuilder("<h1>Order ").append(o.id()).append("</h1>\n<p>Placed ")
                 .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC, paid by ")
@@ -192,7 +182,7 @@ public final class OrderRoutes {
             b.append("</div></li>");
         }
         b.append("</ol>");
-        ctx.html(layout.page("Order " + o.id(), user, s, b.toString(), ""));
+        ctx.html(app.page("Order " + o.id(), user, s, b.toString(), ""));
     }
 
     /** What a pending order says, with the CSRF-protected "Check again" form (and the card fields for a card order). */
@@ -212,12 +202,12 @@ public final class OrderRoutes {
     }
 
     private void confirm(Context ctx) {
-        User user = security.user(ctx);
-        Session s = security.session(ctx);
+        User user = app.user(ctx);
+        Session s = app.session(ctx);
         Order o = ownOrder(ctx);
         CardPayment card = o.byCredit() || !o.pending() ? null : Forms.card(ctx.formParam("cardNumber"),
                 ctx.formParam("cardExpiry"), ctx.formParam("cardCvv"), ctx.formParam("cardHolder"));
-        Order now = checkout.confirm(user, o.id(), card, null);
+        Order now = app.checkout().confirm(user, o.id(), card, null);
         if (now.pending()) {
             s.flash("error", "The postal service has not answered yet.");
         } else {
@@ -229,8 +219,8 @@ public final class OrderRoutes {
     }
 
     private void printPage(Context ctx) {
-        User user = security.user(ctx);
-        Session s = security.session(ctx);
+        User user = app.user(ctx);
+        Session s = app.session(ctx);
         Order o = ownOrder(ctx);
         if (o.printable().isEmpty()) {
             throw new UserError(409, "Order " + o.id() + " has no stamps to print.");
@@ -242,7 +232,7 @@ public final class OrderRoutes {
         SizeMm size = printSize(o);
         String w = Html.mm(size.widthMm());
         String h = Html.mm(size.heightMm());
-        PrintComponent component = postage.printComponent();
+        PrintComponent component = app.postage().printComponent();
         String head = "<script type=\"module\" src=\"/print/openpostage-print-" + esc(component.version()) + ".js\""
                 + " integrity=\"" + esc(component.integrity()) + "\" crossorigin=\"anonymous\"></script>\n"
                 + "<script type=\"module\" src=\"/static/print-page.js\"></script>\n";
@@ -265,34 +255,34 @@ public final class OrderRoutes {
         b.append("<p><a href=\"/orders/").append(o.id()).append("\">Order details and downloads</a> · <a href=\"/orders/")
                 .append(o.id()).append("/print?mode=").append(mode.equals("auto") ? "on-request" : "auto").append("\">")
                 .append(mode.equals("auto") ? "Print only when I click" : "Print at once").append("</a></p>");
-        ctx.html(layout.page("Print", user, s, b.toString(), head));
+        ctx.html(app.page("Print", user, s, b.toString(), head));
     }
 
     /** How many pages the print page prints: one stamp, or as many label sheets as the stamps fill. */
     private int pages(Order o) {
         int n = o.printable().size();
-        return n == 1 ? 1 : postage.sheetCount(n);
+        return n == 1 ? 1 : app.postage().sheetCount(n);
     }
 
     private SizeMm printSize(Order o) {
         List<OrderItem> items = o.printable();
         if (items.size() == 1) {
-            return postage.stampSize(items.get(0).background() != null);
+            return app.postage().stampSize(items.get(0).background() != null);
         }
-        return postage.sheetLayout().pageSize();
+        return app.postage().sheetLayout().pageSize();
     }
 
     private List<Stamp> stamps(User user, Order o) {
         List<Stamp> stamps = new ArrayList<>();
         for (OrderItem i : o.printable()) {
-            Background bg = ShopRoutes.backgroundOf(i.background(), user.id(), postage, store);
+            Background bg = app.background(i.background(), user.id());
             stamps.add(Stamp.of(IndiciumCodec.decode(i.indicium()), bg));
         }
         return stamps;
     }
 
     private void printImage(Context ctx) {
-        User user = security.user(ctx);
+        User user = app.user(ctx);
         Order o = ownOrder(ctx);
         List<OrderItem> items = o.printable();
         int page;
@@ -305,7 +295,7 @@ public final class OrderRoutes {
             throw new UserError(404, "Order " + o.id() + " has no page " + ctx.pathParam("page") + " to print.");
         }
         byte[] png = items.size() == 1 ? stampPng(user, items.get(0))
-                : postage.sheetPng(stamps(user, o), page).content().toArray();
+                : app.postage().sheetPng(stamps(user, o), page).content().toArray();
         ctx.contentType("image/png").result(png);
     }
 
@@ -313,23 +303,23 @@ public final class OrderRoutes {
         if (i.image() != null) {
             return i.image();
         }
-        Background bg = ShopRoutes.backgroundOf(i.background(), user.id(), postage, store);
-        return postage.png(i.indicium(), bg).content().toArray();
+        Background bg = app.background(i.background(), user.id());
+        return app.postage().png(i.indicium(), bg).content().toArray();
     }
 
     private void sheetPdf(Context ctx) {
-        User user = security.user(ctx);
+        User user = app.user(ctx);
         Order o = ownOrder(ctx);
         if (o.printable().isEmpty()) {
             throw new UserError(404, "Order " + o.id() + " has no stamps to print.");
         }
-        RenderedImage pdf = postage.sheetPdf(stamps(user, o));
+        RenderedImage pdf = app.postage().sheetPdf(stamps(user, o));
         ctx.header("Content-Disposition", "attachment; filename=\"order-" + o.id() + "-labels.pdf\"")
                 .contentType("application/pdf").result(pdf.content().toArray());
     }
 
     private void stamp(Context ctx, boolean pdf) {
-        User user = security.user(ctx);
+        User user = app.user(ctx);
         Order o = ownOrder(ctx);
         OrderItem i = ownItem(ctx, o);
         if (!i.issued()) {
@@ -337,9 +327,9 @@ public final class OrderRoutes {
         }
         String name = "stamp-" + o.id() + "-" + i.id();
         if (pdf) {
-            Background bg = ShopRoutes.backgroundOf(i.background(), user.id(), postage, store);
+            Background bg = app.background(i.background(), user.id());
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".pdf\"").contentType("application/pdf")
-                    .result(postage.pdf(i.indicium(), bg).content().toArray());
+                    .result(app.postage().pdf(i.indicium(), bg).content().toArray());
         } else {
             ctx.header("Content-Disposition", "inline; filename=\"" + name + ".png\"").contentType("image/png")
                     .result(stampPng(user, i));
@@ -347,8 +337,8 @@ public final class OrderRoutes {
     }
 
     private void refund(Context ctx) {
-        User user = security.user(ctx);
-        Session s = security.session(ctx);
+        User user = app.user(ctx);
+        Session s = app.session(ctx);
         long orderId;
         long itemId;
         try {
@@ -357,17 +347,17 @@ public final class OrderRoutes {
         } catch (NumberFormatException e) {
             throw new UserError(404, "There is no such stamp.");
         }
-        s.flash("ok", checkout.refund(user, orderId, itemId));
+        s.flash("ok", app.checkout().refund(user, orderId, itemId));
         ctx.redirect("/orders/" + orderId, HttpStatus.SEE_OTHER);
     }
 
     private void account(Context ctx) {
-        User user = security.user(ctx);
-        Session s = security.session(ctx);
-        List<CreditEntry> journal = store.creditJournal(user.id());
+        User user = app.user(ctx);
+        Session s = app.session(ctx);
+        List<CreditEntry> journal = app.store().creditJournal(user.id());
         String currency = journal.isEmpty() ? "USD" : journal.get(0).currency();
         StringBuilder b = new StringBuilder("<h1>Store credit</h1>\n<p>You have <strong id=\"balance\">")
-                .append(Html.money(store.balance(user.id()), currency)).append("</strong> to spend in this shop.</p>\n")
+                .append(Html.money(app.store().balance(user.id()), currency)).append("</strong> to spend in this shop.</p>\n")
                 .append("<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Amount</th>")
                 .append("</tr></thead><tbody>");
         for (CreditEntry e : journal) {
@@ -377,11 +367,11 @@ public final class OrderRoutes {
                     .append("</td><td class=\"num\">").append(Html.money(e.amount(), e.currency())).append("</td></tr>");
         }
         b.append("</tbody></table>");
-        ctx.html(layout.page("Store credit", user, s, b.toString(), ""));
+        ctx.html(app.page("Store credit", user, s, b.toString(), ""));
     }
 
     private void printScript(Context ctx) {
-        PrintComponent c = postage.printComponent();
+        PrintComponent c = app.postage().printComponent();
         if (!c.version().equals(ctx.pathParam("version"))) {
             throw new UserError(404, "This print component version is not available.");
         }

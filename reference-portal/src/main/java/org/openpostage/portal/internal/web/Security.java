@@ -7,11 +7,13 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.openpostage.api.PostageException;
 import org.openpostage.portal.internal.shop.Messages;
 import org.openpostage.portal.internal.shop.Passwords;
+import org.openpostage.portal.internal.shop.SignInThrottle;
 import org.openpostage.portal.internal.shop.UserError;
 import org.openpostage.portal.internal.store.PortalStore;
 import org.openpostage.portal.internal.store.User;
@@ -33,12 +35,14 @@ public final class Security {
     private final Sessions sessions;
     private final PortalStore store;
     private final Layout layout;
+    private final SignInThrottle throttle;
 
-    /** @param sessions the sessions; @param store users; @param layout pages */
-    public Security(Sessions sessions, PortalStore store, Layout layout) {
+    /** @param sessions the sessions; @param store users; @param layout pages; @param throttle failed sign-ins */
+    public Security(Sessions sessions, PortalStore store, Layout layout, SignInThrottle throttle) {
         this.sessions = sessions;
         this.store = store;
         this.layout = layout;
+        this.throttle = throttle;
     }
 
     /** Registers the filters, sign-in routes and error handlers. */
@@ -138,17 +142,33 @@ public final class Security {
     private void login(Context ctx) {
         String username = ctx.formParam("username") == null ? "" : ctx.formParam("username").strip();
         String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
-        User user = store.findUser(username).filter(u -> Passwords.matches(password, u.passwordHash())).orElse(null);
-        if (user == null) {
-            Session s = sessions.get(ctx);
-            s.flash("error", "The user name or password is not right. Please try again.");
-            ctx.status(401).html(layout.page("Sign in", null, s, loginForm(s, username), ""));
+        try {
+            throttle.check(username, ctx.ip()); // before the password is looked at: a lock holds for the right one too
+        } catch (SignInThrottle.Refused e) {
+            ctx.header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
+            signInAgain(ctx, 429, e.getMessage(), username);
             return;
         }
+        Optional<User> found = store.findUser(username);
+        boolean right = found.map(u -> Passwords.matches(password, u.passwordHash()))
+                .orElseGet(() -> Passwords.matchesNobody(password)); // as slow either way
+        if (!right) {
+            throttle.failed(username, ctx.ip());
+            signInAgain(ctx, 401, "The user name or password is not right. Please try again.", username);
+            return;
+        }
+        throttle.succeeded(username);
+        User user = found.get();
         Session s = sessions.renew(ctx);
         s.userId = user.id();
         s.flash("ok", "Welcome, " + user.displayName() + ".");
         ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private void signInAgain(Context ctx, int status, String message, String username) {
+        Session s = sessions.get(ctx);
+        s.flash("error", message);
+        ctx.status(status).html(layout.page("Sign in", null, s, loginForm(s, username), ""));
     }
 
     private void logout(Context ctx) {

@@ -17,11 +17,9 @@ import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.RenderedImage;
 import org.openpostage.portal.internal.shop.CartItem;
-import org.openpostage.portal.internal.shop.Checkout;
 import org.openpostage.portal.internal.shop.Forms;
 import org.openpostage.portal.internal.shop.Postage;
 import org.openpostage.portal.internal.shop.UserError;
-import org.openpostage.portal.internal.store.PortalStore;
 import org.openpostage.portal.internal.store.Upload;
 import org.openpostage.portal.internal.store.User;
 import org.openpostage.render.Background;
@@ -33,19 +31,11 @@ public final class ShopRoutes {
     private static final int MAX_CART = 50;
     private static final long MAX_UPLOAD = UploadLimits.BACKGROUNDS.maxBytes();
 
-    private final Security security;
-    private final Layout layout;
-    private final Postage postage;
-    private final PortalStore store;
-    private final Checkout checkout;
+    private final Services app;
 
     /** Wires the shop pages. */
-    public ShopRoutes(Security security, Layout layout, Postage postage, PortalStore store, Checkout checkout) {
-        this.security = security;
-        this.layout = layout;
-        this.postage = postage;
-        this.store = store;
-        this.checkout = checkout;
+    public ShopRoutes(Services app) {
+        this.app = app;
     }
 
     /** Registers the routes. */
@@ -61,8 +51,8 @@ public final class ShopRoutes {
     }
 
     private void home(Context ctx) {
-        User user = security.user(ctx);
-        Session s = security.session(ctx);
+        User user = app.user(ctx);
+        Session s = app.session(ctx);
         String weight = ctx.queryParam("weight");
         String from = ctx.queryParam("from");
         String to = ctx.queryParam("to");
@@ -89,7 +79,7 @@ public final class ShopRoutes {
                 origin = Forms.postalCode(from, "sender's", true);
                 destination = Forms.postalCode(to, "recipient's", false);
                 day = Forms.date(date, LocalDate.now());
-                rates = postage.rates(grams, origin, destination, date == null || date.isBlank() ? null : day);
+                rates = app.postage().rates(grams, origin, destination, date == null || date.isBlank() ? null : day);
                 s.lastQuery(ctx.queryString());
             } catch (UserError e) {
                 error = e.getMessage();
@@ -102,7 +92,7 @@ public final class ShopRoutes {
             b.append(ratesForm(s, user, rates, grams, origin, destination, date == null || date.isBlank() ? null : day));
         }
         b.append(uploadForm(s));
-        ctx.html(layout.page("Buy postage", user, s, b.toString(), ""));
+        ctx.html(app.page("Buy postage", user, s, b.toString(), ""));
     }
 
     private String ratesForm(Session s, User user, List<Postage.Rate> rates, int grams, String origin,
@@ -144,12 +134,12 @@ public final class ShopRoutes {
     private String gallery(User user) {
         StringBuilder b = new StringBuilder("<fieldset class=\"gallery\"><legend>Picture on the stamp</legend>");
         b.append(choice("bg-none", "", true, "<span class=\"plain\">No picture</span>"));
-        for (BackgroundImage img : postage.catalogue()) {
+        for (BackgroundImage img : app.postage().catalogue()) {
             b.append(choice("bg-" + img.id(), "catalogue:" + img.id(), false,
                     "<img src=\"/backgrounds/catalogue/" + esc(img.id()) + "\" alt=\"\" width=\"120\" height=\"60\">"
                             + "<span>" + esc(img.title()) + "</span>"));
         }
-        for (Upload u : store.uploads(user.id())) {
+        for (Upload u : app.store().uploads(user.id())) {
             b.append(choice("bg-upload-" + u.id(), "upload:" + u.id(), false,
                     "<img src=\"/backgrounds/upload/" + u.id() + "\" alt=\"\" width=\"120\" height=\"60\">"
                             + "<span>Yours: " + esc(u.title()) + "</span>"));
@@ -172,8 +162,8 @@ public final class ShopRoutes {
     }
 
     private void addToCart(Context ctx) {
-        Session s = security.session(ctx);
-        User user = security.user(ctx);
+        Session s = app.session(ctx);
+        User user = app.user(ctx);
         MailClass mc = Forms.mailClass(ctx.formParam("class"));
         int grams = Forms.grams(ctx.formParam("grams"));
         String origin = Forms.postalCode(ctx.formParam("from"), "sender's", true);
@@ -183,7 +173,7 @@ public final class ShopRoutes {
         int quantity = quantity(ctx.formParam("quantity"));
         String background = background(user, ctx.formParam("background"));
         long shown = price(ctx.formParam("price_" + mc.name()));
-        RateQuote q = postage.quote(Forms.piece(mc, grams, origin, destination), date);
+        RateQuote q = app.postage().quote(Forms.piece(mc, grams, origin, destination), date);
         if (q.price().minorUnits() != shown) {
             throw new UserError(409, "The price sent with the form (" + org.openpostage.api.model.Money.of(shown,
                     q.price().currency().getCurrencyCode()) + ") is not the current price of a " + mc.displayName().toLowerCase(java.util.Locale.ROOT) + " ("
@@ -226,12 +216,12 @@ public final class ShopRoutes {
         if (v == null || v.isBlank()) {
             return null;
         }
-        if (v.startsWith("catalogue:") && postage.catalogueBackground(v.substring(10)).isPresent()) {
+        if (v.startsWith("catalogue:") && app.postage().catalogueBackground(v.substring(10)).isPresent()) {
             return v;
         }
         if (v.startsWith("upload:")) {
             try {
-                if (store.uploadContent(user.id(), Long.parseLong(v.substring(7))).isPresent()) {
+                if (app.store().uploadContent(user.id(), Long.parseLong(v.substring(7))).isPresent()) {
                     return v;
                 }
             } catch (NumberFormatException e) {
@@ -241,25 +231,14 @@ public final class ShopRoutes {
         throw UserError.invalid("The chosen picture is not in the gallery any more; please pick another.");
     }
 
-    /** The picture a stamp is composed with, for a background reference of the user's. */
-    static Background backgroundOf(String ref, long userId, Postage postage, PortalStore store) {
-        if (ref == null) {
-            return null;
-        }
-        if (ref.startsWith("catalogue:")) {
-            return postage.catalogueBackground(ref.substring(10)).orElse(null);
-        }
-        return store.uploadContent(userId, Long.parseLong(ref.substring(7))).map(BackgroundImages::check).orElse(null);
-    }
-
     private void cart(Context ctx) {
-        Session s = security.session(ctx);
-        User user = security.user(ctx);
+        Session s = app.session(ctx);
+        User user = app.user(ctx);
         List<CartItem> cart = s.cart();
         StringBuilder b = new StringBuilder("<h1>Your cart</h1>\n");
         if (cart.isEmpty()) {
             b.append("<p id=\"cart-empty\">Your cart is empty. <a href=\"/").append(query(s)).append("\">Buy postage</a>.</p>");
-            ctx.html(layout.page("Cart", user, s, b.toString(), ""));
+            ctx.html(app.page("Cart", user, s, b.toString(), ""));
             return;
         }
         String currency = cart.get(0).currency();
@@ -280,7 +259,7 @@ public final class ShopRoutes {
         }
         b.append("</ol>\n<p class=\"total\">Total: <strong id=\"cart-total\">").append(Html.money(total, currency))
                 .append("</strong> for ").append(cart.size()).append(cart.size() == 1 ? " stamp" : " stamps").append("</p>\n");
-        long credit = store.balance(user.id());
+        long credit = app.store().balance(user.id());
         b.append("<form method=\"post\" action=\"/checkout\" class=\"card\" id=\"checkout-form\">").append(Layout.csrf(s))
                 .append(hidden("checkout", s.openCheckout())).append(hidden("total", total))
                 .append("<fieldset><legend>How to pay</legend>")
@@ -296,11 +275,11 @@ public final class ShopRoutes {
                 .append("<div class=\"pick\"><input type=\"radio\" name=\"print\" id=\"print-on-request\" value=\"on-request\">")
                 .append("<label for=\"print-on-request\">Let me print when I click</label></div></fieldset>")
                 .append("<button type=\"submit\" id=\"pay\">Pay ").append(Html.money(total, currency)).append("</button></form>");
-        ctx.html(layout.page("Cart", user, s, b.toString(), ""));
+        ctx.html(app.page("Cart", user, s, b.toString(), ""));
     }
 
     private void removeFromCart(Context ctx) {
-        Session s = security.session(ctx);
+        Session s = app.session(ctx);
         if (!s.remove(ctx.formParam("item"))) {
             throw new UserError(404, "That stamp is not in your cart any more.");
         }
@@ -309,19 +288,19 @@ public final class ShopRoutes {
     }
 
     private void preview(Context ctx) {
-        Session s = security.session(ctx);
-        User user = security.user(ctx);
+        Session s = app.session(ctx);
+        User user = app.user(ctx);
         CartItem item = s.cart().stream().filter(i -> i.id().equals(ctx.pathParam("item"))).findFirst()
                 .orElseThrow(() -> new UserError(404, "That stamp is not in your cart."));
-        Background bg = backgroundOf(item.background(), user.id(), postage, store);
-        RenderedImage png = postage.preview(item.mailClass(), item.grams(), item.origin(), item.destination(),
+        Background bg = app.background(item.background(), user.id());
+        RenderedImage png = app.postage().preview(item.mailClass(), item.grams(), item.origin(), item.destination(),
                 item.price(), item.currency(), item.dateOfMailing(), bg);
         ctx.contentType("image/png").result(png.content().toArray());
     }
 
     private void upload(Context ctx) {
-        Session s = security.session(ctx);
-        User user = security.user(ctx);
+        Session s = app.session(ctx);
+        User user = app.user(ctx);
         UploadedFile file = ctx.uploadedFile("picture");
         if (file == null || file.size() == 0) {
             throw UserError.invalid("Please choose a picture file to upload.");
@@ -342,26 +321,26 @@ public final class ShopRoutes {
         }
         String title = file.filename() == null || file.filename().isBlank() ? "picture" : file.filename().strip();
         title = title.replaceAll("[^\\p{L}\\p{N} ._-]", "_");
-        store.saveUpload(user.id(), title.length() > 60 ? title.substring(0, 60) : title, content);
+        app.store().saveUpload(user.id(), title.length() > 60 ? title.substring(0, 60) : title, content);
         s.flash("ok", "Your picture \"" + title + "\" is now in the gallery.");
         ctx.redirect("/" + query(s), HttpStatus.SEE_OTHER);
     }
 
     private void catalogueImage(Context ctx) {
-        BackgroundImage img = postage.catalogue().stream().filter(i -> i.id().equals(ctx.pathParam("id"))).findFirst()
+        BackgroundImage img = app.postage().catalogue().stream().filter(i -> i.id().equals(ctx.pathParam("id"))).findFirst()
                 .orElseThrow(() -> new UserError(404, "There is no such picture in the gallery."));
         ctx.header("Cache-Control", "private, max-age=300").contentType(img.mediaType()).result(img.content().toArray());
     }
 
     private void uploadImage(Context ctx) {
-        User user = security.user(ctx);
+        User user = app.user(ctx);
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
             throw new UserError(404, "There is no such picture.");
         }
-        byte[] content = store.uploadContent(user.id(), id).orElseThrow(() -> new UserError(404, "There is no such picture."));
+        byte[] content = app.store().uploadContent(user.id(), id).orElseThrow(() -> new UserError(404, "There is no such picture."));
         ctx.contentType(BackgroundImages.check(content).mediaType()).result(content);
     }
 

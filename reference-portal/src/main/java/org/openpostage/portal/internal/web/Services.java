@@ -1,0 +1,47 @@
+package org.openpostage.portal.internal.web;
+
+import io.javalin.http.Context;
+import org.openpostage.portal.internal.shop.Checkout;
+import org.openpostage.portal.internal.shop.Postage;
+import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.User;
+import org.openpostage.render.Background;
+import org.openpostage.render.BackgroundImages;
+
+/**
+ * What the page routes work with, wired once, and the few things every page does with it.
+ *
+ * @param security the signed-in user and session of a request
+ * @param layout   the frame of every page
+ * @param postage  the postal server and the stamp rendering
+ * @param store    the portal's database
+ * @param checkout orders, re-sends and refunds
+ */
+public record Services(Security security, Layout layout, Postage postage, PortalStore store, Checkout checkout) {
+    /** The signed-in user of the request. */
+    User user(Context ctx) {
+        return security.user(ctx);
+    }
+
+    /** The request's session. */
+    Session session(Context ctx) {
+        return security.session(ctx);
+    }
+
+    /** A whole page (see {@link Layout#page}). */
+    String page(String title, User user, Session session, String body, String head) {
+        return layout.page(title, user, session, body, head);
+    }
+
+    /** The picture a stamp is composed with, for a background reference of the user's, or {@code null}. */
+    Background background(String ref, long userId) {
+        if (ref == null) {
+            return null;
+        }
+        if (ref.startsWith("catalogue:")) {
+            return postage.catalogueBackground(ref.substring("catalogue:".length())).orElse(null);
+        }
+        return store.uploadContent(userId, Long.parseLong(ref.substring("upload:".length())))
+                .map(BackgroundImages::check).orElse(null);
+    }
+}
