@@ -8,6 +8,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Supplier;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLStreamException;
@@ -25,11 +27,20 @@ import org.xml.sax.SAXParseException;
  * {@link HardenedXml}; a strict codec (servers) also validates the document against the v1 schema
  * before binding it, so that unknown, missing, repeated or misplaced elements and out-of-range
  * values are all refused with a message naming the element. Thread-safe.
+ *
+ * <p>Making a schema validator costs more than validating a typical request with it, so a strict
+ * codec keeps validators that finished a document cleanly and hands each to one caller at a time.
+ * They are never {@link Validator#reset() reset}: that would drop the settings {@link HardenedXml}
+ * gave them, while {@code validate} itself starts every document from a clean state.
  */
 public final class XmlCodec {
+    /** The most idle validators kept; more concurrent callers make their own. */
+    private static final int MAX_IDLE_VALIDATORS = 64;
+
     private final XMLInputFactory2 inputs;
     private final XmlMapper mapper;
     private final boolean validate;
+    private final BlockingQueue<Validator> idleValidators = new ArrayBlockingQueue<>(MAX_IDLE_VALIDATORS);
 
     private XmlCodec(HardenedXml.Limits limits, boolean strict) {
         this.inputs = HardenedXml.inputFactory(limits);
@@ -94,10 +105,13 @@ public final class XmlCodec {
     private void validate(byte[] body, String rootElement) {
         GuardedReader reader = open(body, rootElement);
         FirstError errors = new FirstError(reader);
-        Validator validator = HardenedXml.validator();
+        Validator idle = idleValidators.poll();
+        Validator validator = idle != null ? idle : HardenedXml.validator();
         validator.setErrorHandler(errors);
         try {
             validator.validate(new StAXSource(reader));
+            validator.setErrorHandler(null); // let go of this document
+            idleValidators.offer(validator); // only a validator that finished cleanly is reused
         } catch (SAXException | IOException | RuntimeException e) {
             if (reader.rejection() != null) {
                 throw new InvalidRequestException(reader.rejection());
