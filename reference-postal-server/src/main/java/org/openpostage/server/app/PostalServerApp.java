@@ -8,9 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.PostageException;
@@ -48,6 +52,9 @@ import org.slf4j.LoggerFactory;
 public final class PostalServerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostalServerApp.class);
 
+    /** How often the gRPC health status is refreshed from the database. */
+    static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
+
     private final AppConfig config;
     private final PostalCore core;
     private final XmlHttpsEndpoint xml;
@@ -57,6 +64,12 @@ public final class PostalServerApp implements AutoCloseable {
     private final URI grpcEndpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Checks the database every few seconds and tells the gRPC health service. */
+    private final ScheduledExecutorService healthTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "openpostage-health");
+        t.setDaemon(true);
+        return t;
+    });
 
     private PostalServerApp(AppConfig config, PostalCore core, XmlHttpsEndpoint xml, GrpcServerBinding grpc,
                             Path caCertificate) {
@@ -68,6 +81,17 @@ public final class PostalServerApp implements AutoCloseable {
         String host = advertisedHost(config.bind());
         this.xmlEndpoint = URI.create("https://" + host + ":" + xml.port());
         this.grpcEndpoint = URI.create("grpcs://" + host + ":" + grpc.port());
+        healthTimer.scheduleWithFixedDelay(this::refreshHealth, HEALTH_INTERVAL.toMillis(), HEALTH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Sets the gRPC health status from the database's: SERVING while it answers, NOT_SERVING
+     * otherwise. Runs every {@link #HEALTH_INTERVAL}; {@code GET /health} on the HTTPS port asks
+     * the database on each call.
+     */
+    void refreshHealth() {
+        grpc.setServing(core.healthy());
     }
 
     /**
@@ -144,6 +168,7 @@ public final class PostalServerApp implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            healthTimer.shutdownNow();
             closeAll(grpc, xml, core);
             log.info("OpenPostage postal server stopped");
             stopped.countDown();

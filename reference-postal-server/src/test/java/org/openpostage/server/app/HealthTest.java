@@ -2,6 +2,12 @@ package org.openpostage.server.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +22,11 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /health} on the HTTPS port answers SERVING while the database answers, 503 once it does not. */
+/**
+ * Both endpoints' health follows the database: {@code GET /health} on the HTTPS port answers
+ * SERVING while it answers and 503 once it does not, and the gRPC port's standard health service
+ * turns NOT_SERVING.
+ */
 class HealthTest {
     @Test
     void healthFollowsTheDatabase(@TempDir Path dir) throws Exception {
@@ -26,11 +36,25 @@ class HealthTest {
             HttpResponse<String> up = http.send(health, HttpResponse.BodyHandlers.ofString());
             assertEquals(200, up.statusCode());
             assertEquals("SERVING", up.body().strip());
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", app.grpcEndpoint().getPort(),
+                    TlsChannelCredentials.newBuilder().trustManager(app.caCertificate().toFile()).build()).build();
+            try {
+                HealthGrpc.HealthBlockingStub grpcHealth = HealthGrpc.newBlockingStub(channel);
+                HealthCheckRequest all = HealthCheckRequest.getDefaultInstance();
+                app.refreshHealth();
+                assertEquals(ServingStatus.SERVING, grpcHealth.check(all).getStatus());
 
-            app.core().close(); // the connection pool is gone: this node can no longer serve
-            HttpResponse<String> down = http.send(health, HttpResponse.BodyHandlers.ofString());
-            assertEquals(503, down.statusCode());
-            assertEquals("NOT_SERVING", down.body().strip());
+                app.core().close(); // the connection pool is gone: this node can no longer serve
+                HttpResponse<String> down = http.send(health, HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, down.statusCode());
+                assertEquals("NOT_SERVING", down.body().strip());
+                app.refreshHealth(); // what the app's timer does every few seconds
+                assertEquals(ServingStatus.NOT_SERVING, grpcHealth.check(all).getStatus());
+                assertEquals(ServingStatus.NOT_SERVING, grpcHealth.check(HealthCheckRequest.newBuilder()
+                        .setService("openpostage.v1.PostalService").build()).getStatus());
+            } finally {
+                channel.shutdownNow();
+            }
         }
     }
 

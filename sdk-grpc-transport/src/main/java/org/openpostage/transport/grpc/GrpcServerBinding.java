@@ -98,6 +98,16 @@ public final class GrpcServerBinding implements AutoCloseable {
         return services;
     }
 
+    /**
+     * Reports the postal service (and the server as a whole) as serving or not in the standard
+     * health service, e.g. {@code false} while the implementation's database does not answer.
+     */
+    public void setServing(boolean serving) {
+        ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+        health.setStatus(PostalServiceGrpc.SERVICE_NAME, status);
+    }
+
     /** The health status manager, to report NOT_SERVING while the service's dependencies are down. */
     public HealthStatusManager health() {
         return health;
