@@ -2,12 +2,9 @@ package org.openpostage.server;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +19,7 @@ import org.openpostage.api.Mode;
 import org.openpostage.api.model.MeterStatement;
 import org.openpostage.api.model.Money;
 import org.openpostage.api.spi.Credentials;
+import org.openpostage.server.internal.util.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,22 +132,15 @@ public final class DemoSeed {
     }
 
     private static void write(Path file, Map<String, String> keys, Map<String, Long> meters) {
+        StringBuilder text = new StringBuilder()
+                .append("# OpenPostage demo API keys, written by DemoSeed. Anyone holding a key can buy postage\n")
+                .append("# as its partner: keep this file private.\n");
+        for (String name : keys.keySet()) {
+            text.append(name).append('=').append(keys.get(name)).append('\n');
+            text.append(name).append(".meter=").append(meters.get(name)).append('\n');
+        }
         try {
-            Path tmp = Files.createTempFile(file.getParent(), "demo-api-keys", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                log.debug("cannot restrict the permissions of {}", tmp);
-            }
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write("# OpenPostage demo API keys, written by DemoSeed. Anyone holding a key can buy postage\n");
-                w.write("# as its partner: keep this file private.\n");
-                for (String name : keys.keySet()) {
-                    w.write(name + "=" + keys.get(name) + "\n");
-                    w.write(name + ".meter=" + meters.get(name) + "\n");
-                }
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SecretFiles.write(file, text.toString());
         } catch (IOException e) {
             throw new ConfigurationException("cannot write " + file + ": " + e.getMessage(), e);
         }

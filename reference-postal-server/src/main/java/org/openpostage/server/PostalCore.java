@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -55,6 +54,7 @@ import org.openpostage.server.internal.rates.RateBook;
 import org.openpostage.server.internal.signing.Providers;
 import org.openpostage.server.internal.signing.SigningKeys;
 import org.openpostage.server.internal.util.Ids;
+import org.openpostage.server.internal.util.SecretFiles;
 import org.openpostage.server.internal.util.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -333,12 +333,7 @@ public final class PostalCore implements PostalService, AutoCloseable {
                 return Files.readString(file, StandardCharsets.UTF_8).strip().toCharArray();
             }
             String generated = Ids.random(32);
-            Files.writeString(file, generated + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                log.debug("cannot restrict the permissions of {}", file);
-            }
+            SecretFiles.write(file, generated + "\n");
             log.warn("generated a keystore password in {}; set OPENPOSTAGE_KEYSTORE_PASSWORD (the same on every "
                     + "node) for production", file);
             return generated.toCharArray();

@@ -1,14 +1,13 @@
 package org.openpostage.server.internal.tls;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -43,6 +42,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.openpostage.api.ConfigurationException;
+import org.openpostage.server.internal.util.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,33 +225,17 @@ public final class DevCertificates {
     }
 
     private static void store(KeyStore ks, Path file, char[] pass) throws IOException, GeneralSecurityException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp);
-        ownerOnly(tmp);
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            ks.store(out, pass);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ks.store(out, pass);
+        SecretFiles.write(file, out.toByteArray());
     }
 
     private static char[] writePassword(Path file) throws IOException {
         byte[] raw = new byte[24];
         RANDOM.nextBytes(raw);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        Files.deleteIfExists(file);
-        Files.createFile(file);
-        ownerOnly(file);
-        Files.writeString(file, password + "\n", StandardCharsets.US_ASCII);
+        SecretFiles.write(file, password + "\n");
         return password.toCharArray();
-    }
-
-    private static void ownerOnly(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            log.debug("cannot restrict the permissions of {}", file);
-        }
     }
 
     /**
