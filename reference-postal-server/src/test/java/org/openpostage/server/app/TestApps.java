@@ -2,8 +2,11 @@ package org.openpostage.server.app;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.Mode;
@@ -31,6 +34,7 @@ import org.openpostage.api.spi.Credentials;
 import org.openpostage.server.PostalAdmin;
 import org.openpostage.server.PostalCore;
 import org.openpostage.server.ServerConfig;
+import org.openpostage.server.internal.tls.TlsFiles;
 
 /** Apps on loopback with free ports, partners with funded meters, and clients for either transport. */
 final class TestApps {
@@ -92,6 +96,15 @@ final class TestApps {
     static PostalClient client(URI endpoint, String apiKey, TlsSettings tls, Duration timeout) {
         return PostalClients.connect(ClientConfig.builder().endpoint(endpoint).apiKey(apiKey).tls(tls)
                 .connectTimeout(timeout).requestTimeout(timeout).retryPolicy(RetryPolicy.none()).build());
+    }
+
+    /** A client TLS context that trusts the certificates of {@code caPem} (the app's CA). */
+    static SSLContext clientTrusting(Path caPem) throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(TlsFiles.trustStore(caPem));
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        return tls;
     }
 
     /** Deletes {@code dir} and everything in it; quietly does nothing for {@code null}. */

@@ -7,12 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Run in a separate JVM by {@link TlsVersionTest}, whose security properties allow TLS 1.1 again:
@@ -28,7 +26,7 @@ public final class TlsVersionProbe {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         try (PostalServerApp app = TestApps.start(dir)) {
-            SSLContext client = clientTrusting(app.caCertificate());
+            SSLContext client = TestApps.clientTrusting(app.caCertificate());
             try (SSLServerSocket control = (SSLServerSocket) serverContext(dir.resolve("tls")).getServerSocketFactory()
                     .createServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
                 control.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2", "TLSv1.1"});
@@ -51,19 +49,6 @@ public final class TlsVersionProbe {
             }
         }
         System.exit(0);
-    }
-
-    private static SSLContext clientTrusting(Path caPem) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caPem)) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        return tls;
     }
 
     /** A server context with the app's development server key ({@code server.p12}). */
