@@ -207,10 +207,14 @@ class PortalBrowserTest {
         try (InputStream in = org.openpostage.server.PostalCore.class.getResourceAsStream("/backgrounds/waves.png")) {
             Files.write(picture, in.readAllBytes());
         }
-        driver.findElement(By.id("picture")).sendKeys(picture.toString());
-        driver.findElement(By.id("upload")).click();
-        Files.delete(picture);
-        assertTrue(text().contains("is now in the gallery"), text());
+        try {
+            driver.findElement(By.id("picture")).sendKeys(picture.toString());
+            driver.findElement(By.id("upload")).click();
+            assertTrue(text().contains("is now in the gallery"), text());
+        } finally {
+            // Only once the answer is shown: the browser reads the file while it submits the form.
+            Files.delete(picture);
+        }
         WebElement mine = driver.findElement(By.cssSelector("input[value^='upload:']"));
         mine.click();
         driver.findElement(By.id("add-to-cart")).click();
