@@ -375,12 +375,15 @@ class PortalBrowserTest {
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> condition.getAsBoolean());
     }
 
+    /** The order the browser shows; after a checkout click, waits until the order page has replaced the cart. */
     private static String orderId() {
+        waitFor(() -> driver.getCurrentUrl().matches(".*/orders/[0-9]+.*"));
         String url = driver.getCurrentUrl();
         return url.replaceAll(".*/orders/([0-9]+).*", "$1");
     }
 
     private static String firstItem() {
+        waitFor(() -> !driver.findElements(By.cssSelector("a[href$='/stamp.png']")).isEmpty());
         String href = driver.findElement(By.cssSelector("a[href$='/stamp.png']")).getAttribute("href");
         return href.replaceAll(".*/items/([0-9]+)/.*", "$1");
     }
