@@ -91,20 +91,48 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Records the exchange before its last byte reaches the client: the response is held back
+     * until the handler closes the body, so a client that has read a response always finds its
+     * exchange recorded.
+     */
     private void record(HttpExchange exchange, XmlHttpHandler real) throws IOException {
         byte[] request = exchange.getRequestBody().readAllBytes();
-        exchange.setStreams(new ByteArrayInputStream(request), null);
         var capture = new java.io.ByteArrayOutputStream();
         var original = exchange.getResponseBody();
-        exchange.setStreams(new ByteArrayInputStream(request), new java.io.FilterOutputStream(original) {
+        boolean[] recorded = {false};
+        Runnable recordOnce = () -> {
+            if (!recorded[0]) {
+                recorded[0] = true;
+                exchanges.add(new Exchange(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), request,
+                        exchange.getResponseCode(), capture.toByteArray()));
+            }
+        };
+        exchange.setStreams(new ByteArrayInputStream(request), new java.io.OutputStream() {
             @Override
-            public void write(byte[] b, int off, int len) throws IOException {
+            public void write(int b) {
+                capture.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
                 capture.write(b, off, len);
-                out.write(b, off, len);
+            }
+
+            private boolean closed;
+
+            @Override
+            public void close() throws IOException {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                recordOnce.run();
+                original.write(capture.toByteArray());
+                original.close();
             }
         });
         real.handle(exchange);
-        exchanges.add(new Exchange(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), request,
-                exchange.getResponseCode(), capture.toByteArray()));
+        recordOnce.run();
     }
 }
