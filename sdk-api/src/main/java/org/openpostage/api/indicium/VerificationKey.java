@@ -7,6 +7,7 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
+import java.time.LocalDate;
 import org.openpostage.api.Bytes;
 import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
@@ -15,19 +16,38 @@ import org.openpostage.api.internal.Checks;
  * A published key that verifies indicia.
  *
  * <p>Keys are rotated: a new key starts signing and the old one is retired, but stays published
- * so that the indicia it signed keep verifying.
+ * so that the indicia it signed keep verifying. An indicium carries its date of mailing but no
+ * signing time, so a retired key names the last date of mailing it could have signed for: the
+ * day it was retired plus the longest a piece may be dated ahead. An indicium dated later
+ * than that, under that key, was not signed by the postal server ({@link
+ * SignatureCheck#OUTSIDE_KEY_PERIOD}); this bounds what a private key that leaks after its
+ * retirement can forge.
  *
- * @param keyId       the id indicia carry in bytes 2 to 5 (uint32)
- * @param algorithm   the algorithm the key is for
- * @param publicKey   the public key as X.509 SubjectPublicKeyInfo (DER); checked to be P-256 or Ed25519
- * @param activeFrom  when the key started signing
- * @param retiredAt   when it stopped signing, or {@code null} while it still signs
+ * <p>A key that may have leaked while it signed is <em>revoked</em>: offline, nothing it signed
+ * is trusted any more ({@link SignatureCheck#REVOKED_KEY}); only the postal server, which keeps a
+ * record of every indicium it issued, can still tell its genuine pieces apart. A revoked key is
+ * always retired too.
+ *
+ * @param keyId             the id indicia carry in bytes 2 to 5 (uint32)
+ * @param algorithm         the algorithm the key is for
+ * @param publicKey         the public key as X.509 SubjectPublicKeyInfo (DER); checked to be P-256 or Ed25519
+ * @param activeFrom        when the key started signing
+ * @param retiredAt         when it stopped signing, or {@code null} while it still signs
+ * @param lastDateOfMailing for a retired key, the last date of mailing an indicium under it can
+ *                          carry; {@code null} for no limit (an active key, or a key retired
+ *                          without one)
+ * @param revokedAt         when the key was revoked, or {@code null}
  */
 public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes publicKey, Instant activeFrom,
-                              Instant retiredAt) {
+                              Instant retiredAt, LocalDate lastDateOfMailing, Instant revokedAt) {
     private static final BigInteger P256_ORDER =
             new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
+    /**
+     * @throws InvalidRequestException if the public key is not a key of {@code algorithm}, or the
+     *                                 dates contradict each other (retired before active, a limit
+     *                                 on a key that still signs, revoked but not retired)
+     */
     public VerificationKey {
         Checks.range("keyId", keyId, 0, IndiciumData.MAX_UINT32);
         Checks.notNull("algorithm", algorithm);
@@ -36,13 +56,38 @@ public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes pu
         if (retiredAt != null && retiredAt.isBefore(activeFrom)) {
             throw new InvalidRequestException("key " + keyId + " is retired before it became active");
         }
+        if (retiredAt == null && lastDateOfMailing != null) {
+            throw new InvalidRequestException("key " + keyId + " still signs, so it has no last date of mailing");
+        }
+        if (revokedAt != null && retiredAt == null) {
+            throw new InvalidRequestException("key " + keyId + " is revoked but not retired");
+        }
+        if (revokedAt != null && revokedAt.isBefore(retiredAt)) {
+            throw new InvalidRequestException("key " + keyId + " is revoked before it was retired");
+        }
         toPublicKey(algorithm, publicKey, keyId);
     }
 
-    /** A key built from a JCA public key. */
+    /** A key with no last date of mailing that is not revoked. */
+    public VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes publicKey, Instant activeFrom,
+                           Instant retiredAt) {
+        this(keyId, algorithm, publicKey, activeFrom, retiredAt, null, null);
+    }
+
+    /** A key built from a JCA public key, with no last date of mailing, not revoked. */
     public static VerificationKey of(long keyId, SignatureAlgorithm algorithm, PublicKey key, Instant activeFrom,
                                      Instant retiredAt) {
         return new VerificationKey(keyId, algorithm, Bytes.of(key.getEncoded()), activeFrom, retiredAt);
+    }
+
+    /** This key, retired at {@code at}, limited to indicia dated up to {@code lastDateOfMailing} (or unlimited if {@code null}). */
+    public VerificationKey retired(Instant at, LocalDate lastDateOfMailing) {
+        return new VerificationKey(keyId, algorithm, publicKey, activeFrom, at, lastDateOfMailing, revokedAt);
+    }
+
+    /** This key, revoked at {@code at}; it must be retired already. */
+    public VerificationKey revoked(Instant at) {
+        return new VerificationKey(keyId, algorithm, publicKey, activeFrom, retiredAt, lastDateOfMailing, at);
     }
 
     /** The key as a JCA {@link PublicKey}. */
@@ -53,6 +98,16 @@ public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes pu
     /** Whether the key still signs new indicia. */
     public boolean active() {
         return retiredAt == null;
+    }
+
+    /** Whether the key was revoked: offline, nothing it signed is trusted. */
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+
+    /** Whether an indicium dated {@code dateOfMailing} falls within the dates this key could sign for. */
+    public boolean covers(LocalDate dateOfMailing) {
+        return lastDateOfMailing == null || !dateOfMailing.isAfter(lastDateOfMailing);
     }
 
     private static PublicKey toPublicKey(SignatureAlgorithm algorithm, Bytes encoded, long keyId) {

@@ -25,7 +25,7 @@ import org.openpostage.api.internal.EcdsaSignatures;
  */
 public final class VerificationKeySet {
     /** The first line of the text form. */
-    public static final String TEXT_HEADER = "# openpostage verification keys v1";
+    public static final String TEXT_HEADER = "# openpostage verification keys v2";
 
     private final List<VerificationKey> keys;
     private final Map<Long, VerificationKey> byId = new HashMap<>();
@@ -63,7 +63,10 @@ public final class VerificationKeySet {
 
     /**
      * Checks {@code indicium}'s signature against the key it names, with the JCA {@code provider}
-     * ({@code null} for the JDK's default providers). The verdict does not depend on the provider.
+     * ({@code null} for the JDK's default providers), then the key's standing: a good signature
+     * under a revoked key gives {@link SignatureCheck#REVOKED_KEY}, one dated after its retired
+     * key's last date of mailing {@link SignatureCheck#OUTSIDE_KEY_PERIOD}. The verdict does not
+     * depend on the provider.
      */
     public SignatureCheck verify(SignedIndicium indicium, Provider provider) {
         IndiciumData data = indicium.data();
@@ -81,8 +84,13 @@ public final class VerificationKeySet {
             s.initVerify(provider == null ? publicKeys.get(data.keyId()) : publicKey(key, provider));
             s.update(indicium.signedPart());
             byte[] raw = indicium.signature().toArray();
-            return s.verify(ecdsa ? EcdsaSignatures.rawToDer(raw) : raw) ? SignatureCheck.VALID
-                    : SignatureCheck.BAD_SIGNATURE;
+            if (!s.verify(ecdsa ? EcdsaSignatures.rawToDer(raw) : raw)) {
+                return SignatureCheck.BAD_SIGNATURE;
+            }
+            if (key.revoked()) {
+                return SignatureCheck.REVOKED_KEY;
+            }
+            return key.covers(data.dateOfMailing()) ? SignatureCheck.VALID : SignatureCheck.OUTSIDE_KEY_PERIOD;
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return SignatureCheck.BAD_SIGNATURE;
         }
@@ -104,27 +112,33 @@ public final class VerificationKeySet {
      * The key set as text, one key per line, for files that operators publish and verifiers read:
      *
      * <pre>
-     * # openpostage verification keys v1
-     * key 7 ECDSA_P256_SHA256 2026-11-01T00:00:00Z - MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE...
-     * key 6 ED25519 2026-01-01T00:00:00Z 2026-11-01T00:00:00Z MCowBQYDK2VwAyEA...
+     * # openpostage verification keys v2
+     * key 7 ECDSA_P256_SHA256 2026-11-01T00:00:00Z - - - MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE...
+     * key 6 ED25519 2026-01-01T00:00:00Z 2026-11-01T00:00:00Z 2026-11-09 - MCowBQYDK2VwAyEA...
      * </pre>
      *
-     * Fields: key id, algorithm, active from, retired at ({@code -} if still signing), and the
-     * public key as base64 X.509 SubjectPublicKeyInfo. Read it back with {@link #parse(String)}.
+     * Fields: key id, algorithm, active from, retired at, last date of mailing, revoked at
+     * ({@code -} where a key has none), and the public key as base64 X.509
+     * SubjectPublicKeyInfo. Read it back with {@link #parse(String)}.
      */
     public String toText() {
         StringBuilder sb = new StringBuilder(TEXT_HEADER).append('\n');
         for (VerificationKey k : keys) {
             sb.append("key ").append(k.keyId()).append(' ').append(k.algorithm()).append(' ').append(k.activeFrom())
-                    .append(' ').append(k.retiredAt() == null ? "-" : k.retiredAt().toString()).append(' ')
-                    .append(k.publicKey().toBase64()).append('\n');
+                    .append(' ').append(orDash(k.retiredAt())).append(' ').append(orDash(k.lastDateOfMailing()))
+                    .append(' ').append(orDash(k.revokedAt())).append(' ').append(k.publicKey().toBase64()).append('\n');
         }
         return sb.toString();
     }
 
+    private static String orDash(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+
     /**
-     * Reads the text form written by {@link #toText()}. Blank lines and lines starting with
-     * {@code #} are ignored.
+     * Reads the text form written by {@link #toText()}, and the six-field lines of version 1
+     * ({@code key <id> <algorithm> <activeFrom> <retiredAt|-> <base64>}). Blank lines and lines
+     * starting with {@code #} are ignored.
      *
      * @throws InvalidRequestException naming the line that cannot be read
      */
@@ -138,17 +152,24 @@ public final class VerificationKeySet {
             }
             String[] f = line.split("\\s+");
             try {
-                if (f.length != 6 || !f[0].equals("key")) {
-                    throw new IllegalArgumentException("expected 'key <id> <algorithm> <activeFrom> <retiredAt|-> <base64>'");
+                if ((f.length != 6 && f.length != 8) || !f[0].equals("key")) {
+                    throw new IllegalArgumentException("expected 'key <id> <algorithm> <activeFrom> <retiredAt|->"
+                            + " <lastDateOfMailing|-> <revokedAt|-> <base64>'");
                 }
+                boolean v2 = f.length == 8;
                 keys.add(new VerificationKey(Long.parseLong(f[1]), SignatureAlgorithm.valueOf(f[2]),
-                        org.openpostage.api.Bytes.fromBase64(f[5]), java.time.Instant.parse(f[3]),
-                        f[4].equals("-") ? null : java.time.Instant.parse(f[4])));
+                        org.openpostage.api.Bytes.fromBase64(f[f.length - 1]), java.time.Instant.parse(f[3]),
+                        instantOrNull(f[4]), v2 && !f[5].equals("-") ? java.time.LocalDate.parse(f[5]) : null,
+                        v2 ? instantOrNull(f[6]) : null));
             } catch (RuntimeException e) {
                 throw new InvalidRequestException("key set line " + (i + 1) + ": " + e.getMessage());
             }
         }
         return new VerificationKeySet(keys);
+    }
+
+    private static java.time.Instant instantOrNull(String field) {
+        return field.equals("-") ? null : java.time.Instant.parse(field);
     }
 
     @Override

@@ -277,6 +277,53 @@ class IndiciumCodecTest {
     }
 
     @Test
+    void aRetiredKeyVerifiesOnlyUpToItsLastDateOfMailing() {
+        Instant rotation = Instant.parse("2026-11-01T00:00:00Z");
+        java.time.LocalDate last = java.time.LocalDate.parse("2026-11-09");
+        VerificationKey key = keySet.find(12).orElseThrow().retired(rotation, last);
+        VerificationKeySet limited = new VerificationKeySet(List.of(key));
+        IndiciumData onLastDay = sample().data().toBuilder().algorithm(SignatureAlgorithm.ED25519).keyId(12)
+                .dateOfMailing(last).build();
+        assertEquals(SignatureCheck.VALID, limited.verify(IndiciumCodec.sign(onLastDay, edSigner)));
+        SignedIndicium dayAfter = IndiciumCodec.sign(onLastDay.toBuilder().dateOfMailing(last.plusDays(1)).build(), edSigner);
+        assertEquals(SignatureCheck.OUTSIDE_KEY_PERIOD, limited.verify(dayAfter));
+        assertTrue(SignatureCheck.OUTSIDE_KEY_PERIOD.signatureMatches());
+        SignedIndicium altered = IndiciumCodec.decode(flipLastByte(dayAfter.encoded()));
+        assertEquals(SignatureCheck.BAD_SIGNATURE, limited.verify(altered), "a bad signature is reported as such first");
+    }
+
+    @Test
+    void nothingARevokedKeySignedVerifiesOffline() {
+        Instant rotation = Instant.parse("2026-11-01T00:00:00Z");
+        VerificationKey revoked = keySet.find(11).orElseThrow().retired(rotation, null).revoked(rotation.plusSeconds(60));
+        assertTrue(revoked.revoked());
+        VerificationKeySet set = new VerificationKeySet(List.of(revoked));
+        SignedIndicium signed = IndiciumCodec.sign(sample().data(), ecSigner);
+        assertEquals(SignatureCheck.REVOKED_KEY, set.verify(signed));
+        assertTrue(SignatureCheck.REVOKED_KEY.signatureMatches());
+        assertEquals(SignatureCheck.BAD_SIGNATURE, set.verify(IndiciumCodec.decode(flipLastByte(signed.encoded()))));
+        assertTrue(!SignatureCheck.BAD_SIGNATURE.signatureMatches() && !SignatureCheck.UNKNOWN_KEY.signatureMatches());
+    }
+
+    @Test
+    void keyDatesMustAgree() {
+        VerificationKey key = keySet.find(12).orElseThrow();
+        Instant t = Instant.parse("2026-11-01T00:00:00Z");
+        var stillSigns = assertThrows(org.openpostage.api.InvalidRequestException.class, () -> new VerificationKey(
+                12, SignatureAlgorithm.ED25519, key.publicKey(), Instant.EPOCH, null, java.time.LocalDate.EPOCH, null));
+        assertEquals("key 12 still signs, so it has no last date of mailing", stillSigns.getMessage());
+        var notRetired = assertThrows(org.openpostage.api.InvalidRequestException.class, () -> key.revoked(t));
+        assertEquals("key 12 is revoked but not retired", notRetired.getMessage());
+        assertThrows(org.openpostage.api.InvalidRequestException.class, () -> key.retired(t, null).revoked(t.minusSeconds(1)));
+    }
+
+    private static org.openpostage.api.Bytes flipLastByte(org.openpostage.api.Bytes encoded) {
+        byte[] b = encoded.toArray();
+        b[b.length - 1] ^= 1;
+        return org.openpostage.api.Bytes.of(b);
+    }
+
+    @Test
     void aSignerMustMatchTheDataItSigns() {
         var e = assertThrows(org.openpostage.api.InvalidRequestException.class,
                 () -> IndiciumCodec.sign(sample().data(), edSigner));
@@ -288,6 +335,15 @@ class IndiciumCodecTest {
         String text = keySet.toText();
         assertTrue(text.startsWith(VerificationKeySet.TEXT_HEADER));
         assertEquals(keySet, VerificationKeySet.parse(text));
+        Instant t = Instant.parse("2026-11-01T00:00:00Z");
+        VerificationKeySet withStates = new VerificationKeySet(List.of(
+                keySet.find(11).orElseThrow().retired(t, java.time.LocalDate.parse("2026-11-09")).revoked(t),
+                keySet.find(12).orElseThrow()));
+        assertEquals(withStates, VerificationKeySet.parse(withStates.toText()));
+        String v1 = "# openpostage verification keys v1\nkey 12 ED25519 1970-01-01T00:00:00Z 2026-11-01T00:00:00Z "
+                + keySet.find(12).orElseThrow().publicKey().toBase64() + "\n";
+        assertEquals(keySet.find(12).orElseThrow().retired(t, null), VerificationKeySet.parse(v1).keys().get(0),
+                "version 1 lines still read");
         var e = assertThrows(org.openpostage.api.InvalidRequestException.class,
                 () -> VerificationKeySet.parse("key 1 ED25519 2026-01-01T00:00:00Z - not-base64!"));
         assertTrue(e.getMessage().startsWith("key set line 1"), e.getMessage());
