@@ -20,7 +20,6 @@ import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.IndiciumFormatException;
 import org.openpostage.api.indicium.SignatureCheck;
 import org.openpostage.api.indicium.VerificationKeySet;
-import org.openpostage.api.model.Verdict;
 import org.openpostage.render.StampNotFoundException;
 import org.openpostage.render.StampReader;
 import org.openpostage.render.StampVerification;
@@ -61,7 +60,7 @@ public final class VerifyIndiciumCommand implements Callable<Integer> {
     public static final int USAGE = 2;
 
     @Option(names = "--keys", paramLabel = "FILE",
-            description = "the verification key set, in its text form ('# openpostage verification keys v1')")
+            description = "the verification key set, in its text form ('# openpostage verification keys v2')")
     private Path keysFile;
 
     @Option(names = "--endpoint", paramLabel = "URI",
@@ -178,6 +177,14 @@ public final class VerifyIndiciumCommand implements Callable<Integer> {
     }
 
     /**
+     * What the command concludes for one image, offline: the signature check, plus duplicates
+     * among the images given. Only {@link #VALID} is good postage.
+     */
+    enum Verdict {
+        VALID, DUPLICATE, TEST_INDICIUM, UNKNOWN_KEY, BAD_SIGNATURE, REVOKED_KEY, OUTSIDE_KEY_PERIOD
+    }
+
+    /**
      * What reading one image found: a verification, or why there is none.
      *
      * @param image        the image file
@@ -210,6 +217,8 @@ public final class VerifyIndiciumCommand implements Callable<Integer> {
             return switch (verification.signature()) {
                 case BAD_SIGNATURE -> Verdict.BAD_SIGNATURE;
                 case UNKNOWN_KEY -> Verdict.UNKNOWN_KEY;
+                case REVOKED_KEY -> Verdict.REVOKED_KEY;
+                case OUTSIDE_KEY_PERIOD -> Verdict.OUTSIDE_KEY_PERIOD;
                 case VALID -> duplicates.containsKey(piece(d)) ? Verdict.DUPLICATE
                         : d.testMode() ? Verdict.TEST_INDICIUM : Verdict.VALID;
             };
@@ -233,6 +242,9 @@ public final class VerifyIndiciumCommand implements Callable<Integer> {
             String detail = switch (verdict) {
                 case DUPLICATE -> " (" + piece(d) + " is in " + duplicates.get(piece(d)).size() + " images)";
                 case TEST_INDICIUM -> " (a test indicium: never valid postage)";
+                case REVOKED_KEY -> " (key " + d.keyId() + " was revoked: nothing it signed is trusted offline;"
+                        + " ask the postal server)";
+                case OUTSIDE_KEY_PERIOD -> " (dated after the last date of mailing of retired key " + d.keyId() + ")";
                 default -> "";
             };
             sb.append("  verdict    ").append(verdict).append(detail);

@@ -89,6 +89,27 @@ class VerifyIndiciumCommandTest {
     }
 
     @Test
+    void revokedAndRetiredKeysAreJudgedByTheirStateInTheKeyFile() throws IOException {
+        java.time.Instant retired = java.time.Instant.parse("2026-11-20T00:00:00Z");
+        var ec = TestIndicia.KEYS.find(TestIndicia.EC_KEY_ID).orElseThrow();
+        var ed = TestIndicia.KEYS.find(TestIndicia.ED_KEY_ID).orElseThrow();
+        Path states = Files.writeString(dir.resolve("states.txt"), new org.openpostage.api.indicium.VerificationKeySet(
+                java.util.List.of(ec.retired(retired, null).revoked(retired.plusSeconds(3600)),
+                        ed.retired(retired, java.time.LocalDate.of(2026, 11, 24)))).toText());
+        Path revoked = png("revoked.png", TestIndicia.letter(71));
+        Path late = png("late.png", TestIndicia.parcel(72));
+
+        Result r = run("--keys", states.toString(), revoked.toString(), late.toString());
+
+        assertEquals(1, r.code, r.out + r.err);
+        assertTrue(r.out.contains("signature  REVOKED_KEY"), r.out);
+        assertTrue(r.out.contains("verdict    REVOKED_KEY (key 7 was revoked"), r.out);
+        assertTrue(r.out.contains("verdict    OUTSIDE_KEY_PERIOD (dated after the last date of mailing of retired key 8)"),
+                r.out);
+        assertTrue(r.out.contains("2 image(s): 0 valid, 2 not valid"), r.out);
+    }
+
+    @Test
     void testIndiciaPassWithAllowTest() throws IOException {
         Path specimen = png("specimen.png", TestIndicia.specimen(41));
         assertEquals(1, run("--keys", keys.toString(), specimen.toString()).code);

@@ -228,6 +228,12 @@ public final class ProtoResponses {
             if (k.retiredAt() != null) {
                 key.setRetiredAt(timestamp(k.retiredAt()));
             }
+            if (k.lastDateOfMailing() != null) {
+                key.setLastDateOfMailing(date(k.lastDateOfMailing()));
+            }
+            if (k.revokedAt() != null) {
+                key.setRevokedAt(timestamp(k.revokedAt()));
+            }
             b.addKeys(key);
         }
         return b.build();
@@ -238,7 +244,9 @@ public final class ProtoResponses {
         return new VerificationKeySet(keys.getKeysList().stream().map(k -> new VerificationKey(k.getKeyId(),
                 algorithm("key.algorithm", k.getAlgorithmValue()), bytes(k.getPublicKey()),
                 k.hasActiveFrom() ? instant("key.activeFrom", k.getActiveFrom()) : null,
-                k.hasRetiredAt() ? instant("key.retiredAt", k.getRetiredAt()) : null)).toList());
+                k.hasRetiredAt() ? instant("key.retiredAt", k.getRetiredAt()) : null,
+                k.hasLastDateOfMailing() ? date("key.lastDateOfMailing", k.getLastDateOfMailing()) : null,
+                k.hasRevokedAt() ? instant("key.revokedAt", k.getRevokedAt()) : null)).toList());
     }
 
     // --- Print component ---

@@ -320,6 +320,8 @@ public final class ModelToWire {
         w.publicKey = k.publicKey().toBase64();
         w.activeFrom = k.activeFrom().toString();
         w.retiredAt = k.retiredAt() == null ? null : k.retiredAt().toString();
+        w.lastDateOfMailing = k.lastDateOfMailing() == null ? null : k.lastDateOfMailing().toString();
+        w.revokedAt = k.revokedAt() == null ? null : k.revokedAt().toString();
         return w;
     }
 

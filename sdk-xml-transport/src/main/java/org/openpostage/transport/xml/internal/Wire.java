@@ -298,13 +298,15 @@ public final class Wire {
     }
 
     /** One published key. */
-    @JsonPropertyOrder({"keyId", "algorithm", "publicKey", "activeFrom", "retiredAt"})
+    @JsonPropertyOrder({"keyId", "algorithm", "publicKey", "activeFrom", "retiredAt", "lastDateOfMailing", "revokedAt"})
     public static final class VerificationKey {
         public String keyId;
         public String algorithm;
         public String publicKey;
         public String activeFrom;
         public String retiredAt;
+        public String lastDateOfMailing;
+        public String revokedAt;
     }
 
     /** {@code <printComponent>}. */

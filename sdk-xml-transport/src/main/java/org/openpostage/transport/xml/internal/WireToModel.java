@@ -198,7 +198,11 @@ public final class WireToModel {
             Bytes publicKey = base64(required(k.publicKey, p, "publicKey"), p + "/publicKey");
             Instant activeFrom = instant(required(k.activeFrom, p, "activeFrom"), p + "/activeFrom");
             Instant retiredAt = k.retiredAt == null ? null : instant(k.retiredAt, p + "/retiredAt");
-            return build(p, () -> new VerificationKey(keyId, algorithm, publicKey, activeFrom, retiredAt));
+            LocalDate lastDateOfMailing = k.lastDateOfMailing == null ? null
+                    : date(k.lastDateOfMailing, p + "/lastDateOfMailing");
+            Instant revokedAt = k.revokedAt == null ? null : instant(k.revokedAt, p + "/revokedAt");
+            return build(p, () -> new VerificationKey(keyId, algorithm, publicKey, activeFrom, retiredAt,
+                    lastDateOfMailing, revokedAt));
         });
         return build(at, () -> new VerificationKeySet(keys));
     }

@@ -97,7 +97,10 @@ class WireRoundTripTest {
                 Wire.BackgroundCatalogue.ELEMENT)));
         VerificationKeySet keys = new VerificationKeySet(List.of(service.keys().keys().get(0),
                 new VerificationKey(6, SignatureAlgorithm.ECDSA_P256_SHA256, service.keys().keys().get(0).publicKey(),
-                        Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00.123Z"))));
+                        Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00.123Z")),
+                new VerificationKey(5, SignatureAlgorithm.ECDSA_P256_SHA256, service.keys().keys().get(0).publicKey(),
+                        Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"),
+                        java.time.LocalDate.parse("2025-01-09"), Instant.parse("2025-03-01T12:00:00Z"))));
         assertEquals(keys, WireToModel.verificationKeySet(client.read(write(ModelToWire.verificationKeySet(keys), "keys"),
                 Wire.VerificationKeySet.class, Wire.VerificationKeySet.ELEMENT)));
         var component = service.printComponent(live);
