@@ -173,7 +173,7 @@ class GrpcAbuseTest {
             List<CompletableFuture<RateQuote>> running = List.of(
                     CompletableFuture.supplyAsync(() -> client.quote(Fixtures.quote(Fixtures.letter()))),
                     CompletableFuture.supplyAsync(() -> client.quote(Fixtures.quote(Fixtures.parcel()))));
-            awaitWaiting(server.service, 2);
+            Waiting.forHeldCalls(server.service, 2);
 
             RateLimitedException e = assertThrows(RateLimitedException.class, () -> client.purchase(Fixtures.oneLetter()));
             assertEquals(ErrorCode.RATE_LIMITED, e.code());
@@ -191,9 +191,9 @@ class GrpcAbuseTest {
             for (CompletableFuture<RateQuote> call : running) {
                 assertNotNull(call.get(5, TimeUnit.SECONDS));
             }
-            // the permits came back
-            client.quote(Fixtures.quote(Fixtures.letter()));
-            client.quote(Fixtures.quote(Fixtures.letter()));
+            // the permits came back (each just after its call's answer went out)
+            Waiting.forAPermit(() -> client.quote(Fixtures.quote(Fixtures.letter())));
+            Waiting.forAPermit(() -> client.quote(Fixtures.quote(Fixtures.letter())));
             assertEquals(0, server.service.mutatingCalls());
             assertEquals(before, server.service.ledger());
         }
@@ -258,16 +258,6 @@ class GrpcAbuseTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-    }
-
-    private static void awaitWaiting(InMemoryPostalService service, int calls) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (service.waiting() < calls) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("only " + service.waiting() + " calls reached the service");
-            }
-            Thread.sleep(10);
         }
     }
 }

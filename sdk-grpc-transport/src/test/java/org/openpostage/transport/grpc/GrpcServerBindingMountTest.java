@@ -32,11 +32,15 @@ class GrpcServerBindingMountTest {
                     .tls(pki.trustOnly()).retryPolicy(RetryPolicy.none()).build())) {
                 assertEquals(service.catalogue(), client.backgrounds());
                 service.hold("quote");
-                Thread held = new Thread(() -> client.quote(Fixtures.quote(Fixtures.letter())));
+                Thread held = new Thread(() -> {
+                    try {
+                        Waiting.forAPermit(() -> client.quote(Fixtures.quote(Fixtures.letter())));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
                 held.start();
-                while (service.waiting() < 1) {
-                    Thread.sleep(10);
-                }
+                Waiting.forHeldCalls(service, 1);
                 assertThrows(RateLimitedException.class, () -> client.backgrounds()); // the limit came along
                 service.open("quote");
                 held.join(5_000);

@@ -115,7 +115,8 @@ class AbuseTest {
         HttpResponse<String> r = send("POST", path, body);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(status, r.statusCode(), r.body());
-        assertTrue(ms < 1000, "answered in " + ms + " ms");
+        // refused at once: an entity expansion or a fetch would take far longer (5 s allows for a loaded machine)
+        assertTrue(ms < 5000, "answered in " + ms + " ms");
         Xsd.assertValid(r.body().getBytes(StandardCharsets.UTF_8), "error " + status);
         String message = r.body().replaceAll("(?s).*<message>(.*)</message>.*", "$1").replace("&lt;", "<")
                 .replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&");
@@ -200,7 +201,7 @@ class AbuseTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
                         big.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(413, r.statusCode(), r.body());
-        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 1000);
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5000);
         assertEquals(callsBefore, service.calls());
     }
 

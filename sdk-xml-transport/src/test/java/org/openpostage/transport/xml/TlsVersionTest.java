@@ -25,7 +25,9 @@ class TlsVersionTest {
                         + "EC keySize < 224, 3DES_EDE_CBC, anon, NULL, ECDH\n");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.security.properties=" + security, "-Xmx256m", "-cp", classpath, TlsProbe.class.getName())
+                "-Djava.security.properties=" + security,
+                // its own log file: it must not truncate this JVM's, which NoSecretsInLogsTest reads
+                "-Dorg.slf4j.simpleLogger.logFile=" + dir.resolve("probe.log"), "-Xmx256m", "-cp", classpath, TlsProbe.class.getName())
                 .redirectErrorStream(true).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the probe finished");
         List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()

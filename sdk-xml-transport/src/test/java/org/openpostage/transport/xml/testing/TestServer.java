@@ -94,7 +94,8 @@ public final class TestServer implements AutoCloseable {
     /**
      * Records the exchange before its last byte reaches the client: the response is held back
      * until the handler closes the body, so a client that has read a response always finds its
-     * exchange recorded.
+     * exchange recorded. (A response without a body would be complete once its headers are sent,
+     * before it is recorded; the binding sends none: every answer, errors included, has an XML body.)
      */
     private void record(HttpExchange exchange, XmlHttpHandler real) throws IOException {
         byte[] request = exchange.getRequestBody().readAllBytes();
