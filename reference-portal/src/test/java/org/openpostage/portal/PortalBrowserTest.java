@@ -29,7 +29,10 @@ import org.openpostage.render.StampReader;
 import org.openpostage.render.StampVerification;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -46,6 +49,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class PortalBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    /** How long a page may take to load, or a page's script to show its outcome, on a busy machine. */
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static ChromeDriver driver;
     private static Path profile;
     private final World world = World.get();
@@ -111,7 +116,7 @@ class PortalBrowserTest {
         driver.findElement(By.id("class-LETTER")).click();
         String price = driver.findElement(By.id("price-LETTER")).getText();
         driver.findElement(By.id("bg-hills")).click();
-        driver.findElement(By.id("add-to-cart")).click();
+        clickAndWait(By.id("add-to-cart"));
         assertTrue(text().contains("Added a standard letter stamp at " + price), text());
         assertImagesLoaded();
         if (shots) {
@@ -186,7 +191,7 @@ class PortalBrowserTest {
     void aDeclinedCardShowsWhyAndKeepsTheCart() {
         signIn(world.paperShop, "alice");
         rates("20", "94107", "");
-        driver.findElement(By.id("add-to-cart")).click();
+        clickAndWait(By.id("add-to-cart"));
         payByCard("4000000000000002", "auto");
         assertTrue(text().contains("Your card was declined"), text());
         assertTrue(text().contains("Nothing was charged"), text());
@@ -194,7 +199,7 @@ class PortalBrowserTest {
         screenshot("declined");
         driver.get(world.paperShop.url() + "/cart");
         for (WebElement remove : driver.findElements(By.xpath("//button[text()='Remove']"))) {
-            driver.findElement(By.xpath("//button[text()='Remove']")).click();
+            clickAndWait(By.xpath("//button[text()='Remove']"));
         }
     }
 
@@ -209,7 +214,7 @@ class PortalBrowserTest {
         }
         try {
             driver.findElement(By.id("picture")).sendKeys(picture.toString());
-            driver.findElement(By.id("upload")).click();
+            clickAndWait(By.id("upload"));
             assertTrue(text().contains("is now in the gallery"), text());
         } finally {
             // Only once the answer is shown: the browser reads the file while it submits the form.
@@ -217,7 +222,7 @@ class PortalBrowserTest {
         }
         WebElement mine = driver.findElement(By.cssSelector("input[value^='upload:']"));
         mine.click();
-        driver.findElement(By.id("add-to-cart")).click();
+        clickAndWait(By.id("add-to-cart"));
         assertImagesLoaded();
         payByCredit("on-request");
         String order = orderId();
@@ -236,7 +241,7 @@ class PortalBrowserTest {
         addToCart(2);
         rates("20", "94107", "10001");
         driver.findElement(By.id("class-PRIORITY_LETTER")).click();
-        driver.findElement(By.id("add-to-cart")).click();
+        clickAndWait(By.id("add-to-cart"));
         assertTrue(text().contains("for 3 stamps"), text());
         payByCard("5555555555554444", "on-request");
         assertTrue(text().contains("Your 3 stamps are ready."), text());
@@ -254,14 +259,13 @@ class PortalBrowserTest {
         PortalApp portal = world.paperShop;
         signIn(portal, "alice");
         rates("20", "94107", "10001");
-        driver.findElement(By.id("add-to-cart")).click();
+        clickAndWait(By.id("add-to-cart"));
         payByCredit("on-request");
         String order = orderId();
         Web web = Web.signedIn(portal, "alice");
         long before = PortalSecurityTest.balance(web);
         driver.get(portal.url() + "/orders/" + order);
-        driver.findElement(By.cssSelector("button.refund")).click();
-        waitFor(() -> text().contains("Refunded USD"));
+        clickAndWait(By.cssSelector("button.refund"));
         assertTrue(text().matches("(?s).*Refunded USD [0-9.]+ to your store credit\\. The stamp is no longer valid postage\\..*"),
                 text());
         assertEquals(1, driver.findElements(By.xpath("//span[@class='status' and text()='Refunded']")).size());
@@ -280,7 +284,7 @@ class PortalBrowserTest {
         if (user.equals("alice")) {
             screenshot("sign-in");
         }
-        driver.findElement(By.id("sign-in")).click();
+        clickAndWait(By.id("sign-in"));
         assertTrue(text().contains("Welcome, "), text());
     }
 
@@ -292,14 +296,14 @@ class PortalBrowserTest {
             e.clear();
             e.sendKeys(f[1]);
         }
-        driver.findElement(By.id("show-rates")).click();
+        clickAndWait(By.id("show-rates"));
         assertTrue(text().contains("Prices for " + grams + " g from " + from), text());
     }
 
     private static void addToCart(int quantity) {
         driver.findElement(By.id("quantity")).clear();
         driver.findElement(By.id("quantity")).sendKeys(String.valueOf(quantity));
-        driver.findElement(By.id("add-to-cart")).click();
+        clickAndWait(By.id("add-to-cart"));
     }
 
     private void payByCard(String number, String printMode) {
@@ -307,16 +311,16 @@ class PortalBrowserTest {
         driver.findElement(By.id("card-expiry")).sendKeys("12/30");
         driver.findElement(By.id("card-cvv")).sendKeys("123");
         driver.findElement(By.id("print-" + printMode)).click();
-        driver.findElement(By.id("pay")).click();
+        clickAndWait(By.id("pay"));
     }
 
     private void payByCredit(String printMode) {
         driver.findElement(By.id("pay-credit")).click();
         driver.findElement(By.id("print-" + printMode)).click();
-        driver.findElement(By.id("pay")).click();
+        clickAndWait(By.id("pay"));
     }
 
-    /** The page's text; while a click's navigation is still replacing the page, waits for the new one. */
+    /** The page's text; retries briefly while the page is being replaced (after a click, use {@link #clickAndWait}). */
     private static String text() {
         for (int attempt = 0; ; attempt++) {
             try {
@@ -371,8 +375,51 @@ class PortalBrowserTest {
         assertEquals("", broken, "images that did not load");
     }
 
+    /** Waits for what a page's script (or a page still loading) is to show; a timeout names the page shown. */
     private static void waitFor(java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> condition.getAsBoolean());
+        new WebDriverWait(driver, PATIENCE).withMessage(() -> "the browser shows " + shown())
+                .until(d -> condition.getAsBoolean());
+    }
+
+    /**
+     * Clicks what submits a form or follows a link, and returns once the answer has replaced the
+     * page: the page clicked on is gone (its root element is stale) and the new document has
+     * loaded, images included. Chromedriver may return from a click before the browser has even
+     * sent the request, so reading the page right after a plain click can read the old page.
+     * Clicks that only run the page's script (choices, the print button) are plain clicks
+     * followed by {@link #waitFor}.
+     */
+    private static void clickAndWait(By target) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        String from = driver.getCurrentUrl();
+        driver.findElement(target).click();
+        // While the old document is being torn down, Chromium can answer a question about its
+        // elements with an "unknown error" (a node that no longer belongs to the document): ask again.
+        new WebDriverWait(driver, PATIENCE).pollingEvery(Duration.ofMillis(50)).ignoring(WebDriverException.class)
+                .withMessage(() -> "clicking " + target + " on " + from + " did not load a new page; the browser shows "
+                        + shown())
+                .until(d -> gone(page)
+                        && "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState;")));
+    }
+
+    /** Whether an element's document is no longer the one the browser shows. */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException | NoSuchElementException e) {
+            return true;
+        }
+    }
+
+    /** The page the browser shows, address and text, for failure messages. */
+    private static String shown() {
+        try {
+            String url = driver.getCurrentUrl();
+            return url + ":\n" + text();
+        } catch (RuntimeException e) {
+            return "a page that could not be read (" + e.getMessage() + ")";
+        }
     }
 
     /** The order the browser shows; after a checkout click, waits until the order page has replaced the cart. */
