@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The postal operator's administration of a {@link PostalCore}: partners and their API keys,
- * meters and their funding, the journal, signing key rotation and the background catalogue.
+ * meters and their funding, the journal, signing key rotation and revocation, and the background
+ * catalogue.
  * Obtain it from {@link PostalCore#admin()}. Every change is stored in the ledger database and
  * seen by every node at once. Thread-safe.
  */
@@ -178,10 +179,34 @@ public final class PostalAdmin {
 
     /**
      * Creates a new signing key of {@code algorithm} and makes it the active one on every node. The
-     * previous key is retired but stays in the published key set, so its indicia keep verifying.
+     * previous key is retired but stays in the published key set, so its indicia keep verifying;
+     * it is published with a last date of mailing (the UTC date of its retirement plus
+     * {@link ServerConfig#maxDaysAhead()} plus one day), after which indicia under it are not
+     * trusted offline.
+     *
+     * @return the key now active
      */
     public VerificationKey rotateSigningKey(SignatureAlgorithm algorithm) {
         return signingKeys.rotate(algorithm);
+    }
+
+    /**
+     * Revokes signing key {@code keyId}, for instance because its private key may have leaked:
+     * from the moment this returns, every node publishes it as revoked, and verifiers checking
+     * offline no longer trust anything it signed ({@code SignatureCheck.REVOKED_KEY}). This
+     * server's own verification still recognizes the indicia it issued under the key from its
+     * records, and answers {@code NOT_ISSUED} for anything else signed with it.
+     *
+     * <p>If {@code keyId} is the active key, a new key of the same algorithm becomes active first,
+     * in the same transaction, so no purchase on any node starts signing with the revoked key
+     * (one already signing may still commit: a genuine piece, recorded like the key's earlier
+     * ones). Revoking a key that is already revoked changes nothing.
+     *
+     * @return the revoked key, as now published
+     * @throws NotFoundException if there is no signing key {@code keyId}
+     */
+    public VerificationKey revokeSigningKey(long keyId) {
+        return signingKeys.revoke(keyId);
     }
 
     /**

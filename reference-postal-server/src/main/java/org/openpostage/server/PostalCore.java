@@ -103,7 +103,8 @@ public final class PostalCore implements PostalService, AutoCloseable {
         String nodeId = "node-" + Ids.random(8);
         RateBook rates = config.ratesFile() == null ? RateBook.sample() : RateBook.load(config.ratesFile());
         SigningKeys signingKeys = new SigningKeys(db, keystorePassword(config), config.dataDir(),
-                config.signingProvider() == ServerConfig.SigningProvider.BC ? Providers.bouncyCastle() : null, clock);
+                config.signingProvider() == ServerConfig.SigningProvider.BC ? Providers.bouncyCastle() : null, clock,
+                config.maxDaysAhead());
         signingKeys.initialize(config.signingAlgorithm());
         Ledger ledger = new Ledger(db, signingKeys, clock, config.vendorId(), config.softwareId());
         IdempotencyStore idempotency = new IdempotencyStore(db, clock, config.idempotencyRetention(),

@@ -52,7 +52,8 @@ import org.openpostage.api.indicium.SignatureAlgorithm;
  *   <tr><td>{@code zone}</td><td>{@code OPENPOSTAGE_ZONE}</td><td>{@code UTC}</td>
  *       <td>the time zone that decides "today" for dates of mailing</td></tr>
  *   <tr><td>{@code mailing.max-days-ahead}</td><td>{@code OPENPOSTAGE_MAILING_MAX_DAYS_AHEAD}</td><td>30</td>
- *       <td>how far ahead a date of mailing may be</td></tr>
+ *       <td>how far ahead a date of mailing may be; also sets a retired signing key's last date of
+ *       mailing (docs/operations.md, "Key rotation"), so keep it the same on every node</td></tr>
  *   <tr><td>{@code idempotency.retention}</td><td>{@code OPENPOSTAGE_IDEMPOTENCY_RETENTION}</td><td>{@code PT24H}</td>
  *       <td>how long idempotency keys are kept (at least 24 hours)</td></tr>
  *   <tr><td>{@code request.lease}</td><td>{@code OPENPOSTAGE_REQUEST_LEASE}</td><td>{@code PT60S}</td>

@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * Verification of scanned indicia: decode, check the signature against the published keys, look
  * up the issued record, and record the scan.
  *
+ * <p>A good signature under a revoked key, or under a retired key but dated after its last date
+ * of mailing, is not trusted offline; this server, which keeps every indicium it issued, answers
+ * from its records instead: a piece it issued keeps its verdict, anything else signed with the
+ * key is {@link Verdict#NOT_ISSUED}. The detail names the key's state.
+ *
  * <p>Only a <em>scanner</em> (an API key of mail processing, {@code api_keys.scanner}) records
  * scans, and only of indicia of its own mode: its call counts as one scan of the piece (meter and
  * serial), so the second scan of a genuine piece reports {@link Verdict#DUPLICATE} and a scanned
@@ -47,7 +52,7 @@ public final class VerifyFlow {
         SignatureCheck check = ctx.signingKeys().verify(signed);
         Instant now = Time.now(ctx.clock());
         boolean records = recordsScans(caller, d);
-        if (check != SignatureCheck.VALID) {
+        if (!check.signatureMatches()) {
             Verdict verdict = check == SignatureCheck.UNKNOWN_KEY ? Verdict.UNKNOWN_KEY : Verdict.BAD_SIGNATURE;
             int previous = foreignScan(caller, d, verdict, requestId, now, records);
             String detail = verdict == Verdict.UNKNOWN_KEY
@@ -78,13 +83,14 @@ public final class VerifyFlow {
             insertScan(c, caller, d, verdict(d.testMode(), s.refunded, s.scans), requestId, now);
             return Optional.of(new Issued(s.refunded, s.scans));
         });
+        String keyNote = keyNote(check, d);
         if (issued.isEmpty()) {
             int previous = foreignScan(caller, d, Verdict.NOT_ISSUED, requestId, now, records);
-            log.warn("verification by partner {}: meter {} serial {} has a good signature but was never issued",
-                    caller.partnerId(), d.meterId(), d.pieceSerial());
+            log.warn("verification by partner {}: meter {} serial {} has a good signature but was never issued{}",
+                    caller.partnerId(), d.meterId(), d.pieceSerial(), keyNote);
             return new VerificationResult(Verdict.NOT_ISSUED, d, true, false, previous,
                     "the signature is good but this postal server has no record of issuing meter " + d.meterId()
-                            + " serial " + d.pieceSerial());
+                            + " serial " + d.pieceSerial() + keyNote);
         }
         Issued i = issued.get();
         Verdict verdict = verdict(d.testMode(), i.refunded, i.previousScans);
@@ -93,10 +99,24 @@ public final class VerifyFlow {
             case REFUNDED -> "a genuine indicium that was refunded: no longer valid postage";
             case DUPLICATE -> "a genuine indicium already scanned " + i.previousScans + " time(s): this piece is a copy";
             default -> "valid postage: " + d.postage() + ", meter " + d.meterId() + " serial " + d.pieceSerial();
-        };
-        log.debug("verification by partner {}: meter {} serial {}: {}{}", caller.partnerId(), d.meterId(),
-                d.pieceSerial(), verdict, records ? " (scan recorded)" : "");
+        } + keyNote;
+        log.debug("verification by partner {}: meter {} serial {}: {}{}{}", caller.partnerId(), d.meterId(),
+                d.pieceSerial(), verdict, keyNote, records ? " (scan recorded)" : "");
         return new VerificationResult(verdict, d, true, i.refunded, i.previousScans, detail);
+    }
+
+    /**
+     * For a good signature under a key that offline verifiers no longer trust for this piece, a
+     * note for the detail sentence (empty otherwise).
+     */
+    private String keyNote(SignatureCheck check, IndiciumData d) {
+        return switch (check) {
+            case REVOKED_KEY -> " (signed with revoked key " + d.keyId() + ")";
+            case OUTSIDE_KEY_PERIOD -> " (signed with retired key " + d.keyId() + " but dated after its last date of"
+                    + " mailing" + ctx.signingKeys().find(d.keyId()).map(k -> " " + k.lastDateOfMailing()).orElse("")
+                    + ")";
+            default -> "";
+        };
     }
 
     private static Verdict verdict(boolean testMode, boolean refunded, int previousScans) {

@@ -13,12 +13,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openpostage.api.Bytes;
 import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.NotFoundException;
 import org.openpostage.api.indicium.IndiciumSigner;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.SignatureCheck;
@@ -41,15 +44,21 @@ import org.slf4j.LoggerFactory;
  * transaction that all nodes see at once. A copy of the keystore is also written to the data
  * directory ({@code signing-keys.p12}) for the operator's backups.
  *
- * <p>Exactly one key is active (has no {@code retired_at}); the purchase transaction reads which,
- * so no node signs with a key retired by another. Signers are cached per key id: keys never
- * change once created.
+ * <p>Exactly one key is active (has no {@code retired_at}); a purchase transaction reads which
+ * ({@link #active}), so no purchase starts signing with a key after its retirement committed.
+ * A purchase that read the key just before may still commit with it: that piece is genuine and
+ * recorded like every other the key signed, and its date of mailing is within the key's last
+ * date of mailing ({@link #lastDateOfMailing}). The hot path takes no lock on the key for this.
+ * Signers are cached per key id (a key's private half never changes); the published key set is
+ * cached per keystore version, which every rotation and revocation increments.
  */
 public final class SigningKeys {
     /** The file name of the keystore copy in the data directory. */
     public static final String EXPORT_FILE = "signing-keys.p12";
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
+    private static final String KEY_COLUMNS =
+            "key_id, algorithm, public_key, active_from, retired_at, last_mailing_date, revoked_at";
 
     /** The active key and a signer for it. */
     public record ActiveKey(long keyId, SignatureAlgorithm algorithm, IndiciumSigner signer) {
@@ -63,18 +72,22 @@ public final class SigningKeys {
     private final Path exportFile;
     private final Provider provider;
     private final Clock clock;
+    private final int maxDaysAhead;
     private final Map<Long, IndiciumSigner> signers = new ConcurrentHashMap<>();
     private volatile CachedSet cachedSet;
 
     /**
-     * @param provider the JCA provider to sign with, or {@code null} for the JDK's
+     * @param provider     the JCA provider to sign with, or {@code null} for the JDK's
+     * @param maxDaysAhead how many days ahead of today purchases accept a date of mailing
+     *                     ({@code mailing.max-days-ahead}): bounds the dates a retired key signed for
      */
-    public SigningKeys(Database db, char[] password, Path dataDir, Provider provider, Clock clock) {
+    public SigningKeys(Database db, char[] password, Path dataDir, Provider provider, Clock clock, int maxDaysAhead) {
         this.db = db;
         this.password = password.clone();
         this.exportFile = dataDir.resolve(EXPORT_FILE);
         this.provider = provider;
         this.clock = clock;
+        this.maxDaysAhead = maxDaysAhead;
     }
 
     /**
@@ -158,13 +171,10 @@ public final class SigningKeys {
         }
     }
 
-    /**
-     * The active key, read in the caller's transaction so that the key used is the one active
-     * when the purchase commits.
-     */
+    /** The active key, read in the caller's transaction. */
     public ActiveKey active(Connection c) throws SQLException {
-        List<KeyRow> active = Sql.list(c, "SELECT key_id, algorithm, public_key, active_from, retired_at"
-                + " FROM signing_keys WHERE retired_at IS NULL", KeyRow::of);
+        List<KeyRow> active = Sql.list(c, "SELECT " + KEY_COLUMNS + " FROM signing_keys WHERE retired_at IS NULL",
+                KeyRow::of);
         if (active.size() != 1) {
             throw new IllegalStateException("expected exactly one active signing key, found " + active.size());
         }
@@ -177,7 +187,10 @@ public final class SigningKeys {
         return new ActiveKey(row.keyId, row.algorithm, signer);
     }
 
-    /** The published key set: every key ever created, the retired ones with their retirement time. */
+    /**
+     * The published key set: every key ever created, the retired ones with their retirement time
+     * and last date of mailing, the revoked ones with their revocation time.
+     */
     public VerificationKeySet keySet() {
         long version = db.read("read keystore version",
                 c -> Sql.number(c, "SELECT version FROM signing_keystore WHERE id = 1"));
@@ -186,9 +199,7 @@ public final class SigningKeys {
             return cached.set;
         }
         List<KeyRow> rows = db.read("read keys", SigningKeys::keyRows);
-        VerificationKeySet set = new VerificationKeySet(rows.stream()
-                .map(r -> new VerificationKey(r.keyId, r.algorithm, Bytes.of(r.publicKey), r.activeFrom, r.retiredAt))
-                .toList());
+        VerificationKeySet set = new VerificationKeySet(rows.stream().map(KeyRow::toKey).toList());
         cachedSet = new CachedSet(version, set);
         return set;
     }
@@ -200,35 +211,156 @@ public final class SigningKeys {
 
     /**
      * Creates a new key of {@code algorithm}, makes it the active one and retires the previous
-     * key, which stays published so that the indicia it signed keep verifying.
+     * key, which stays published so that the indicia it signed keep verifying, up to its last
+     * date of mailing ({@link #lastDateOfMailing}).
      */
     public VerificationKey rotate(SignatureAlgorithm algorithm) {
-        Instant now = Time.now(clock);
-        record Rotated(VerificationKey key, byte[] pkcs12) {
-        }
-        Rotated rotated = db.transaction("rotate signing key", c -> {
-            byte[] current = Sql.one(c, "SELECT pkcs12 FROM signing_keystore WHERE id = 1 FOR UPDATE",
-                    rs -> rs.getBytes(1)).orElseThrow(() -> new IllegalStateException("the signing keystore is missing"));
-            long keyId = Sql.number(c, "SELECT MAX(key_id) FROM signing_keys") + 1;
-            try {
-                KeyStore ks = KeyMaterial.load(current, password);
-                KeyPair pair = KeyMaterial.generate(algorithm);
-                KeyMaterial.add(ks, keyId, algorithm, pair, now, password);
-                byte[] pkcs12 = KeyMaterial.store(ks, password);
-                Sql.update(c, "UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL", now);
-                Sql.update(c, "INSERT INTO signing_keys (key_id, algorithm, public_key, active_from, retired_at)"
-                        + " VALUES (?, ?, ?, ?, NULL)", keyId, algorithm, pair.getPublic().getEncoded(), now);
-                Sql.update(c, "UPDATE signing_keystore SET version = version + 1, pkcs12 = ?, updated_at = ? WHERE id = 1",
-                        pkcs12, now);
-                return new Rotated(VerificationKey.of(keyId, algorithm, pair.getPublic(), now, null), pkcs12);
-            } catch (GeneralSecurityException | IOException e) {
-                throw new IllegalStateException("cannot rotate the signing key: " + e.getMessage(), e);
-            }
+        Rotation rotation = db.transaction("rotate signing key", c -> {
+            byte[] keystore = lockKeystore(c);
+            Rotation r = rotateIn(c, keystore, algorithm);
+            newVersion(c, r.pkcs12, r.retired.retiredAt());
+            return r;
         });
+        afterRotation(rotation);
+        return rotation.active;
+    }
+
+    /**
+     * Revokes key {@code keyId}: offline verifiers stop trusting anything it signed. If it is the
+     * active key, a new key of the same algorithm replaces it first, in the same transaction, so
+     * that exactly one key is active at any time and no purchase starts signing with the revoked
+     * key any more (one already signing may still commit: its piece is genuine and recorded, and
+     * offline it is judged like every other piece the key signed). Revoking a key that is already
+     * revoked changes nothing.
+     *
+     * @return the revoked key, as now published
+     * @throws NotFoundException if there is no key {@code keyId}
+     */
+    public VerificationKey revoke(long keyId) {
+        record Revocation(VerificationKey key, Rotation rotation, boolean changed) {
+        }
+        Revocation revocation = db.transaction("revoke signing key", c -> {
+            byte[] keystore = lockKeystore(c);
+            KeyRow row = Sql.one(c, "SELECT " + KEY_COLUMNS + " FROM signing_keys WHERE key_id = ?", KeyRow::of, keyId)
+                    .orElseThrow(() -> new NotFoundException("signing key " + keyId + " does not exist"));
+            if (row.revokedAt != null) {
+                return new Revocation(row.toKey(), null, false);
+            }
+            Rotation rotation = null;
+            VerificationKey retired = row.toKey();
+            byte[] pkcs12 = null;
+            if (row.retiredAt == null) {
+                rotation = rotateIn(c, keystore, row.algorithm);
+                retired = rotation.retired;
+                pkcs12 = rotation.pkcs12;
+            }
+            Instant at = latest(Time.now(clock), retired.retiredAt());
+            Sql.update(c, "UPDATE signing_keys SET revoked_at = ? WHERE key_id = ?", at, keyId);
+            newVersion(c, pkcs12, at);
+            return new Revocation(retired.revoked(at), rotation, true);
+        });
+        if (revocation.rotation != null) {
+            afterRotation(revocation.rotation);
+        }
+        if (revocation.changed) {
+            log.warn("signing key {} revoked: offline verifiers no longer trust the indicia it signed", keyId);
+        } else {
+            log.info("signing key {} was already revoked at {}", keyId, revocation.key.revokedAt());
+        }
+        return revocation.key;
+    }
+
+    /**
+     * The last date of mailing an indicium signed by a key retired at {@code retiredAt} can carry:
+     * the UTC date of {@code retiredAt}, plus {@code mailing.max-days-ahead}, plus one day.
+     *
+     * <p>Why this holds: a purchase accepts a date of mailing up to today + max-days-ahead, today
+     * being the date of the validation's instant in the server's zone ({@code zone}, see
+     * PurchaseFlow.validate). A purchase signs with the key only if it read the key as active,
+     * that is before the retirement committed; it was validated before that read. So its
+     * validation instant is at most the retirement transaction's own duration (milliseconds)
+     * after {@code retiredAt}. The date of an instant in any zone is at most one day after its
+     * UTC date, because a zone is at most 18 hours ahead of UTC (java.time's limit; real zones
+     * are at most 14 hours ahead); the extra day covers that, and leaves at least 6 hours (10 for
+     * real zones) for the retirement's duration and for other nodes' clocks running ahead. It
+     * assumes every node has the same {@code mailing.max-days-ahead}, not lowered while the key
+     * signed.
+     */
+    LocalDate lastDateOfMailing(Instant retiredAt) {
+        return LocalDate.ofInstant(retiredAt, ZoneOffset.UTC).plusDays(maxDaysAhead + 1L);
+    }
+
+    /** A rotation inside a transaction: the key retired, the one now active, the keystore holding both. */
+    private record Rotation(VerificationKey retired, VerificationKey active, byte[] pkcs12) {
+    }
+
+    /** Locks the keystore row (serializing rotations and revocations on every node) and returns the keystore. */
+    private static byte[] lockKeystore(Connection c) throws SQLException {
+        return Sql.one(c, "SELECT pkcs12 FROM signing_keystore WHERE id = 1 FOR UPDATE", rs -> rs.getBytes(1))
+                .orElseThrow(() -> new IllegalStateException("the signing keystore is missing"));
+    }
+
+    /**
+     * Adds a new key of {@code algorithm} to {@code keystore}, retires the active key with its last
+     * date of mailing and makes the new one active, in the caller's transaction, which holds the
+     * keystore row's lock.
+     */
+    private Rotation rotateIn(Connection c, byte[] keystore, SignatureAlgorithm algorithm) throws SQLException {
+        long keyId = Sql.number(c, "SELECT MAX(key_id) FROM signing_keys") + 1;
+        KeyPair pair;
+        byte[] pkcs12;
+        try {
+            // The slow part (key generation, the keystore's password-based encryption) comes before
+            // the retirement time is read, so that it stays close to the commit.
+            KeyStore ks = KeyMaterial.load(keystore, password);
+            pair = KeyMaterial.generate(algorithm);
+            KeyMaterial.add(ks, keyId, algorithm, pair, Time.now(clock), password);
+            pkcs12 = KeyMaterial.store(ks, password);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot rotate the signing key: " + e.getMessage(), e);
+        }
+        List<KeyRow> active = Sql.list(c, "SELECT " + KEY_COLUMNS + " FROM signing_keys WHERE retired_at IS NULL"
+                + " FOR UPDATE", KeyRow::of);
+        if (active.size() != 1) {
+            throw new IllegalStateException("expected exactly one active signing key, found " + active.size());
+        }
+        KeyRow old = active.get(0);
+        // Read last, just before the commit: close to the moment purchases stop reading the old key.
+        Instant at = latest(Time.now(clock), old.activeFrom);
+        LocalDate lastDate = lastDateOfMailing(at);
+        Sql.update(c, "UPDATE signing_keys SET retired_at = ?, last_mailing_date = ? WHERE key_id = ?", at, lastDate,
+                old.keyId);
+        Sql.update(c, "INSERT INTO signing_keys (key_id, algorithm, public_key, active_from, retired_at,"
+                + " last_mailing_date, revoked_at) VALUES (?, ?, ?, ?, NULL, NULL, NULL)", keyId, algorithm,
+                pair.getPublic().getEncoded(), at);
+        return new Rotation(old.toKey().retired(at, lastDate), VerificationKey.of(keyId, algorithm, pair.getPublic(), at,
+                null), pkcs12);
+    }
+
+    /**
+     * Increments the keystore version, so that every node rebuilds its published key set, and
+     * stores {@code pkcs12} unless it is {@code null} (the keystore is unchanged).
+     */
+    private static void newVersion(Connection c, byte[] pkcs12, Instant at) throws SQLException {
+        if (pkcs12 != null) {
+            Sql.update(c, "UPDATE signing_keystore SET version = version + 1, pkcs12 = ?, updated_at = ? WHERE id = 1",
+                    pkcs12, at);
+        } else {
+            Sql.update(c, "UPDATE signing_keystore SET version = version + 1, updated_at = ? WHERE id = 1", at);
+        }
+    }
+
+    private void afterRotation(Rotation rotation) {
         reload();
-        export(rotated.pkcs12);
-        log.info("rotated the signing key: key {} ({}) is now active", rotated.key.keyId(), algorithm);
-        return rotated.key;
+        export(rotation.pkcs12);
+        log.info("rotated the signing key: key {} ({}) is now active; key {} is retired, for dates of mailing up to {}",
+                rotation.active.keyId(), rotation.active.algorithm(), rotation.retired.keyId(),
+                rotation.retired.lastDateOfMailing());
+    }
+
+    /** The later of two instants: dates written never run backwards, even when node clocks differ. */
+    private static Instant latest(Instant a, Instant b) {
+        return a.isBefore(b) ? b : a;
     }
 
     /** The key with {@code keyId}, if it was ever created. */
@@ -248,16 +380,21 @@ public final class SigningKeys {
     }
 
     private static List<KeyRow> keyRows(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT key_id, algorithm, public_key, active_from, retired_at FROM signing_keys"
-                + " ORDER BY key_id", KeyRow::of);
+        return Sql.list(c, "SELECT " + KEY_COLUMNS + " FROM signing_keys ORDER BY key_id", KeyRow::of);
     }
 
     /** One row of {@code signing_keys}. */
     private record KeyRow(long keyId, SignatureAlgorithm algorithm, byte[] publicKey, Instant activeFrom,
-                          Instant retiredAt) {
+                          Instant retiredAt, LocalDate lastMailingDate, Instant revokedAt) {
         static KeyRow of(java.sql.ResultSet rs) throws SQLException {
             return new KeyRow(rs.getLong("key_id"), SignatureAlgorithm.valueOf(rs.getString("algorithm")),
-                    rs.getBytes("public_key"), Sql.instant(rs, "active_from"), Sql.instant(rs, "retired_at"));
+                    rs.getBytes("public_key"), Sql.instant(rs, "active_from"), Sql.instant(rs, "retired_at"),
+                    rs.getObject("last_mailing_date", LocalDate.class), Sql.instant(rs, "revoked_at"));
+        }
+
+        VerificationKey toKey() {
+            return new VerificationKey(keyId, algorithm, Bytes.of(publicKey), activeFrom, retiredAt, lastMailingDate,
+                    revokedAt);
         }
     }
 }
