@@ -299,7 +299,7 @@ class SigningKeyRevocationTest {
     private static void awaitWaitingForALock(TestDatabase db) throws Exception {
         String sql = db.kind == TestDatabase.Kind.H2
                 ? "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL"
-                : "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM meters%'";
+                : "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM meters%'";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery(sql)) {

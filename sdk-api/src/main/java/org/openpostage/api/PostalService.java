@@ -105,8 +105,10 @@ public interface PostalService {
     BackgroundCatalogue backgrounds(CallContext context);
 
     /**
-     * The keys that verify this server's indicia, current and retired. Read-only; cacheable until
-     * an indicium names a key not in it.
+     * The keys that verify this server's indicia, current and retired, with each key's state
+     * (retirement, last date of mailing, revocation). Read-only. A verifier may cache the set, but
+     * must fetch it again when an indicium names a key not in it, and regularly (daily, say) and
+     * whenever the operator announces a revocation: a revocation changes a key it already knows.
      */
     VerificationKeySet verificationKeys(CallContext context);
 

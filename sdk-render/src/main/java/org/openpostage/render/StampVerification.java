@@ -19,7 +19,10 @@ public record StampVerification(SignedIndicium indicium, SignatureCheck signatur
         Objects.requireNonNull(signature, "signature");
     }
 
-    /** Whether the signature is good and it is live postage (not a test indicium). */
+    /**
+     * Whether the check is {@link SignatureCheck#VALID} (a good signature under a key in good
+     * standing for the piece's date) and it is live postage (not a test indicium).
+     */
     public boolean valid() {
         return signature == SignatureCheck.VALID && !indicium.data().testMode();
     }

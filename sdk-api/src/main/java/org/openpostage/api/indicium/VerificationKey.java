@@ -8,6 +8,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.openpostage.api.Bytes;
 import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
@@ -17,8 +18,9 @@ import org.openpostage.api.internal.Checks;
  *
  * <p>Keys are rotated: a new key starts signing and the old one is retired, but stays published
  * so that the indicia it signed keep verifying. An indicium carries its date of mailing but no
- * signing time, so a retired key names the last date of mailing it could have signed for: the
- * day it was retired plus the longest a piece may be dated ahead. An indicium dated later
+ * signing time, so a retired key names the last date of mailing it could have signed for (the
+ * postal server sets it: the UTC date it was retired, plus the longest a piece may be dated
+ * ahead, plus a day for time zones ahead of UTC). An indicium dated later
  * than that, under that key, was not signed by the postal server ({@link
  * SignatureCheck#OUTSIDE_KEY_PERIOD}); this bounds what a private key that leaks after its
  * retirement can forge.
@@ -46,7 +48,8 @@ public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes pu
     /**
      * @throws InvalidRequestException if the public key is not a key of {@code algorithm}, or the
      *                                 dates contradict each other (retired before active, a limit
-     *                                 on a key that still signs, revoked but not retired)
+     *                                 on a key that still signs or before the UTC date of its
+     *                                 retirement, revoked but not retired or before it was retired)
      */
     public VerificationKey {
         Checks.range("keyId", keyId, 0, IndiciumData.MAX_UINT32);
@@ -58,6 +61,10 @@ public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes pu
         }
         if (retiredAt == null && lastDateOfMailing != null) {
             throw new InvalidRequestException("key " + keyId + " still signs, so it has no last date of mailing");
+        }
+        if (lastDateOfMailing != null && lastDateOfMailing.isBefore(LocalDate.ofInstant(retiredAt, ZoneOffset.UTC))) {
+            throw new InvalidRequestException("key " + keyId + " has a last date of mailing (" + lastDateOfMailing
+                    + ") before the day it was retired");
         }
         if (revokedAt != null && retiredAt == null) {
             throw new InvalidRequestException("key " + keyId + " is revoked but not retired");
@@ -80,13 +87,16 @@ public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes pu
         return new VerificationKey(keyId, algorithm, Bytes.of(key.getEncoded()), activeFrom, retiredAt);
     }
 
-    /** This key, retired at {@code at}, limited to indicia dated up to {@code lastDateOfMailing} (or unlimited if {@code null}). */
-    public VerificationKey retired(Instant at, LocalDate lastDateOfMailing) {
+    /**
+     * A copy of this key, retired at {@code at} and limited to indicia dated up to {@code
+     * lastDateOfMailing} (unlimited if {@code null}).
+     */
+    public VerificationKey asRetired(Instant at, LocalDate lastDateOfMailing) {
         return new VerificationKey(keyId, algorithm, publicKey, activeFrom, at, lastDateOfMailing, revokedAt);
     }
 
-    /** This key, revoked at {@code at}; it must be retired already. */
-    public VerificationKey revoked(Instant at) {
+    /** A copy of this key, revoked at {@code at}; it must be retired already. */
+    public VerificationKey asRevoked(Instant at) {
         return new VerificationKey(keyId, algorithm, publicKey, activeFrom, retiredAt, lastDateOfMailing, at);
     }
 

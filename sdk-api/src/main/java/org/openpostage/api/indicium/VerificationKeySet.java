@@ -154,7 +154,8 @@ public final class VerificationKeySet {
             try {
                 if ((f.length != 6 && f.length != 8) || !f[0].equals("key")) {
                     throw new IllegalArgumentException("expected 'key <id> <algorithm> <activeFrom> <retiredAt|->"
-                            + " <lastDateOfMailing|-> <revokedAt|-> <base64>'");
+                            + " <lastDateOfMailing|-> <revokedAt|-> <base64>' (or version 1's six fields, without"
+                            + " the last date of mailing and revokedAt)");
                 }
                 boolean v2 = f.length == 8;
                 keys.add(new VerificationKey(Long.parseLong(f[1]), SignatureAlgorithm.valueOf(f[2]),

@@ -280,7 +280,7 @@ class IndiciumCodecTest {
     void aRetiredKeyVerifiesOnlyUpToItsLastDateOfMailing() {
         Instant rotation = Instant.parse("2026-11-01T00:00:00Z");
         java.time.LocalDate last = java.time.LocalDate.parse("2026-11-09");
-        VerificationKey key = keySet.find(12).orElseThrow().retired(rotation, last);
+        VerificationKey key = keySet.find(12).orElseThrow().asRetired(rotation, last);
         VerificationKeySet limited = new VerificationKeySet(List.of(key));
         IndiciumData onLastDay = sample().data().toBuilder().algorithm(SignatureAlgorithm.ED25519).keyId(12)
                 .dateOfMailing(last).build();
@@ -295,7 +295,7 @@ class IndiciumCodecTest {
     @Test
     void nothingARevokedKeySignedVerifiesOffline() {
         Instant rotation = Instant.parse("2026-11-01T00:00:00Z");
-        VerificationKey revoked = keySet.find(11).orElseThrow().retired(rotation, null).revoked(rotation.plusSeconds(60));
+        VerificationKey revoked = keySet.find(11).orElseThrow().asRetired(rotation, null).asRevoked(rotation.plusSeconds(60));
         assertTrue(revoked.revoked());
         VerificationKeySet set = new VerificationKeySet(List.of(revoked));
         SignedIndicium signed = IndiciumCodec.sign(sample().data(), ecSigner);
@@ -312,9 +312,12 @@ class IndiciumCodecTest {
         var stillSigns = assertThrows(org.openpostage.api.InvalidRequestException.class, () -> new VerificationKey(
                 12, SignatureAlgorithm.ED25519, key.publicKey(), Instant.EPOCH, null, java.time.LocalDate.EPOCH, null));
         assertEquals("key 12 still signs, so it has no last date of mailing", stillSigns.getMessage());
-        var notRetired = assertThrows(org.openpostage.api.InvalidRequestException.class, () -> key.revoked(t));
+        var notRetired = assertThrows(org.openpostage.api.InvalidRequestException.class, () -> key.asRevoked(t));
         assertEquals("key 12 is revoked but not retired", notRetired.getMessage());
-        assertThrows(org.openpostage.api.InvalidRequestException.class, () -> key.retired(t, null).revoked(t.minusSeconds(1)));
+        assertThrows(org.openpostage.api.InvalidRequestException.class, () -> key.asRetired(t, null).asRevoked(t.minusSeconds(1)));
+        var early = assertThrows(org.openpostage.api.InvalidRequestException.class,
+                () -> key.asRetired(t, java.time.LocalDate.parse("2026-10-31")));
+        assertEquals("key 12 has a last date of mailing (2026-10-31) before the day it was retired", early.getMessage());
     }
 
     private static org.openpostage.api.Bytes flipLastByte(org.openpostage.api.Bytes encoded) {
@@ -337,12 +340,12 @@ class IndiciumCodecTest {
         assertEquals(keySet, VerificationKeySet.parse(text));
         Instant t = Instant.parse("2026-11-01T00:00:00Z");
         VerificationKeySet withStates = new VerificationKeySet(List.of(
-                keySet.find(11).orElseThrow().retired(t, java.time.LocalDate.parse("2026-11-09")).revoked(t),
+                keySet.find(11).orElseThrow().asRetired(t, java.time.LocalDate.parse("2026-11-09")).asRevoked(t),
                 keySet.find(12).orElseThrow()));
         assertEquals(withStates, VerificationKeySet.parse(withStates.toText()));
         String v1 = "# openpostage verification keys v1\nkey 12 ED25519 1970-01-01T00:00:00Z 2026-11-01T00:00:00Z "
                 + keySet.find(12).orElseThrow().publicKey().toBase64() + "\n";
-        assertEquals(keySet.find(12).orElseThrow().retired(t, null), VerificationKeySet.parse(v1).keys().get(0),
+        assertEquals(keySet.find(12).orElseThrow().asRetired(t, null), VerificationKeySet.parse(v1).keys().get(0),
                 "version 1 lines still read");
         var e = assertThrows(org.openpostage.api.InvalidRequestException.class,
                 () -> VerificationKeySet.parse("key 1 ED25519 2026-01-01T00:00:00Z - not-base64!"));

@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
  * </pre>
  *
  * <p>Exit codes: 0 every image holds valid postage; 1 some image is unreadable, malformed, badly
- * signed, signed by an unknown key, a test indicium (unless {@code --allow-test}) or a duplicate;
+ * signed, signed by an unknown or revoked key, dated after its retired key's last date of
+ * mailing, a test indicium (unless {@code --allow-test}) or a duplicate;
  * 2 usage error (bad options, missing files, unusable key set, keys not fetched).
  */
 @Command(name = "verify-indicium", mixinStandardHelpOptions = true, versionProvider = VerifyIndiciumCommand.Version.class,
@@ -60,7 +61,7 @@ public final class VerifyIndiciumCommand implements Callable<Integer> {
     public static final int USAGE = 2;
 
     @Option(names = "--keys", paramLabel = "FILE",
-            description = "the verification key set, in its text form ('# openpostage verification keys v2')")
+            description = "the verification key set, in its text form ('# openpostage verification keys v2'; v1 files read too)")
     private Path keysFile;
 
     @Option(names = "--endpoint", paramLabel = "URI",

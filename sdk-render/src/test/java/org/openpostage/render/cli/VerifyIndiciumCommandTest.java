@@ -94,8 +94,8 @@ class VerifyIndiciumCommandTest {
         var ec = TestIndicia.KEYS.find(TestIndicia.EC_KEY_ID).orElseThrow();
         var ed = TestIndicia.KEYS.find(TestIndicia.ED_KEY_ID).orElseThrow();
         Path states = Files.writeString(dir.resolve("states.txt"), new org.openpostage.api.indicium.VerificationKeySet(
-                java.util.List.of(ec.retired(retired, null).revoked(retired.plusSeconds(3600)),
-                        ed.retired(retired, java.time.LocalDate.of(2026, 11, 24)))).toText());
+                java.util.List.of(ec.asRetired(retired, null).asRevoked(retired.plusSeconds(3600)),
+                        ed.asRetired(retired, java.time.LocalDate.of(2026, 11, 24)))).toText());
         Path revoked = png("revoked.png", TestIndicia.letter(71));
         Path late = png("late.png", TestIndicia.parcel(72));
 

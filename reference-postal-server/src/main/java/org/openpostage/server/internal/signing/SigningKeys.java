@@ -257,7 +257,7 @@ public final class SigningKeys {
             Instant at = latest(Time.now(clock), retired.retiredAt());
             Sql.update(c, "UPDATE signing_keys SET revoked_at = ? WHERE key_id = ?", at, keyId);
             newVersion(c, pkcs12, at);
-            return new Revocation(retired.revoked(at), rotation, true);
+            return new Revocation(retired.asRevoked(at), rotation, true);
         });
         if (revocation.rotation != null) {
             afterRotation(revocation.rotation);
@@ -333,7 +333,7 @@ public final class SigningKeys {
         Sql.update(c, "INSERT INTO signing_keys (key_id, algorithm, public_key, active_from, retired_at,"
                 + " last_mailing_date, revoked_at) VALUES (?, ?, ?, ?, NULL, NULL, NULL)", keyId, algorithm,
                 pair.getPublic().getEncoded(), at);
-        return new Rotation(old.toKey().retired(at, lastDate), VerificationKey.of(keyId, algorithm, pair.getPublic(), at,
+        return new Rotation(old.toKey().asRetired(at, lastDate), VerificationKey.of(keyId, algorithm, pair.getPublic(), at,
                 null), pkcs12);
     }
 

@@ -121,7 +121,8 @@ class ProtoMappingTest {
                 VerificationKey.of(7, SignatureAlgorithm.ECDSA_P256_SHA256, ec, AT, null),
                 VerificationKey.of(6, SignatureAlgorithm.ED25519, ed, AT.minusSeconds(86_400), AT),
                 VerificationKey.of(5, SignatureAlgorithm.ED25519, ed, AT.minusSeconds(172_800), AT.minusSeconds(86_400))
-                        .retired(AT.minusSeconds(86_400), java.time.LocalDate.of(2026, 2, 28)).revoked(AT)));
+                        .asRetired(AT.minusSeconds(86_400), java.time.LocalDate.ofInstant(AT, java.time.ZoneOffset.UTC).plusDays(7))
+                        .asRevoked(AT)));
         assertEquals(keys, ProtoResponses.verificationKeys(ProtoResponses.verificationKeys(keys)));
 
         PrintComponent component = PrintComponent.of("1.2.3", Bytes.of("x()".getBytes()));
