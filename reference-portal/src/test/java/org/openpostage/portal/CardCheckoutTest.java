@@ -94,7 +94,7 @@ class CardCheckoutTest {
         assertEquals(2, items.size(), page);
         for (String item : items) {
             assertTrue(item.contains("<span class=\"status\">Not issued</span>"), item);
-            assertTrue(item.contains("Your card was declined (the card (VISA ending 0002) was declined"), item);
+            assertTrue(item.contains("Your card was declined. Nothing was charged; please use another card."), item);
         }
         assertEquals(0, journal.count(JournalKind.FUNDING, mark), "nothing charged");
         assertEquals(0, journal.count(JournalKind.DEBIT, mark), "nothing issued");

@@ -18,7 +18,8 @@ public final class Messages {
     /** What went wrong with a purchase or refund, for the user. */
     public static String of(org.openpostage.api.ErrorCode code, String detail) {
         return switch (code) {
-            case PAYMENT_DECLINED -> "Your card was declined (" + detail + "). Nothing was charged; please use another card.";
+            // The server's detail is written for developers and repeats the card; the user needs the outcome.
+            case PAYMENT_DECLINED -> "Your card was declined. Nothing was charged; please use another card.";
             case INSUFFICIENT_FUNDS -> "There are not enough funds to pay for this (" + detail + "). Nothing was charged.";
             case PAYMENT_PENDING -> "Your bank has not answered yet. Nothing was issued; please check your orders again in a minute.";
             case PRICE_CHANGED -> "The price changed since you added this stamp. Nothing was charged; please add it again at the new price.";

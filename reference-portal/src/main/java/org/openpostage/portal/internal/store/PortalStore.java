@@ -206,8 +206,8 @@ public final class PortalStore implements AutoCloseable {
                     + " WHERE user_id = ? ORDER BY id DESC", userId); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long order = rs.getLong(4);
-                    out.add(new CreditEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.wasNull() ? null : order,
-                            instant(rs, 5)));
+                    Long orderId = rs.wasNull() ? null : order; // before any other column is read
+                    out.add(new CreditEntry(rs.getLong(1), rs.getString(2), rs.getString(3), orderId, instant(rs, 5)));
                 }
             }
             return out;

@@ -175,7 +175,7 @@ public final class OrderRoutes {
             if (i.issued()) {
                 String base = "/orders/" + o.id() + "/items/" + i.id();
                 b.append("<br><a href=\"").append(base).append("/stamp.png\" download>PNG</a> · <a href=\"").append(base)
-                        .append("/stamp.pdf\" download>PDF</a>")
+                        .append("/stamp.pdf\" download>PDF</a> · ")
                         .append("<form method=\"post\" action=\"").append(base).append("/refund\" class=\"inline\">")
                         .append(Layout.csrf(s)).append("<button type=\"submit\" class=\"link refund\">Refund this unused stamp</button></form>");
             }

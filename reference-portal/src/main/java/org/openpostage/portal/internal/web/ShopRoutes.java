@@ -252,7 +252,7 @@ public final class ShopRoutes {
                     .append(item.grams()).append(" g from ").append(esc(item.origin()))
                     .append(item.destination() == null ? "" : " to " + esc(item.destination()))
                     .append(", mailed ").append(item.dateOfMailing()).append("<br><span class=\"price\">")
-                    .append(Html.money(item.price(), item.currency())).append("</span>")
+                    .append(Html.money(item.price(), item.currency())).append("</span> · ")
                     .append("<form method=\"post\" action=\"/cart/remove\" class=\"inline\">").append(Layout.csrf(s))
                     .append(hidden("item", item.id())).append("<button type=\"submit\" class=\"link\">Remove</button></form>")
                     .append("</div></li>");
