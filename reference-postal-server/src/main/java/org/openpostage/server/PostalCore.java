@@ -96,12 +96,28 @@ public final class PostalCore implements PostalService, AutoCloseable {
     private final ApiKeyAuthenticator authenticator;
     private final ScheduledExecutorService maintenance;
 
+    /**
+     * The rate tables: the sample ones, or those of {@code rates.file}.
+     *
+     * @throws ConfigurationException naming {@code rates.file} if the file cannot be read or parsed
+     */
+    private static RateBook rates(ServerConfig config) {
+        if (config.ratesFile() == null) {
+            return RateBook.sample();
+        }
+        try {
+            return RateBook.load(config.ratesFile());
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("rates.file " + config.ratesFile() + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
     private PostalCore(Builder b, Database db) {
         this.config = b.config;
         this.db = db;
         Clock clock = config.clock();
         String nodeId = "node-" + Ids.random(8);
-        RateBook rates = config.ratesFile() == null ? RateBook.sample() : RateBook.load(config.ratesFile());
+        RateBook rates = rates(config);
         SigningKeys signingKeys = new SigningKeys(db, keystorePassword(config), config.dataDir(),
                 config.signingProvider() == ServerConfig.SigningProvider.BC ? Providers.bouncyCastle() : null, clock,
                 config.maxDaysAhead());
@@ -391,7 +407,12 @@ public final class PostalCore implements PostalService, AutoCloseable {
                         + ServerConfig.maskUrl(config.jdbcUrl()) + ": " + e.getMessage(), e);
             }
             try {
-                db.migrate();
+                try {
+                    db.migrate();
+                } catch (RuntimeException e) {
+                    throw new ConfigurationException("the ledger database " + ServerConfig.maskUrl(config.jdbcUrl())
+                            + " (jdbc.url) cannot be brought to this version's schema: " + e.getMessage(), e);
+                }
                 return new PostalCore(this, db);
             } catch (RuntimeException e) {
                 db.close();

@@ -18,6 +18,8 @@ import java.util.Properties;
 import java.util.Set;
 import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.indicium.SignatureAlgorithm;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The configuration of a {@link PostalCore}: where the ledger and the keys live, and the rules
@@ -74,6 +76,7 @@ import org.openpostage.api.indicium.SignatureAlgorithm;
  * {@link #toString()} hides passwords.
  */
 public final class ServerConfig {
+    private static final Logger log = LoggerFactory.getLogger(ServerConfig.class);
     /** The prefix of the environment variables read by {@link #load(Path, Map)}. */
     public static final String ENV_PREFIX = "OPENPOSTAGE_";
     /** The shortest idempotency retention accepted. */
@@ -199,10 +202,18 @@ public final class ServerConfig {
             p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
         }
         for (String key : KEYS) {
-            String value = environment.get(environmentName(key));
-            if (value != null) {
-                merged.put(key, value);
+            String name = environmentName(key);
+            String value = environment.get(name);
+            if (value == null) {
+                continue;
             }
+            if (value.isBlank()) {
+                // An empty variable must not turn a setting of the file (say, tls.client-auth = require) off.
+                log.warn("environment variable {} is set but empty; ignored, so {} keeps the value of the "
+                        + "configuration file or its default", name, key);
+                continue;
+            }
+            merged.put(key, value);
         }
         return fromProperties(merged);
     }

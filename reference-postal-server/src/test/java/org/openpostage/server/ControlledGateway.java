@@ -7,13 +7,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.h2.jdbcx.JdbcDataSource;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.Money;
 
 /**
  * A card gateway for tests, around a real one: its first call of one kind can hang until the test
- * releases it, and it can refuse refunds; it counts refund calls.
+ * releases it, it can refuse refunds or leave them unanswered ({@code null}); it counts refund calls.
  */
 final class ControlledGateway implements PaymentGateway {
     private final PaymentGateway gateway;
@@ -23,6 +24,8 @@ final class ControlledGateway implements PaymentGateway {
     private volatile String blockOn = "";
     final AtomicInteger refunds = new AtomicInteger();
     volatile boolean refuseRefunds;
+    /** Refunds of the payments whose gateway reference this accepts get no answer ({@code null}). */
+    volatile Predicate<String> unansweredRefunds = reference -> false;
 
     ControlledGateway(PaymentGateway gateway) {
         this.gateway = gateway;
@@ -77,6 +80,10 @@ final class ControlledGateway implements PaymentGateway {
     @Override
     public Result refund(String gatewayReference, Money amount, String refundReference) {
         refunds.incrementAndGet();
+        hangIf("refund");
+        if (unansweredRefunds.test(gatewayReference)) {
+            return null;
+        }
         if (refuseRefunds) {
             return new Result(Outcome.DECLINED, gatewayReference, "refund refused by the test");
         }

@@ -139,4 +139,40 @@ class RefundTest {
         assertThrows(NotFoundException.class, () -> f.core.admin().retryCardRefund(refund.refundId()));
         f.assertBalanced();
     }
+
+    @Test
+    void aCardPayoutThatCannotBeMadeAtOnceNeitherFailsTheRefundNorBlocksOtherPayouts() {
+        ControlledGateway[] gateway = new ControlledGateway[1];
+        f = Fixture.h2WithLiveGateway(dir, (db, clock) -> gateway[0] = ControlledGateway.simulated(db, clock));
+        Purchase a = f.core.purchase(f.purchase(1, Fixture.card(SimulatedCardGateway.APPROVED_VISA)), f.live("buy-a"));
+        Purchase b = f.core.purchase(f.purchase(1, Fixture.card(SimulatedCardGateway.APPROVED_VISA)), f.live("buy-b"));
+        gateway[0].unansweredRefunds = reference -> true;
+
+        Refund ra = f.core.refund(new RefundRequest(a.indicia().get(0).indiciumId()), f.live("refund-a"));
+        f.clock.advance(Duration.ofSeconds(1));
+        Refund rb = f.core.refund(new RefundRequest(b.indicia().get(0).indiciumId()), f.live("refund-b"));
+        assertEquals(PaymentKind.CARD, ra.creditedTo(), "the refund succeeded although the payout is not made yet");
+        assertEquals(PaymentKind.CARD, rb.creditedTo());
+        assertEquals(2, Rows.count(f.db, "SELECT COUNT(*) FROM refunds WHERE gateway_state = 'PENDING'"));
+        assertEquals(2, gateway[0].refunds.get());
+
+        assertEquals(0, f.core.reconcile().refundsSettled(), "an unanswered payout keeps its claim for a lease");
+        assertEquals(2, gateway[0].refunds.get(), "so the gateway is not asked again at once");
+
+        String referenceA = Rows.text(f.db, "SELECT gateway_reference FROM refunds WHERE refund_id = ?", ra.refundId());
+        gateway[0].unansweredRefunds = referenceA::equals;
+        f.clock.advance(Duration.ofSeconds(61));
+        assertEquals(1, f.core.reconcile().refundsSettled(), "the failing payout does not block the next one");
+        assertEquals("PENDING", Rows.text(f.db, "SELECT gateway_state FROM refunds WHERE refund_id = ?", ra.refundId()));
+        assertEquals("DONE", Rows.text(f.db, "SELECT gateway_state FROM refunds WHERE refund_id = ?", rb.refundId()));
+        assertEquals(78, Rows.count(f.db, "SELECT SUM(refunded) FROM sim_gateway_transactions"));
+
+        gateway[0].unansweredRefunds = reference -> false;
+        f.clock.advance(Duration.ofSeconds(61));
+        assertEquals(1, f.core.reconcile().refundsSettled());
+        assertEquals(156, Rows.count(f.db, "SELECT SUM(refunded) FROM sim_gateway_transactions"));
+        assertEquals(ra, f.core.refund(new RefundRequest(a.indicia().get(0).indiciumId()), f.live("refund-a")),
+                "same key replays");
+        f.assertBalanced();
+    }
 }

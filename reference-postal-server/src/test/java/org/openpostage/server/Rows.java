@@ -35,4 +35,16 @@ final class Rows {
             throw new IllegalStateException(sql, e);
         }
     }
+
+    /** Changes rows the way a node that stopped half-way would have left them; returns how many. */
+    static int update(TestDatabase db, String sql, Object... args) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -175,29 +176,64 @@ public final class PostalServerApp implements AutoCloseable {
         }
     }
 
+    /** Exit status for a configuration problem (a setting, a file it names, the database it names). */
+    static final int EXIT_CONFIGURATION = 2;
+    /** Exit status for any other failure to start. */
+    static final int EXIT_FAILURE = 1;
+
     /**
-     * Runs the server until SIGTERM or Ctrl-C. Arguments: {@code [--config FILE]}. Exit status 2 for
-     * a configuration problem, with a message (never a stack trace).
+     * What {@link #main} gets from starting: the running server, or the exit status after the
+     * one-line message was printed.
      */
-    public static void main(String[] args) {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    record Launch(PostalServerApp app, int exitStatus) {
+    }
+
+    /**
+     * Starts the server as {@link #main} does, without exiting: reads {@code --config FILE} and
+     * {@code environment}, starts, and on failure prints one line to {@code err} (plus the stack
+     * trace only when the system property {@code openpostage.debug} is {@code true}) and returns
+     * the exit status: {@value #EXIT_CONFIGURATION} for a configuration problem,
+     * {@value #EXIT_FAILURE} for anything else.
+     */
+    static Launch launch(String[] args, Map<String, String> environment, PrintStream err) {
         Path file;
         try {
             file = configFile(args);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println("usage: java -jar reference-postal-server.jar [--config FILE]");
-            System.exit(2);
-            return;
+            err.println(e.getMessage());
+            err.println("usage: java -jar reference-postal-server.jar [--config FILE]");
+            return new Launch(null, EXIT_CONFIGURATION);
         }
-        PostalServerApp app;
         try {
-            app = start(AppConfig.load(file, System.getenv()));
-        } catch (PostageException e) {
-            System.err.println("cannot start the postal server: " + e.getMessage());
-            System.exit(2);
+            return new Launch(start(AppConfig.load(file, environment)), 0);
+        } catch (RuntimeException e) {
+            boolean configuration = e instanceof PostageException;
+            err.println("cannot start the postal server: " + oneLine(configuration ? e.getMessage()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage()));
+            if (Boolean.getBoolean("openpostage.debug")) {
+                e.printStackTrace(err);
+            }
+            return new Launch(null, configuration ? EXIT_CONFIGURATION : EXIT_FAILURE);
+        }
+    }
+
+    private static String oneLine(String message) {
+        return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+
+    /**
+     * Runs the server until SIGTERM or Ctrl-C. Arguments: {@code [--config FILE]}. A server that
+     * cannot start prints one line (never a stack trace, unless {@code -Dopenpostage.debug=true})
+     * and exits with status 2 for a configuration problem, 1 for anything else.
+     */
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        Launch launch = launch(args, System.getenv(), System.err);
+        if (launch.app() == null) {
+            System.exit(launch.exitStatus());
             return;
         }
+        PostalServerApp app = launch.app();
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "openpostage-shutdown"));
         out.println("OpenPostage postal server");
         out.println("  XML over HTTPS: " + app.xmlEndpoint());

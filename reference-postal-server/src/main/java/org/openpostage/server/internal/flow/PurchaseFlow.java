@@ -127,13 +127,43 @@ public final class PurchaseFlow {
                 PostageException pe = Failures.toPostage(e, "batch entry " + entry.reference(), requestId);
                 results.add(BatchItemResult.failure(entry.reference(), PostageError.of(pe)));
             }
+            claim = renewBatchClaim(claim, caller);
         }
         if (claim != null) {
-            ctx.idempotency().completeBatch(claim);
+            try {
+                ctx.idempotency().completeBatch(claim);
+            } catch (RuntimeException e) {
+                // The entries are done and keyed on their own: the caller still gets their results.
+                log.warn("batch of partner {}: its key could not be completed ({}); a retry replays the entries",
+                        caller.partnerId(), Reconciler.describe(e));
+            }
         }
         long ok = results.stream().filter(BatchItemResult::succeeded).count();
         log.info("batch of partner {}: {} of {} entries succeeded", caller.partnerId(), ok, results.size());
         return new BatchPurchaseResult(results);
+    }
+
+    /**
+     * Renews the batch key's lease after an entry, so that a batch longer than the lease is not
+     * taken over; returns the claim, or {@code null} once it is lost (logged; the entries' results
+     * still go to the caller, and the batch key is then left to whoever took it over).
+     */
+    private Claim renewBatchClaim(Claim claim, Caller caller) {
+        if (claim == null) {
+            return null;
+        }
+        try {
+            if (ctx.idempotency().renew(claim)) {
+                return claim;
+            }
+            log.warn("batch of partner {}: the claim on its key was lost (taken over after its lease); the entries "
+                    + "are still answered, each under its own key", caller.partnerId());
+        } catch (RuntimeException e) {
+            log.warn("batch of partner {}: its key's lease could not be renewed ({})", caller.partnerId(),
+                    Reconciler.describe(e));
+            return claim;
+        }
+        return null;
     }
 
     /** What a key someone else already used stands for; empty if the key was released meanwhile. */
@@ -329,15 +359,11 @@ public final class PurchaseFlow {
      */
     private PostageException finish(Payment p, PaymentGateway.Result result, String step) {
         String card = p.brand() + " ending " + p.last4();
-        PostageException e = switch (result.outcome()) {
-            case INSUFFICIENT_FUNDS -> new InsufficientFundsException("the card (" + card + ") has insufficient funds: "
-                    + result.message() + "; nothing was charged");
-            case UNKNOWN -> new PaymentPendingException("the card gateway did not answer the " + step + " in time; the "
-                    + "payment's outcome is not known yet and nothing has been issued. Retry later with the same "
-                    + "idempotency key");
-            default -> new PaymentDeclinedException("the card (" + card + ") was declined: " + result.message()
-                    + "; nothing was charged");
-        };
+        PostageException e = result.outcome() == Outcome.UNKNOWN
+                ? new PaymentPendingException("the card gateway did not answer the " + step + " in time; the "
+                        + "payment's outcome is not known yet and nothing has been issued. Retry later with the same "
+                        + "idempotency key")
+                : declineError(p, result.outcome(), result.message());
         if (result.outcome() == Outcome.UNKNOWN) {
             ctx.idempotency().pendForPayment(p.partnerId(), p.idemKey(), p.paymentId());
             log.warn("payment {} of partner {} ({}): {} outcome unknown; the reconciler will settle it", p.paymentId(),
@@ -348,6 +374,16 @@ public final class PurchaseFlow {
                     result.outcome().name().toLowerCase());
         }
         return e;
+    }
+
+    /** The caller's error for a payment the gateway declined with {@code outcome} and {@code message}. */
+    private static PostageException declineError(Payment p, Outcome outcome, String message) {
+        String card = p.brand() + " ending " + p.last4();
+        return outcome == Outcome.INSUFFICIENT_FUNDS
+                ? new InsufficientFundsException("the card (" + card + ") has insufficient funds: " + message
+                        + "; nothing was charged")
+                : new PaymentDeclinedException("the card (" + card + ") was declined: " + message
+                        + "; nothing was charged");
     }
 
     /**
@@ -380,8 +416,7 @@ public final class PurchaseFlow {
                     p.brand(), p.last4(), p.paymentId());
             return issued;
         } catch (RuntimeException e) {
-            if (ctx.payments().move(p.paymentId(), State.CAPTURED, State.COMPENSATING, null, "ISSUE_FAILED",
-                    String.valueOf(e.getMessage()))) {
+            if (startCompensation(p, e)) {
                 throw compensate(p, gateway, e);
             }
             // Not CAPTURED any more: this transaction committed after all (its answer was lost), or
@@ -395,23 +430,63 @@ public final class PurchaseFlow {
     }
 
     /**
+     * Moves a captured payment whose purchase failed with {@code cause} to COMPENSATING and, in the
+     * same transaction, finishes its idempotency key: a final failure is stored for the key, any
+     * other failure releases it for a fresh attempt. So the key never waits on a payment that is
+     * being refunded, whatever happens to this node during the refund. Returns whether this driver
+     * won the move.
+     */
+    private boolean startCompensation(Payment p, RuntimeException cause) {
+        PostageException keyError = finalError(cause, "the card payment is being refunded");
+        try {
+            return ctx.db().transaction("compensate payment", c -> {
+                if (!ctx.payments().move(c, p.paymentId(), State.CAPTURED, State.COMPENSATING, null, "ISSUE_FAILED",
+                        String.valueOf(cause.getMessage()))) {
+                    return false;
+                }
+                if (keyError != null) {
+                    ctx.idempotency().failForPayment(c, p.partnerId(), p.idemKey(), p.paymentId(), keyError);
+                } else {
+                    ctx.idempotency().releaseForPayment(c, p.partnerId(), p.idemKey(), p.paymentId());
+                }
+                return true;
+            });
+        } catch (RuntimeException again) {
+            again.addSuppressed(cause);
+            throw again;
+        }
+    }
+
+    /**
+     * The error a purchase that failed with {@code cause} after the capture stores for its key,
+     * with {@code note} on the card payment; {@code null} if the failure is not final (the key is
+     * released and a retry runs afresh).
+     */
+    private static PostageException finalError(RuntimeException cause, String note) {
+        if (cause instanceof PostageException pe && !pe.retryable()) {
+            return pe.code() == ErrorCode.INTERNAL ? pe : pe.code().toException(pe.getMessage() + " (" + note + ")", null);
+        }
+        return null;
+    }
+
+    /**
      * Refunds a captured payment whose purchase could not be issued (the caller won the move to
-     * COMPENSATING), and returns the caller's error.
+     * COMPENSATING, which also finished the key), and returns the caller's error, worded from the
+     * refund's result.
      */
     private PostageException compensate(Payment p, PaymentGateway gateway, RuntimeException cause) {
         log.warn("payment {} of partner {} was captured but its purchase failed ({}); refunding it at the gateway",
                 p.paymentId(), p.partnerId(), cause.getMessage());
-        refundCompensation(p, gateway);
-        if (cause instanceof PostageException pe && !pe.retryable()) {
-            PostageException error = pe.code() == ErrorCode.INTERNAL ? pe
-                    : pe.code().toException(pe.getMessage() + " (the card payment is refunded)", null);
-            ctx.idempotency().failForPayment(p.partnerId(), p.idemKey(), p.paymentId(), error);
+        boolean refunded = refundCompensation(p, gateway);
+        PostageException error = finalError(cause, refunded ? "the card payment is refunded"
+                : "the card payment is being refunded");
+        if (error != null) {
             return error;
         }
-        ctx.idempotency().releaseForPayment(p.partnerId(), p.idemKey(), p.paymentId());
         PostageException mapped = Failures.toPostage(cause, "purchase", null);
         return mapped.retryable() ? mapped : new ServiceUnavailableException("the purchase could not be completed and "
-                + "the card payment was refunded; retry with the same idempotency key");
+                + (refunded ? "the card payment was refunded" : "the card payment is being refunded")
+                + "; retry with the same idempotency key");
     }
 
     /**
@@ -448,8 +523,12 @@ public final class PurchaseFlow {
         try {
             Payment p = ctx.payments().find(paymentId).orElseThrow();
             return switch (p.state()) {
-                case ISSUED, DECLINED, VOIDED, REFUNDED, FAILED -> Settlement.ALREADY_SETTLED;
+                case ISSUED, DECLINED, VOIDED, REFUNDED, FAILED -> {
+                    finishKey(p);
+                    yield Settlement.ALREADY_SETTLED;
+                }
                 case COMPENSATING -> {
+                    finishKey(p);
                     refundCompensation(p, ctx.gateway(p.mode()));
                     yield Settlement.FAILED;
                 }
@@ -462,6 +541,33 @@ public final class PurchaseFlow {
             return e.retryable() ? Settlement.PENDING : Settlement.FAILED;
         } finally {
             ctx.payments().release(paymentId, owner);
+        }
+    }
+
+    /**
+     * Brings the idempotency key of a payment that has ended (or is being refunded) in line with
+     * it, as the request path would have: a decline is stored as the key's failure; a payment that
+     * moved no money in the end (FAILED, REFUNDED, COMPENSATING) releases the key for a fresh
+     * attempt. A key already finished is left alone, so this only repairs a key whose node died
+     * between the payment's move and the key's update.
+     */
+    private void finishKey(Payment p) {
+        boolean repaired = switch (p.state()) {
+            case DECLINED, VOIDED -> {
+                PaymentStore.Failure failure = ctx.payments().failure(p.paymentId());
+                Outcome outcome = Outcome.INSUFFICIENT_FUNDS.name().equals(failure.code())
+                        ? Outcome.INSUFFICIENT_FUNDS : Outcome.DECLINED;
+                String message = failure.message() != null ? failure.message() : "declined by the card gateway";
+                yield ctx.db().transaction("finish idempotency key", c -> ctx.idempotency().failForPayment(c,
+                        p.partnerId(), p.idemKey(), p.paymentId(), declineError(p, outcome, message)));
+            }
+            case FAILED, REFUNDED, COMPENSATING -> ctx.db().transaction("finish idempotency key",
+                    c -> ctx.idempotency().releaseForPayment(c, p.partnerId(), p.idemKey(), p.paymentId()));
+            default -> false;
+        };
+        if (repaired) {
+            log.warn("payment {} of partner {} is {} but its idempotency key was still open (its node stopped between "
+                    + "the two updates); the key now says so", p.paymentId(), p.partnerId(), p.state());
         }
     }
 

@@ -24,27 +24,63 @@ public final class Reconciler {
         this.refunds = refunds;
     }
 
-    /** One pass over everything unsettled. */
+    /**
+     * One pass over everything unsettled. Each payment and each card refund is handled on its own:
+     * one that fails (a database or gateway error) is logged and left for the next pass, and the
+     * others are still handled.
+     */
     public Reconciliation run() {
         Instant staleBefore = ctx.clock().instant().minus(ctx.config().requestLease());
-        List<String> ids = ctx.payments().unsettled(staleBefore, 100);
         int issued = 0;
         int failed = 0;
         int pending = 0;
-        for (String id : ids) {
-            switch (purchases.settle(id)) {
-                case ISSUED -> issued++;
-                case FAILED -> failed++;
-                case PENDING -> pending++;
-                case BUSY, ALREADY_SETTLED -> { }
+        for (String id : list("unsettled payments", () -> ctx.payments().unsettled(staleBefore, 100))) {
+            try {
+                switch (purchases.settle(id)) {
+                    case ISSUED -> issued++;
+                    case FAILED -> failed++;
+                    case PENDING -> pending++;
+                    case BUSY, ALREADY_SETTLED -> { }
+                }
+            } catch (RuntimeException e) {
+                log.warn("reconciliation: payment {} could not be settled now ({}); the next pass retries it", id,
+                        describe(e));
             }
         }
-        int refundsSettled = refunds.settlePendingPayouts();
+        // Payments that ended while their key was left open by a node that stopped: settle() repairs the key.
+        for (String id : list("payments with open keys", () -> ctx.payments().endedWithOpenKey(100))) {
+            try {
+                purchases.settle(id);
+            } catch (RuntimeException e) {
+                log.warn("reconciliation: the idempotency key of payment {} could not be repaired now ({}); the next "
+                        + "pass retries it", id, describe(e));
+            }
+        }
+        int refundsSettled = 0;
+        try {
+            refundsSettled = refunds.settlePendingPayouts();
+        } catch (RuntimeException e) {
+            log.warn("reconciliation: pending card refunds could not be listed now ({}); the next pass retries them",
+                    describe(e));
+        }
         Reconciliation r = new Reconciliation(issued, failed, pending, refundsSettled);
         if (!r.equals(Reconciliation.NONE)) {
             log.info("reconciliation: {} payments issued, {} failed, {} still pending, {} card refunds paid",
                     issued, failed, pending, refundsSettled);
         }
         return r;
+    }
+
+    private static List<String> list(String what, java.util.function.Supplier<List<String>> query) {
+        try {
+            return query.get();
+        } catch (RuntimeException e) {
+            log.warn("reconciliation: could not list {} ({}); the next pass retries", what, describe(e));
+            return List.of();
+        }
+    }
+
+    static String describe(RuntimeException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

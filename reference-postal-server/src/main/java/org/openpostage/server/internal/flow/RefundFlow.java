@@ -74,23 +74,34 @@ public final class RefundFlow {
                 refunded.indiciumId(), caller.partnerId(), refunded.amount(),
                 refunded.creditedTo() == PaymentKind.CARD ? "card" : "account");
         if (refunded.creditedTo() == PaymentKind.CARD) {
-            payOutClaimed(refunded.refundId(), refunded.gatewayReference(), refunded.amount(), caller.mode());
+            // The refund is committed: whatever happens to the payout now, the client's refund succeeded.
+            try {
+                payOutClaimed(refunded.refundId(), refunded.gatewayReference(), refunded.amount(), caller.mode());
+            } catch (RuntimeException e) {
+                log.warn("refund {}: the card payout could not be made now ({}); it stays pending and the reconciler "
+                        + "retries it", refunded.refundId(), Reconciler.describe(e));
+            }
         }
         return toRefund(refunded);
     }
 
     /**
-     * Asks the gateway to pay a card refund back; returns whether it is done. A decline is
-     * recorded as FAILED for the operator to resolve by hand (the meter's journal already shows
-     * the REVERSAL, so the ledger stays balanced).
+     * Asks the gateway to pay a card refund back and records the answer; returns the refund's
+     * gateway state now: {@code DONE}, {@code PENDING} (no gateway, no answer, or an exception:
+     * the reconciler repeats the call) or {@code FAILED}. A decline is recorded as FAILED for the
+     * operator to resolve by hand (the meter's journal already shows the REVERSAL, so the ledger
+     * stays balanced).
      */
-    private boolean payOut(String refundId, String gatewayReference, Money amount, Mode mode) {
-        PaymentGateway gateway = ctx.gateway(mode);
+    private String payOut(String refundId, String gatewayReference, Money amount, Mode mode) {
         PaymentGateway.Result r;
         try {
-            r = gateway.refund(gatewayReference, amount, refundId);
+            r = ctx.gateway(mode).refund(gatewayReference, amount, refundId);
         } catch (RuntimeException e) {
-            r = PaymentGateway.Result.unknown("the gateway failed");
+            log.warn("refund {}: card gateway call failed: {}", refundId, e.getClass().getSimpleName());
+            r = null;
+        }
+        if (r == null || r.outcome() == null) {
+            r = PaymentGateway.Result.unknown("the gateway gave no answer");
         }
         Instant now = Time.now(ctx.clock());
         String state = switch (r.outcome()) {
@@ -106,7 +117,7 @@ public final class RefundFlow {
             default -> log.error("refund {}: the gateway refused to pay {} back to the card ({}); resolve by hand",
                     refundId, amount, r.message());
         }
-        return state.equals("DONE");
+        return state;
     }
 
     /** Repeats the gateway call of card refunds still pending; returns how many completed. */
@@ -123,7 +134,12 @@ public final class RefundFlow {
                         Mode.valueOf(rs.getString(5))), now));
         int done = 0;
         for (Pending p : pending) {
-            done += payOutClaimed(p.refundId, p.reference, p.amount, p.mode) ? 1 : 0;
+            try {
+                done += payOutClaimed(p.refundId, p.reference, p.amount, p.mode) ? 1 : 0;
+            } catch (RuntimeException e) {
+                log.warn("refund {}: the card payout could not be made now ({}); the next pass retries it", p.refundId,
+                        Reconciler.describe(e));
+            }
         }
         return done;
     }
@@ -131,7 +147,12 @@ public final class RefundFlow {
     /**
      * Pays a card refund back if this driver can claim it: the request that made the refund and
      * the reconcilers of every node may all try, and only the claim holder calls the gateway, so
-     * a refund is paid out once even where a gateway does not de-duplicate by refund reference.
+     * two drivers do not call it at the same time. When the outcome stays unknown (no answer in
+     * time, an exception) the claim is kept until its lease ends rather than released, so the
+     * next call comes a lease later. That narrows, but cannot close, the window for a second call
+     * while the first is still under way at the gateway ({@link BoundedGateway} abandons a call
+     * that outlives its limit): paying out exactly once relies on the gateway de-duplicating
+     * refunds by refund reference (the refund id), as the {@link PaymentGateway} contract asks.
      * Returns whether it is done; {@code false} also when another driver holds the claim.
      */
     private boolean payOutClaimed(String refundId, String reference, Money amount, Mode mode) {
@@ -144,12 +165,12 @@ public final class RefundFlow {
         if (claimed != 1) {
             return false;
         }
-        try {
-            return payOut(refundId, reference, amount, mode);
-        } finally {
+        String state = payOut(refundId, reference, amount, mode);
+        if (!state.equals("PENDING")) {
             ctx.db().read("release card refund", c -> Sql.update(c, "UPDATE refunds SET claim_owner = NULL,"
                     + " claim_until = NULL WHERE refund_id = ? AND claim_owner = ?", refundId, owner));
         }
+        return state.equals("DONE");
     }
 
     private static Refund toRefund(Ledger.Refunded r) {

@@ -249,11 +249,20 @@ public final class IdempotencyStore {
 
     /** Records a final failure for the key of card payment {@code paymentId}. */
     public void failForPayment(String partnerId, String key, String paymentId, PostageException error) {
+        db.read("fail idempotency key", c -> failForPayment(c, partnerId, key, paymentId, error));
+    }
+
+    /**
+     * {@link #failForPayment(String, String, String, PostageException)} inside the caller's
+     * transaction; returns whether the key was still open (and is failed now).
+     */
+    public boolean failForPayment(Connection c, String partnerId, String key, String paymentId, PostageException error)
+            throws SQLException {
         Instant now = Time.now(clock);
-        db.read("fail idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET state = 'FAILED', error_code = ?,"
+        return Sql.update(c, "UPDATE idempotency_keys SET state = 'FAILED', error_code = ?,"
                         + " error_message = ?, claim_token = NULL, lease_until = NULL, expires_at = ?"
                         + " WHERE partner_id = ? AND idem_key = ? AND payment_id = ? AND state IN ('IN_PROGRESS', 'PENDING')",
-                error.code(), truncate(error.getMessage()), now.plus(retention), partnerId, key, paymentId));
+                error.code(), truncate(error.getMessage()), now.plus(retention), partnerId, key, paymentId) == 1;
     }
 
     /** Parks the key of card payment {@code paymentId} as {@code PENDING} until the reconciler settles it. */
@@ -261,6 +270,17 @@ public final class IdempotencyStore {
         db.read("park idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET state = 'PENDING',"
                         + " claim_token = NULL, lease_until = NULL WHERE partner_id = ? AND idem_key = ?"
                         + " AND payment_id = ? AND state = 'IN_PROGRESS'", partnerId, key, paymentId));
+    }
+
+    /**
+     * Extends the lease of a claim still held, so that a long call (a batch) is not taken over;
+     * returns {@code false} if the claim was lost meanwhile.
+     */
+    public boolean renew(Claim claim) {
+        Instant now = Time.now(clock);
+        return db.read("renew idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET lease_until = ?"
+                        + " WHERE partner_id = ? AND idem_key = ? AND claim_token = ? AND state = 'IN_PROGRESS'",
+                now.plus(lease), claim.partnerId, claim.key, claim.token)) == 1;
     }
 
     /** Marks a claimed batch key {@code COMPLETED}: its entries hold the outcomes. */
@@ -279,8 +299,16 @@ public final class IdempotencyStore {
 
     /** Removes the key of card payment {@code paymentId}: the payment moved no money, so a retry may run afresh. */
     public void releaseForPayment(String partnerId, String key, String paymentId) {
-        db.read("release idempotency key", c -> Sql.update(c, "DELETE FROM idempotency_keys WHERE partner_id = ?"
-                + " AND idem_key = ? AND payment_id = ? AND state IN ('IN_PROGRESS', 'PENDING')", partnerId, key, paymentId));
+        db.read("release idempotency key", c -> releaseForPayment(c, partnerId, key, paymentId));
+    }
+
+    /**
+     * {@link #releaseForPayment(String, String, String)} inside the caller's transaction; returns
+     * whether the key was still open (and is removed now).
+     */
+    public boolean releaseForPayment(Connection c, String partnerId, String key, String paymentId) throws SQLException {
+        return Sql.update(c, "DELETE FROM idempotency_keys WHERE partner_id = ? AND idem_key = ? AND payment_id = ?"
+                + " AND state IN ('IN_PROGRESS', 'PENDING')", partnerId, key, paymentId) == 1;
     }
 
     /** Deletes finished keys whose retention has passed; returns how many. Pending keys are kept until settled. */

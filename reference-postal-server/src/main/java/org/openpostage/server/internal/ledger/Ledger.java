@@ -427,13 +427,22 @@ public final class Ledger {
      * serial, each once.
      */
     public List<MeterAudit> audit() {
-        return db.read("audit ledger", c -> {
-            List<MeterAudit> result = new ArrayList<>();
-            for (Meter m : Sql.list(c, "SELECT " + METER_COLUMNS + " FROM meters ORDER BY meter_id", Meter::of)) {
-                result.add(audit(c, m));
+        List<Long> meterIds = db.read("list meters", c -> Sql.list(c, "SELECT meter_id FROM meters ORDER BY meter_id",
+                rs -> rs.getLong(1)));
+        List<MeterAudit> result = new ArrayList<>();
+        for (long meterId : meterIds) {
+            // One transaction per meter, holding the meter's lock as every movement does: the registers
+            // and the sums are then read at one point in the meter's history, however busy it is.
+            MeterAudit a = db.transaction("audit meter", c -> {
+                Optional<Meter> m = Sql.one(c, "SELECT " + METER_COLUMNS + " FROM meters WHERE meter_id = ? FOR UPDATE",
+                        Meter::of, meterId);
+                return m.isPresent() ? audit(c, m.get()) : null;
+            });
+            if (a != null) {
+                result.add(a);
             }
-            return result;
-        });
+        }
+        return result;
     }
 
     private static MeterAudit audit(Connection c, Meter m) throws SQLException {

@@ -97,11 +97,51 @@ public final class PaymentStore {
      */
     public boolean move(String paymentId, State from, State to, String gatewayReference, String failureCode,
                         String failureMessage) {
+        return db.read("update payment", c -> move(c, paymentId, from, to, gatewayReference, failureCode,
+                failureMessage));
+    }
+
+    /** {@link #move(String, State, State, String, String, String)} inside the caller's transaction. */
+    public boolean move(Connection c, String paymentId, State from, State to, String gatewayReference,
+                        String failureCode, String failureMessage) throws SQLException {
         Instant now = Time.now(clock);
-        return db.read("update payment", c -> Sql.update(c, "UPDATE payments SET state = ?,"
+        return Sql.update(c, "UPDATE payments SET state = ?,"
                         + " gateway_reference = COALESCE(?, gateway_reference), failure_code = ?, failure_message = ?,"
                         + " updated_at = ? WHERE payment_id = ? AND state = ?",
-                to, gatewayReference, failureCode, truncate(failureMessage), now, paymentId, from)) == 1;
+                to, gatewayReference, failureCode, truncate(failureMessage), now, paymentId, from) == 1;
+    }
+
+    /**
+     * Why a payment did not go through, as recorded by its last move.
+     *
+     * @param code    the failure code (for a decline: the gateway's outcome), or {@code null}
+     * @param message the failure message, or {@code null}
+     */
+    public record Failure(String code, String message) {
+    }
+
+    /** The failure recorded for payment {@code paymentId} (both parts {@code null} if none). */
+    public Failure failure(String paymentId) {
+        return db.read("read payment failure", c -> Sql.one(c, "SELECT failure_code, failure_message FROM payments"
+                + " WHERE payment_id = ?", rs -> new Failure(rs.getString(1), rs.getString(2)), paymentId))
+                .orElse(new Failure(null, null));
+    }
+
+    /**
+     * Payments that ended (declined, voided, failed or refunded) while the idempotency key of their
+     * request still waits for them ({@code IN_PROGRESS} past its lease, or {@code PENDING}): the
+     * node that moved the payment died before it finished the key. Nobody may hold a claim on them.
+     */
+    public List<String> endedWithOpenKey(int limit) {
+        Instant now = Time.now(clock);
+        return db.read("list payments with open keys", c -> Sql.list(c, "SELECT k.payment_id FROM idempotency_keys k"
+                        + " JOIN payments p ON p.payment_id = k.payment_id"
+                        + " WHERE k.state IN ('IN_PROGRESS', 'PENDING') AND k.payment_id IS NOT NULL"
+                        + " AND (k.lease_until IS NULL OR k.lease_until < ?)"
+                        + " AND p.state IN ('DECLINED', 'VOIDED', 'FAILED', 'REFUNDED')"
+                        + " AND (p.claim_until IS NULL OR p.claim_until < ?) ORDER BY k.created_at FETCH FIRST " + limit
+                        + " ROWS ONLY",
+                rs -> rs.getString(1), now, now));
     }
 
     /**
