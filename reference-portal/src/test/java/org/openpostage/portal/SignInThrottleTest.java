@@ -6,16 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * Failed sign-ins at the HTTP level, on a portal with a database of its own (so the shared
  * portals' users stay unlocked): five for one name lock it, the right password included, with a
  * 429 that reads the same whether or not the user exists; a success forgets a name's failures;
- * twenty from one address lock the address; and the locks outlive a restart.
+ * twenty from one address lock the address; the locks outlive a restart; and guesses sent at once
+ * are counted one after the other, so only as many as the limit have their password checked.
  */
 class SignInThrottleTest {
     private static final Pattern FLASH = Pattern.compile("<p class=\"flash error\" role=\"alert\">([^<]*)</p>");
@@ -82,6 +92,49 @@ class SignInThrottleTest {
             assertRefused(429, message(locked), locked);
             assertTrue(message(locked).contains("paused for 1 more minute;"), locked.body());
             assertEquals(303, signIn(web, "bob", "bob-postage").statusCode());
+        }
+    }
+
+    @Test
+    void parallelGuessesAreCountedBeforeTheirPasswordsSoOnlyTheLimitIsChecked() throws Exception {
+        try (PortalApp portal = start(Files.createTempDirectory(world.dir, "throttle"))) {
+            int guesses = 20;
+            List<Web> clients = new ArrayList<>();
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < guesses; i++) { // each its own session, as a guesser's parallel connections
+                Web web = new Web(portal.url());
+                tokens.add(web.hidden(web.get("/login").body(), "_csrf"));
+                clients.add(web);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(guesses);
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+                for (int i = 0; i < guesses; i++) {
+                    Web web = clients.get(i);
+                    String csrf = tokens.get(i);
+                    String guess = "guess-" + i;
+                    sent.add(pool.submit(() -> {
+                        go.await();
+                        return web.post("/login", Map.of("_csrf", csrf, "username", "alice", "password", guess));
+                    }));
+                }
+                go.countDown();
+                for (Future<HttpResponse<String>> f : sent) {
+                    answers.add(f.get(60, TimeUnit.SECONDS));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            Map<Integer, Long> statuses = answers.stream().collect(Collectors.groupingBy(HttpResponse::statusCode,
+                    TreeMap::new, Collectors.counting()));
+            assertEquals(Map.of(401, 5L, 429, 15L), statuses, "five guesses checked, fifteen refused, none failed");
+            answers.stream().filter(r -> r.statusCode() == 429).forEach(r -> assertTrue(
+                    message(r).startsWith("Too many failed sign-ins."), r.body()));
+            assertEquals(429, signIn(new Web(portal.url()), "alice", "alice-postage").statusCode(), "alice is locked");
+            assertEquals(303, signIn(new Web(portal.url()), "bob", "bob-postage").statusCode(),
+                    "the address counted the five checked guesses only");
         }
     }
 

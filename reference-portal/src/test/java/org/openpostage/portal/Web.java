@@ -57,6 +57,28 @@ final class Web {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Posts a multipart form: {@code fields} and one file {@code content} named {@code filename} as {@code fileField}. */
+    HttpResponse<String> multipart(String path, Map<String, String> fields, String fileField, String filename,
+                                   byte[] content) throws IOException, InterruptedException {
+        String boundary = "----test" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n"
+                    + e.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+                + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    /** The session cookie ({@code name=value}), or null before the portal set one. */
+    String cookie() {
+        return cookie;
+    }
+
     /** The hidden fields of the form with id {@code formId} in {@code page}. */
     static Map<String, String> hiddenFields(String page, String formId) {
         int start = page.indexOf("id=\"" + formId + "\"");

@@ -184,8 +184,10 @@ public final class Checkout {
                         order.id(), e.code(), e.getMessage(), e.requestId());
                 return reload(order);
             }
-            log.warn("order {}: batch refused: {} ({})", order.id(), e.code(), e.requestId());
-            String msg = Messages.of(e);
+            // The server's detail stays in the log, and only for store credit: for a card it names the card.
+            log.warn("order {}: batch refused: {} ({}){}", order.id(), e.code(), e.requestId(),
+                    order.byCredit() ? ": " + e.getMessage() : "");
+            String msg = Messages.of(e, payment(order));
             order.items().stream().filter(OrderItem::pending).forEach(i -> fail(order, i, msg));
             return reload(order);
         } catch (RuntimeException e) {
@@ -212,6 +214,10 @@ public final class Checkout {
         return e.retryable() || e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.IDEMPOTENCY_KEY_REUSED;
     }
 
+    private static Messages.Payment payment(Order order) {
+        return order.byCredit() ? Messages.Payment.STORE_CREDIT : Messages.Payment.CARD;
+    }
+
     private void fail(Order order, OrderItem item, String message) {
         store.itemFailed(order.userId(), order.id(), item.id(), message, order.byCredit() ? item.price() : 0,
                 order.currency());
@@ -232,7 +238,9 @@ public final class Checkout {
                         ind.image() == null ? null : ind.image().content().toArray());
             }
         } else if (!r.error().retryable()) {
-            String msg = Messages.of(r.error().code(), r.error().message());
+            log.warn("order {}: entry {} refused: {}{}", order.id(), entry.reference(), r.error().code(),
+                    order.byCredit() ? ": " + r.error().message() : "");
+            String msg = Messages.of(r.error().code(), r.error().message(), payment(order));
             entry.items().stream().filter(OrderItem::pending).forEach(i -> fail(order, i, msg));
         }
     }

@@ -69,7 +69,10 @@ public final class Forms {
         return destination == null ? piece : piece.withDestination(PostalCode.of(destination));
     }
 
-    /** A date of mailing: today when empty. */
+    /**
+     * A date of mailing: today (the server's) when empty. Yesterday is accepted too, as the postal
+     * server accepts it: a shopper west of the server's time zone may still be on that day.
+     */
     public static LocalDate date(String value, LocalDate today) {
         String v = value == null ? "" : value.strip();
         if (v.isEmpty()) {
@@ -77,7 +80,7 @@ public final class Forms {
         }
         try {
             LocalDate d = LocalDate.parse(v);
-            if (d.isBefore(today)) {
+            if (d.isBefore(today.minusDays(1))) {
                 throw UserError.invalid("The date of mailing " + v + " is in the past.");
             }
             return d;

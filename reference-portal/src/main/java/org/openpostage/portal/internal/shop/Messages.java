@@ -15,12 +15,31 @@ public final class Messages {
         };
     }
 
-    /** What went wrong with a purchase or refund, for the user. */
-    public static String of(org.openpostage.api.ErrorCode code, String detail) {
+    /** What a message is about: a stamp of a card order, a stamp of a store-credit order, or anything else. */
+    public enum Payment {
+        /** A stamp of an order paid by card. */
+        CARD,
+        /** A stamp of an order paid with the user's store credit (the shop's own meter at the postal server). */
+        STORE_CREDIT,
+        /** No order: a refund, a quote, a preview. */
+        NONE
+    }
+
+    /**
+     * What went wrong with a purchase or refund, for the user. The postal server's {@code detail}
+     * is written for developers: it appears only where it helps the user (what was refused), never
+     * for missing funds, where it names the card or the shop's own meter and its balance.
+     */
+    public static String of(org.openpostage.api.ErrorCode code, String detail, Payment payment) {
         return switch (code) {
             // The server's detail is written for developers and repeats the card; the user needs the outcome.
             case PAYMENT_DECLINED -> "Your card was declined. Nothing was charged; please use another card.";
-            case INSUFFICIENT_FUNDS -> "There are not enough funds to pay for this (" + detail + "). Nothing was charged.";
+            case INSUFFICIENT_FUNDS -> switch (payment) {
+                case CARD -> "Your card has insufficient funds. Nothing was charged; please use another card.";
+                // The shop's prepaid meter ran low: the shopper's credit was enough and is given back.
+                case STORE_CREDIT -> "The shop cannot issue this stamp right now; your store credit for it was given back.";
+                case NONE -> "The postal service could not do this right now. Nothing was charged.";
+            };
             case PAYMENT_PENDING -> "Your bank has not answered yet. Nothing was issued; please check your orders again in a minute.";
             case PRICE_CHANGED -> "The price changed since you added this stamp. Nothing was charged; please add it again at the new price.";
             case REFUND_NOT_ALLOWED -> "This stamp cannot be refunded: " + detail + ".";
@@ -40,8 +59,13 @@ public final class Messages {
                 : head + "To check again, enter the card you paid with (" + order.cardLabel() + "); it is never charged twice.";
     }
 
-    /** {@link #of(org.openpostage.api.ErrorCode, String)} for an exception. */
+    /** {@link #of(org.openpostage.api.ErrorCode, String, Payment)} for an exception about {@code payment}. */
+    public static String of(PostageException e, Payment payment) {
+        return of(e.code(), e.getMessage(), payment);
+    }
+
+    /** {@link #of(PostageException, Payment)} outside an order (a refund, a quote). */
     public static String of(PostageException e) {
-        return of(e.code(), e.getMessage());
+        return of(e, Payment.NONE);
     }
 }

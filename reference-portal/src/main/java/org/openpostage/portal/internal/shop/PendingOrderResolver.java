@@ -25,26 +25,40 @@ import org.slf4j.LoggerFactory;
  * that runs out. A re-send that overlaps another anyway (the user's own "Check again") is
  * harmless: the postal server answers a replay with the first outcome, and a stamp is settled
  * only from {@code PENDING}.
+ *
+ * <p>A pass takes at most {@code perPass} orders: those never tried first, then those tried least
+ * recently (the claim notes the time), so orders that stay pending take turns with newer ones and
+ * every pending order is tried again within a few passes.
  */
 public final class PendingOrderResolver implements AutoCloseable {
     /** How long a claim holds: well beyond {@link #CALL_TIMEOUT}. */
     static final Duration CLAIM = Duration.ofMinutes(5);
     /** How long one re-send waits for the postal server, retries included. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-    /** The most orders one pass re-sends; the next pass takes the rest. */
+    /** The most orders one pass re-sends by default; the next pass takes the rest. */
     static final int PER_PASS = 50;
 
     private static final Logger log = LoggerFactory.getLogger(PendingOrderResolver.class);
 
     private final Checkout checkout;
     private final PortalStore store;
+    private final int perPass;
     private final String node = UUID.randomUUID().toString();
     private ScheduledExecutorService timer;
 
     /** A resolver that runs passes only when asked, until {@link #start} is called. */
     public PendingOrderResolver(Checkout checkout, PortalStore store) {
+        this(checkout, store, PER_PASS);
+    }
+
+    /** {@link #PendingOrderResolver(Checkout, PortalStore)} re-sending at most {@code perPass} orders a pass. */
+    public PendingOrderResolver(Checkout checkout, PortalStore store, int perPass) {
+        if (perPass < 1) {
+            throw new IllegalArgumentException("a pass must take at least one order, not " + perPass);
+        }
         this.checkout = checkout;
         this.store = store;
+        this.perPass = perPass;
     }
 
     /** Runs a pass every {@code interval} (the first after one interval) in a daemon thread; zero: never. */
@@ -63,12 +77,13 @@ public final class PendingOrderResolver implements AutoCloseable {
     }
 
     /**
-     * One pass: re-sends every pending store-credit order within the window that no one has
-     * claimed, one after the other. Returns how many orders this pass sent again.
+     * One pass: re-sends the pending store-credit orders within the window that no one has
+     * claimed, at most {@code perPass}, least recently tried first, one after the other. Returns
+     * how many orders this pass sent again.
      */
     public int runOnce() {
         Instant now = Instant.now();
-        List<Long> ids = store.unclaimedPendingCreditOrders(now.minus(Checkout.CONFIRM_WINDOW), now, PER_PASS);
+        List<Long> ids = store.unclaimedPendingCreditOrders(now.minus(Checkout.CONFIRM_WINDOW), now, perPass);
         int sent = 0;
         for (long id : ids) {
             Optional<Order> claimed = store.claimOrder(id, node, Instant.now().plus(CLAIM));

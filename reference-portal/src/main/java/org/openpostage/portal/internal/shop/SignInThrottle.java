@@ -8,26 +8,37 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.PortalStore.SignInSubject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Slows down password guessing: after {@code nameLimit} failed sign-ins for one user name within
- * {@code lock}, that name is refused for {@code lock}, whatever password comes; the same holds
- * for one client address with {@code addressLimit} (0: not counted). A successful sign-in forgets
- * the name's failures; an address's stay, so a guesser cannot wipe them by signing in to an
- * account of their own. Names count alike whether or not such a user exists, so a lock tells
- * nothing about who has an account. The counts live in the portal's database (as SHA-256 hashes,
- * never the typed text), so a restart does not reset them.
+ * Slows down password guessing: at most {@code nameLimit} failed sign-ins for one user name within
+ * {@code lock}; the attempt that reaches the limit locks the name for {@code lock}, whatever
+ * password comes; the same holds for one client address with {@code addressLimit} (0: not
+ * counted). A successful sign-in forgets the name's failures; an address's stay, so a guesser
+ * cannot wipe them by signing in to an account of their own. Names count alike whether or not such
+ * a user exists, so a lock tells nothing about who has an account. The counts live in the portal's
+ * database (as SHA-256 hashes, never the typed text), so a restart does not reset them.
+ *
+ * <p>An attempt is counted <em>before</em> its password is checked ({@link #attempt}), atomically in
+ * the database, and taken back when the password is right ({@link #succeeded}). So parallel guesses
+ * cannot all pass a check made before any of them failed: of any number sent at once, at most the
+ * limit are checked, and the rest are refused.
  */
 public final class SignInThrottle {
     private static final Logger log = LoggerFactory.getLogger(SignInThrottle.class);
+    /** How often rows whose window and lock are over are deleted, and how many at a time. */
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+    private static final int SWEEP_MAX = 1_000;
 
     private final PortalStore store;
     private final int nameLimit;
     private final int addressLimit;
     private final Duration lock;
+    private final AtomicLong nextSweep = new AtomicLong();
 
     /** @param nameLimit failures per user name; @param addressLimit per address, 0 for none; @param lock window and lock */
     public SignInThrottle(PortalStore store, int nameLimit, int addressLimit, Duration lock) {
@@ -38,12 +49,16 @@ public final class SignInThrottle {
     }
 
     /**
-     * Refuses a sign-in for {@code username} from {@code address} while either is locked, with a
-     * 429 that says the same for every name, known or not.
+     * Counts a sign-in attempt for {@code username} from {@code address}, before the password is
+     * looked at, or refuses it while either is locked (or has used up its attempts), with a 429
+     * that says the same for every name, known or not.
+     *
+     * @throws Refused when the attempt may not be made
      */
-    public void check(String username, String address) {
+    public void attempt(String username, String address) {
         Instant now = Instant.now();
-        store.signInLockedUntil(subjects(username, address), now).ifPresent(until -> {
+        sweepNowAndThen(now);
+        store.countSignInAttempt(subjects(username, address), lock, now).ifPresent(until -> {
             long minutes = Math.max(1, (Duration.between(now, until).getSeconds() + 59) / 60);
             throw new Refused("Too many failed sign-ins. Signing in with this user name (or from your network) is"
                     + " paused for " + minutes + (minutes == 1 ? " more minute" : " more minutes") + "; please try"
@@ -51,25 +66,35 @@ public final class SignInThrottle {
         });
     }
 
-    /** Counts a failed sign-in for {@code username} and {@code address}. */
-    public void failed(String username, String address) {
-        Instant now = Instant.now();
-        store.signInFailed(nameSubject(username), nameLimit, lock, now);
-        if (addressLimit > 0) {
-            store.signInFailed(addressSubject(address), addressLimit, lock, now);
-        }
+    /** Notes that the attempt counted for {@code address} had a wrong password (it stays counted). */
+    public void failed(String address) {
         log.info("failed sign-in from {}", address);
     }
 
-    /** Forgets the failed sign-ins for {@code username}. */
-    public void succeeded(String username) {
-        store.signInSucceeded(nameSubject(username));
+    /**
+     * Takes back the attempt counted for {@code username} and {@code address}: the password was
+     * right. The name's failures are forgotten; the address's count goes down by this attempt only.
+     */
+    public void succeeded(String username, String address) {
+        store.signInSucceeded(nameSubject(username), addressLimit > 0 ? new SignInSubject(addressSubject(address),
+                addressLimit) : null, lock, Instant.now());
     }
 
-    private List<String> subjects(String username, String address) {
-        List<String> out = new ArrayList<>(List.of(nameSubject(username)));
+    /** Deletes rows whose window and lock are over, at most once per {@link #SWEEP_EVERY} (by one caller). */
+    private void sweepNowAndThen(Instant now) {
+        long next = nextSweep.get();
+        if (now.toEpochMilli() >= next && nextSweep.compareAndSet(next, now.plus(SWEEP_EVERY).toEpochMilli())) {
+            int n = store.forgetStaleSignIns(lock, now, SWEEP_MAX);
+            if (n > 0) {
+                log.debug("forgot {} sign-in counts whose window and lock were over", n);
+            }
+        }
+    }
+
+    private List<SignInSubject> subjects(String username, String address) {
+        List<SignInSubject> out = new ArrayList<>(List.of(new SignInSubject(nameSubject(username), nameLimit)));
         if (addressLimit > 0) {
-            out.add(addressSubject(address));
+            out.add(new SignInSubject(addressSubject(address), addressLimit));
         }
         return out;
     }

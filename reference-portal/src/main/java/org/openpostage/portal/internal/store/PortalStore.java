@@ -6,10 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,11 +23,25 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * brand and last four digits only. Every query about an order is scoped to its owner.
  */
 public final class PortalStore implements AutoCloseable {
+    /** The SQL state of a unique or primary key violation. */
+    private static final String DUPLICATE_KEY = "23505";
+
     private final JdbcConnectionPool pool;
 
     /** A store whose database lives in {@code dataDir}, created on first use. */
     public static PortalStore open(Path dataDir) {
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("portal") + ";DB_CLOSE_ON_EXIT=FALSE";
+        return open(dataDir, "");
+    }
+
+    /**
+     * {@link #open(Path)} with more H2 settings appended to the URL ({@code ";NAME=value"}), for
+     * tests that need a session setting such as another time zone.
+     */
+    static PortalStore open(Path dataDir, String settings) {
+        // Row locks (sign-in counts, credit, claims) are held for milliseconds; a busy moment must
+        // make a request wait, not fail, so the lock timeout is well above H2's 2 s default.
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("portal") + ";DB_CLOSE_ON_EXIT=FALSE"
+                + ";LOCK_TIMEOUT=10000" + settings;
         PortalStore store = new PortalStore(JdbcConnectionPool.create(url, "portal", ""));
         store.migrate();
         return store;
@@ -68,6 +83,8 @@ public final class PortalStore implements AutoCloseable {
                 // The background resolver's claim on a pending order, so only one node re-sends it at a time.
                 s.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS claimed_by VARCHAR(40)");
                 s.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS claimed_until TIMESTAMP WITH TIME ZONE");
+                // When the resolver last claimed it, so each pass starts with the orders tried least recently.
+                s.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS last_tried_at TIMESTAMP WITH TIME ZONE");
                 // Failed sign-ins of one subject (a hashed user name or client address) and its lock.
                 s.execute("CREATE TABLE IF NOT EXISTS sign_in_throttle (subject VARCHAR(80) PRIMARY KEY,"
                         + " failures INT NOT NULL, window_start TIMESTAMP WITH TIME ZONE,"
@@ -119,68 +136,139 @@ public final class PortalStore implements AutoCloseable {
 
     // ---- sign-in throttling ----
 
-    /** The latest end of a lock on any of {@code subjects} that still holds at {@code now}, if one does. */
-    public Optional<Instant> signInLockedUntil(List<String> subjects, Instant now) {
-        return run(c -> {
-            Instant until = null;
-            for (String subject : subjects) {
-                try (PreparedStatement ps = prepare(c, "SELECT locked_until FROM sign_in_throttle WHERE subject = ?"
-                        + " AND locked_until > ?", subject, now); ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && (until == null || instant(rs, 1).isAfter(until))) {
-                        until = instant(rs, 1);
-                    }
-                }
-            }
-            return Optional.ofNullable(until);
-        });
+    /**
+     * Something sign-in attempts are counted for, such as a hashed user name or client address.
+     *
+     * @param id    the row's key (at most 80 characters)
+     * @param limit how many attempts a window allows; the attempt that reaches it locks the subject
+     */
+    public record SignInSubject(String id, int limit) {
     }
 
     /**
-     * Counts a failed sign-in of {@code subject}: failures are counted in a window of {@code window}
-     * from the first, and the {@code limit}-th locks the subject for {@code window} from
-     * {@code now} (its count starts again after the lock). Forgets subjects whose window and lock are over.
+     * Counts a sign-in attempt for every one of {@code subjects} before its password is checked, in
+     * one transaction holding the subjects' rows locked, so parallel attempts are counted one after
+     * the other and no more than a subject's limit get through. Refused, with nothing counted, while
+     * a subject is locked or its window is used up: the result is then when that ends (the latest,
+     * of several). Else every subject's count goes up by one (a new window of {@code window} starts
+     * when the last one is over), and the attempt that reaches a subject's limit locks it for
+     * {@code window} from {@code now}; the count starts again after the lock. A right password
+     * afterwards takes the attempt back ({@link #signInSucceeded}).
      */
-    public void signInFailed(String subject, int limit, Duration window, Instant now) {
-        run(c -> {
-            try (PreparedStatement ps = prepare(c, "DELETE FROM sign_in_throttle WHERE (locked_until IS NULL OR locked_until"
-                    + " <= ?) AND (window_start IS NULL OR window_start <= ?)", now, now.minus(window))) {
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = prepare(c, "INSERT INTO sign_in_throttle (subject, failures) SELECT ?, 0"
-                    + " WHERE NOT EXISTS (SELECT 1 FROM sign_in_throttle WHERE subject = ?)", subject, subject)) {
-                ps.executeUpdate();
-            }
-            return null;
-        });
-        run(c -> {
-            int failures;
-            Instant start;
-            try (PreparedStatement ps = prepare(c, "SELECT failures, window_start, locked_until FROM sign_in_throttle"
-                    + " WHERE subject = ? FOR UPDATE", subject); ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || (instant(rs, 3) != null && instant(rs, 3).isAfter(now))) {
-                    return null; // forgotten meanwhile, or locked already by a concurrent failure
+    public Optional<Instant> countSignInAttempt(List<SignInSubject> subjects, Duration window, Instant now) {
+        return run(c -> {
+            List<Integer> counts = new ArrayList<>();
+            List<Instant> starts = new ArrayList<>();
+            Instant refusedUntil = null;
+            for (SignInSubject subject : subjects) {
+                ThrottleRow row = lockThrottleRow(c, subject.id(), now);
+                Instant until = null;
+                boolean fresh = row.windowStart() == null || !row.windowStart().plus(window).isAfter(now);
+                if (row.lockedUntil() != null && row.lockedUntil().isAfter(now)) {
+                    until = row.lockedUntil();
+                } else if (!fresh && row.count() >= subject.limit()) {
+                    until = row.windowStart().plus(window); // a lower limit since the count was taken
                 }
-                boolean fresh = instant(rs, 2) == null || !instant(rs, 2).plus(window).isAfter(now);
-                failures = fresh ? 1 : rs.getInt(1) + 1;
-                start = fresh ? now : instant(rs, 2);
+                if (until != null && (refusedUntil == null || until.isAfter(refusedUntil))) {
+                    refusedUntil = until;
+                }
+                counts.add(fresh ? 1 : row.count() + 1);
+                starts.add(fresh ? now : row.windowStart());
             }
-            boolean lock = failures >= limit;
-            try (PreparedStatement ps = prepare(c, "UPDATE sign_in_throttle SET failures = ?, window_start = ?,"
-                    + " locked_until = ? WHERE subject = ?", lock ? 0 : failures, lock ? null : start,
-                    lock ? now.plus(window) : null, subject)) {
-                ps.executeUpdate();
+            if (refusedUntil != null) {
+                return Optional.of(refusedUntil);
             }
-            return null;
+            for (int i = 0; i < subjects.size(); i++) {
+                int count = counts.get(i);
+                try (PreparedStatement ps = prepare(c, "UPDATE sign_in_throttle SET failures = ?, window_start = ?,"
+                        + " locked_until = ? WHERE subject = ?", count, starts.get(i),
+                        count >= subjects.get(i).limit() ? now.plus(window) : null, subjects.get(i).id())) {
+                    ps.executeUpdate();
+                }
+            }
+            return Optional.<Instant>empty();
         });
     }
 
-    /** Forgets the failed sign-ins of {@code subject}. */
-    public void signInSucceeded(String subject) {
-        run(c -> {
-            try (PreparedStatement ps = prepare(c, "DELETE FROM sign_in_throttle WHERE subject = ?", subject)) {
-                return ps.executeUpdate();
+    private record ThrottleRow(int count, Instant windowStart, Instant lockedUntil) {
+    }
+
+    /**
+     * The subject's row, locked until the transaction ends; created (with a window starting at
+     * {@code now}, so the sweep cannot take it for an old one) when missing. A parallel first
+     * attempt's insert waits for this one and then finds the row; a row swept away meanwhile is made again.
+     */
+    private static ThrottleRow lockThrottleRow(Connection c, String subject, Instant now) throws SQLException {
+        for (int tries = 0; ; tries++) {
+            try (PreparedStatement ps = prepare(c, "INSERT INTO sign_in_throttle (subject, failures, window_start)"
+                    + " VALUES (?, 0, ?)", subject, now)) {
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!DUPLICATE_KEY.equals(e.getSQLState()) || tries >= 3) {
+                    throw e;
+                }
             }
+            try (PreparedStatement ps = prepare(c, "SELECT failures, window_start, locked_until FROM sign_in_throttle"
+                    + " WHERE subject = ? FOR UPDATE", subject); ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return new ThrottleRow(rs.getInt(1), instant(rs, 2), instant(rs, 3));
+                }
+            }
+        }
+    }
+
+    /**
+     * After a right password: forgets the attempts of {@code forget} (its lock too), and takes this
+     * attempt back from {@code release} (its count goes down by one and a lock it set is lifted),
+     * unless that subject's window has ended since ({@code null}: none).
+     */
+    public void signInSucceeded(String forget, SignInSubject release, Duration window, Instant now) {
+        run(c -> {
+            try (PreparedStatement ps = prepare(c, "DELETE FROM sign_in_throttle WHERE subject = ?", forget)) {
+                ps.executeUpdate();
+            }
+            return null;
         });
+        if (release != null) {
+            run(c -> {
+                try (PreparedStatement ps = prepare(c, "UPDATE sign_in_throttle SET failures = failures - 1,"
+                        + " locked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE locked_until END"
+                        + " WHERE subject = ? AND failures > 0 AND window_start > ?", release.limit(), release.id(),
+                        now.minus(window))) {
+                    return ps.executeUpdate();
+                }
+            });
+        }
+    }
+
+    /**
+     * Deletes the rows of subjects whose window and lock are both over at {@code now}, at most
+     * {@code max}; returns how many. Each row goes in a transaction of its own, after its condition
+     * is checked again under its lock, so a row a sign-in is counting in is never taken and the
+     * sweep never holds one row while waiting for another.
+     */
+    public int forgetStaleSignIns(Duration window, Instant now, int max) {
+        String stale = "(locked_until IS NULL OR locked_until <= ?) AND (window_start IS NULL OR window_start <= ?)";
+        List<String> subjects = run(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = prepare(c, "SELECT subject FROM sign_in_throttle WHERE " + stale + " LIMIT ?",
+                    now, now.minus(window), max); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+        int deleted = 0;
+        for (String subject : subjects) {
+            deleted += run(c -> {
+                try (PreparedStatement ps = prepare(c, "DELETE FROM sign_in_throttle WHERE subject = ? AND " + stale,
+                        subject, now, now.minus(window))) {
+                    return ps.executeUpdate();
+                }
+            });
+        }
+        return deleted;
     }
 
     // ---- store credit ----
@@ -349,7 +437,9 @@ public final class PortalStore implements AutoCloseable {
 
     /**
      * The ids of store-credit orders placed after {@code since} with a stamp still pending and no
-     * claim holding at {@code now}, oldest first, at most {@code limit}.
+     * claim holding at {@code now}, at most {@code limit}: those never tried first, then those tried
+     * least recently ({@link #claimOrder} notes the time), so orders that stay pending cannot keep
+     * newer ones from being tried.
      */
     public List<Long> unclaimedPendingCreditOrders(Instant since, Instant now, int limit) {
         return run(c -> {
@@ -357,7 +447,7 @@ public final class PortalStore implements AutoCloseable {
             try (PreparedStatement ps = prepare(c, "SELECT o.id FROM orders o WHERE o.payment_kind = 'CREDIT'"
                     + " AND o.created_at > ? AND (o.claimed_until IS NULL OR o.claimed_until <= ?) AND EXISTS"
                     + " (SELECT 1 FROM order_items i WHERE i.order_id = o.id AND i.status = 'PENDING')"
-                    + " ORDER BY o.id LIMIT ?", since, now, limit); ResultSet rs = ps.executeQuery()) {
+                    + " ORDER BY o.last_tried_at NULLS FIRST, o.id LIMIT ?", since, now, limit); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getLong(1));
                 }
@@ -368,12 +458,14 @@ public final class PortalStore implements AutoCloseable {
 
     /**
      * Claims order {@code orderId} for {@code node} until {@code until}, unless another claim holds
-     * (one conditional UPDATE, so of several nodes sharing this database one wins), and returns it.
+     * (one conditional UPDATE, so of several nodes sharing this database one wins), notes the time
+     * as its last try, and returns it.
      */
     public Optional<Order> claimOrder(long orderId, String node, Instant until) {
         return run(c -> {
-            try (PreparedStatement ps = prepare(c, "UPDATE orders SET claimed_by = ?, claimed_until = ? WHERE id = ?"
-                    + " AND (claimed_until IS NULL OR claimed_until <= ?)", node, until, orderId, now())) {
+            Instant now = now();
+            try (PreparedStatement ps = prepare(c, "UPDATE orders SET claimed_by = ?, claimed_until = ?, last_tried_at = ?"
+                    + " WHERE id = ? AND (claimed_until IS NULL OR claimed_until <= ?)", node, until, now, orderId, now)) {
                 if (ps.executeUpdate() != 1) {
                     return Optional.<Order>empty();
                 }
@@ -491,19 +583,20 @@ public final class PortalStore implements AutoCloseable {
         return ps;
     }
 
+    /**
+     * Binds the arguments; an {@link Instant} as an {@link OffsetDateTime} at UTC, which a
+     * {@code TIMESTAMP WITH TIME ZONE} column keeps exactly. (A {@code java.sql.Timestamp} goes
+     * through the session's local time and comes back an hour off in a daylight-saving overlap.)
+     */
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
-            if (a instanceof Instant t) {
-                ps.setTimestamp(i + 1, Timestamp.from(t));
-            } else {
-                ps.setObject(i + 1, a);
-            }
+            ps.setObject(i + 1, a instanceof Instant t ? t.atOffset(ZoneOffset.UTC) : a);
         }
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 

@@ -361,7 +361,7 @@ public final class OrderRoutes {
                 .append("<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Amount</th>")
                 .append("</tr></thead><tbody>");
         for (CreditEntry e : journal) {
-            b.append("<tr><td>").append(esc(e.createdAt().toString().substring(0, 16).replace('T', ' '))).append("</td><td>")
+            b.append("<tr><td>").append(esc(e.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC</td><td>")
                     .append(e.orderId() == null ? esc(e.reason())
                             : "<a href=\"/orders/" + e.orderId() + "\">" + esc(e.reason()) + "</a>")
                     .append("</td><td class=\"num\">").append(Html.money(e.amount(), e.currency())).append("</td></tr>");

@@ -143,7 +143,9 @@ public final class Security {
         String username = ctx.formParam("username") == null ? "" : ctx.formParam("username").strip();
         String password = ctx.formParam("password") == null ? "" : ctx.formParam("password");
         try {
-            throttle.check(username, ctx.ip()); // before the password is looked at: a lock holds for the right one too
+            // Counted before the password is looked at: a lock holds for the right one too, and
+            // parallel guesses are counted one after the other, so no more than the limit are checked.
+            throttle.attempt(username, ctx.ip());
         } catch (SignInThrottle.Refused e) {
             ctx.header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
             signInAgain(ctx, 429, e.getMessage(), username);
@@ -153,11 +155,11 @@ public final class Security {
         boolean right = found.map(u -> Passwords.matches(password, u.passwordHash()))
                 .orElseGet(() -> Passwords.matchesNobody(password)); // as slow either way
         if (!right) {
-            throttle.failed(username, ctx.ip());
+            throttle.failed(ctx.ip());
             signInAgain(ctx, 401, "The user name or password is not right. Please try again.", username);
             return;
         }
-        throttle.succeeded(username);
+        throttle.succeeded(username, ctx.ip());
         User user = found.get();
         Session s = sessions.renew(ctx);
         s.userId = user.id();

@@ -4,15 +4,25 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.openpostage.portal.internal.shop.CartItem;
 
-/** One browser's session: who signed in, the CSRF token, the cart, and one-time checkout tokens. */
+/**
+ * One browser's session: who signed in, the CSRF token, the cart, and one-time checkout tokens.
+ * What it holds is bounded: the cart by its caller ({@link #addAll}), the checkout tokens here
+ * (the {@link #OPEN_CHECKOUTS} most recent open ones, the {@link #USED_CHECKOUTS} most recent used ones).
+ */
 public final class Session {
+    /** How many checkout forms (cart pages) of one session can be paid at once: the most recently shown. */
+    static final int OPEN_CHECKOUTS = 5;
+    /** How many used checkout tokens are remembered, to say which order a replayed form made. */
+    static final int USED_CHECKOUTS = 20;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final String id;
@@ -20,8 +30,13 @@ public final class Session {
     volatile Long userId;
     volatile Instant lastSeen = Instant.now();
     private final List<CartItem> cart = new ArrayList<>();
-    private final Set<String> openCheckouts = new HashSet<>();
-    private final Map<String, Long> usedCheckouts = new HashMap<>();
+    private final Set<String> openCheckouts = new LinkedHashSet<>();
+    private final Map<String, Long> usedCheckouts = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > USED_CHECKOUTS;
+        }
+    };
     private String flash;
     private String flashKind;
     private String lastQuery = "";
@@ -42,9 +57,16 @@ public final class Session {
         return List.copyOf(cart);
     }
 
-    /** Adds to the cart. */
-    public synchronized void add(CartItem item) {
-        cart.add(item);
+    /**
+     * Adds all of {@code items} to the cart if it then holds at most {@code max}, else nothing: one
+     * step, so parallel adds cannot together pass the limit. Returns whether they were added.
+     */
+    public synchronized boolean addAll(List<CartItem> items, int max) {
+        if (cart.size() + items.size() > max) {
+            return false;
+        }
+        cart.addAll(items);
+        return true;
     }
 
     /** Removes an item from the cart; false if it was not there. */
@@ -57,10 +79,18 @@ public final class Session {
         cart.clear();
     }
 
-    /** A new one-time token for a checkout form. */
+    /**
+     * A new one-time token for a checkout form. Only the {@link #OPEN_CHECKOUTS} most recent stay
+     * open: each cart page makes one, and the oldest form is then refused as no longer valid.
+     */
     public synchronized String openCheckout() {
         String t = token();
         openCheckouts.add(t);
+        if (openCheckouts.size() > OPEN_CHECKOUTS) {
+            Iterator<String> oldest = openCheckouts.iterator();
+            oldest.next();
+            oldest.remove();
+        }
         return t;
     }
 

@@ -8,9 +8,15 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.model.BackgroundImage;
 import org.openpostage.api.model.MailClass;
@@ -30,6 +36,9 @@ import org.openpostage.render.UploadLimits;
 public final class ShopRoutes {
     private static final int MAX_CART = 50;
     private static final long MAX_UPLOAD = UploadLimits.BACKGROUNDS.maxBytes();
+    /** URL-encoded name=value pairs joined by "&": what {@link #ratesQuery} makes. */
+    private static final Pattern SAFE_QUERY = Pattern.compile("[A-Za-z0-9._~%+-]+=[A-Za-z0-9._~%+-]*"
+            + "(&[A-Za-z0-9._~%+-]+=[A-Za-z0-9._~%+-]*)*");
 
     private final Services app;
 
@@ -80,7 +89,7 @@ public final class ShopRoutes {
                 destination = Forms.postalCode(to, "recipient's", false);
                 day = Forms.date(date, LocalDate.now());
                 rates = app.postage().rates(grams, origin, destination, date == null || date.isBlank() ? null : day);
-                s.lastQuery(ctx.queryString());
+                s.lastQuery(ratesQuery(grams, origin, destination, date == null || date.isBlank() ? null : day));
             } catch (UserError e) {
                 error = e.getMessage();
             }
@@ -179,12 +188,14 @@ public final class ShopRoutes {
                     q.price().currency().getCurrencyCode()) + ") is not the current price of a " + mc.displayName().toLowerCase(java.util.Locale.ROOT) + " ("
                     + q.price() + "). Nothing was added to your cart; please look at the prices again.");
         }
-        if (s.cart().size() + quantity > MAX_CART) {
-            throw UserError.invalid("A cart holds at most " + MAX_CART + " stamps.");
-        }
+        List<CartItem> items = new ArrayList<>();
         for (int i = 0; i < quantity; i++) {
-            s.add(new CartItem(UUID.randomUUID().toString().substring(0, 8), mc, grams, origin, destination,
+            items.add(new CartItem(UUID.randomUUID().toString().substring(0, 8), mc, grams, origin, destination,
                     q.price().minorUnits(), q.price().currency().getCurrencyCode(), q.dateOfMailing(), background));
+        }
+        if (!s.addAll(items, MAX_CART)) { // checked and added in one step: parallel posts cannot pass the limit together
+            throw UserError.invalid("A cart holds at most " + MAX_CART + " stamps; yours has " + s.cart().size()
+                    + ", so these " + quantity + " were not added.");
         }
         s.flash("ok", (quantity == 1 ? "Added a " : "Added " + quantity + " × ") + mc.displayName().toLowerCase(java.util.Locale.ROOT)
                 + " stamp at " + q.price() + " to your cart.");
@@ -237,7 +248,7 @@ public final class ShopRoutes {
         List<CartItem> cart = s.cart();
         StringBuilder b = new StringBuilder("<h1>Your cart</h1>\n");
         if (cart.isEmpty()) {
-            b.append("<p id=\"cart-empty\">Your cart is empty. <a href=\"/").append(query(s)).append("\">Buy postage</a>.</p>");
+            b.append("<p id=\"cart-empty\">Your cart is empty. <a href=\"/").append(esc(query(s))).append("\">Buy postage</a>.</p>");
             ctx.html(app.page("Cart", user, s, b.toString(), ""));
             return;
         }
@@ -306,7 +317,8 @@ public final class ShopRoutes {
             throw UserError.invalid("Please choose a picture file to upload.");
         }
         if (file.size() > MAX_UPLOAD) {
-            throw UserError.invalid("The picture is " + file.size() / 1_000_000 + " MB; at most 10 MB can be uploaded.");
+            throw UserError.invalid("The picture is " + megabytes(file.size()) + " MB; at most " + megabytes(MAX_UPLOAD)
+                    + " MB can be uploaded.");
         }
         byte[] content;
         try (InputStream in = file.content()) {
@@ -344,8 +356,39 @@ public final class ShopRoutes {
         ctx.contentType(BackgroundImages.check(content).mediaType()).result(content);
     }
 
-    private static String query(Session s) {
-        return s.lastQuery().isEmpty() ? "" : "?" + s.lastQuery();
+    /**
+     * {@code bytes} in megabytes (1,000,000 bytes) with one decimal, rounded up, so a file over the
+     * limit never reads as the limit: 10000001 bytes are "10.1", 10000000 are "10".
+     */
+    static String megabytes(long bytes) {
+        return BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(1_000_000), 1, RoundingMode.CEILING)
+                .stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * The query of the rates page for a described piece, rebuilt from the checked fields (never the
+     * request's own query string) and URL-encoded, so it is safe in a link and in a redirect.
+     */
+    static String ratesQuery(int grams, String origin, String destination, LocalDate date) {
+        StringBuilder q = new StringBuilder("weight=").append(grams).append("&from=").append(url(origin));
+        q.append("&to=").append(destination == null ? "" : url(destination));
+        if (date != null) {
+            q.append("&date=").append(date);
+        }
+        return q.toString();
+    }
+
+    /**
+     * "?" and the rates query last shown, or "" (also for anything but plain URL-encoded
+     * {@code name=value} pairs, such as a line break), so "/" + it is always a path of this site.
+     */
+    static String query(Session s) {
+        String q = s.lastQuery();
+        return q.isEmpty() || !SAFE_QUERY.matcher(q).matches() ? "" : "?" + q;
+    }
+
+    private static String url(String v) {
+        return URLEncoder.encode(v, StandardCharsets.UTF_8);
     }
 
     /** The card fields of a payment form ({@code required}: without the choice of store credit). */
