@@ -10,6 +10,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -201,21 +202,32 @@ public final class ServerConfig {
             }
             p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
         }
-        for (String key : KEYS) {
+        merged.putAll(environmentSettings(KEYS, environment));
+        return fromProperties(merged);
+    }
+
+    /**
+     * The settings among {@code keys} that {@code environment} sets, by key: {@code jdbc.url} from
+     * {@code OPENPOSTAGE_JDBC_URL} and so on ({@link #environmentName}). A variable that is set but
+     * blank is ignored, with a warning: an empty variable must not turn a setting of the
+     * configuration file (say, {@code tls.client-auth = require}) back to its default.
+     */
+    public static Map<String, String> environmentSettings(Collection<String> keys, Map<String, String> environment) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String key : keys) {
             String name = environmentName(key);
             String value = environment.get(name);
             if (value == null) {
                 continue;
             }
             if (value.isBlank()) {
-                // An empty variable must not turn a setting of the file (say, tls.client-auth = require) off.
                 log.warn("environment variable {} is set but empty; ignored, so {} keeps the value of the "
                         + "configuration file or its default", name, key);
                 continue;
             }
-            merged.put(key, value);
+            settings.put(key, value);
         }
-        return fromProperties(merged);
+        return settings;
     }
 
     /** Every setting key this class reads, as in the table above. */

@@ -14,8 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.openpostage.api.ConfigurationException;
 import org.openpostage.server.ServerConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The configuration of a {@link PostalServerApp}: the core's {@link ServerConfig} (same keys, same
@@ -52,7 +50,6 @@ import org.slf4j.LoggerFactory;
  * Immutable; {@link #toString()} hides passwords.
  */
 public final class AppConfig {
-    private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
     /** Whether and how TLS clients must present a certificate. */
     public enum ClientAuth {
         /** No certificate is asked for; partners authenticate by API key. */
@@ -159,20 +156,7 @@ public final class AppConfig {
             }
             p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
         }
-        for (String key : knownKeys()) {
-            String name = ServerConfig.environmentName(key);
-            String value = environment.get(name);
-            if (value == null) {
-                continue;
-            }
-            if (value.isBlank()) {
-                // An empty variable must not turn a setting of the file (say, tls.client-auth = require) off.
-                log.warn("environment variable {} is set but empty; ignored, so {} keeps the value of the "
-                        + "configuration file or its default", name, key);
-                continue;
-            }
-            merged.put(key, value);
-        }
+        merged.putAll(ServerConfig.environmentSettings(knownKeys(), environment));
         return fromProperties(merged);
     }
 
