@@ -155,14 +155,11 @@ public final class PurchaseFlow {
     }
 
     /**
-     * Renews the batch key's lease during the batch, so that a batch longer than the lease is not
-     * taken over; returns the claim, or {@code null} once it is lost (logged; the entries' results
+     * Renews the batch key's lease (held by {@code claim}) during the batch, so that a batch longer
+     * than the lease is not taken over; returns the claim, or {@code null} once it is lost (logged; the entries' results
      * still go to the caller, and the batch key is then left to whoever took it over).
      */
     private Claim renewBatchClaim(Claim claim, Caller caller) {
-        if (claim == null) {
-            return null;
-        }
         try {
             if (ctx.idempotency().renew(claim)) {
                 return claim;
