@@ -148,6 +148,31 @@ public final class IndiciumCodec {
             throw new IndiciumFormatException("indicium has " + b.length + " bytes; format version 1 has exactly "
                     + LENGTH);
         }
+        return new SignedIndicium(fields(b), Bytes.of(b, PAYLOAD_LENGTH, SIGNATURE_LENGTH), Bytes.of(b));
+    }
+
+    /**
+     * Decodes the signed part alone (the {@value #PAYLOAD_LENGTH} bytes {@link #encodePayload}
+     * writes): for a postal server that records an indicium before a signing device signs it.
+     *
+     * @throws IndiciumFormatException naming the offset and field of the first problem found
+     */
+    public static IndiciumData decodePayload(byte[] b) {
+        Objects.requireNonNull(b, "payload");
+        if (b.length == 0 || (b[0] & 0xFF) != FORMAT_VERSION) {
+            throw new IndiciumFormatException("payload byte 0 (format version): "
+                    + (b.length == 0 ? "missing" : Integer.toString(b[0] & 0xFF)) + "; this decoder reads version "
+                    + FORMAT_VERSION);
+        }
+        if (b.length != PAYLOAD_LENGTH) {
+            throw new IndiciumFormatException("payload has " + b.length + " bytes; format version 1 signs exactly "
+                    + PAYLOAD_LENGTH);
+        }
+        return fields(b);
+    }
+
+    /** The fields of the signed part at the start of {@code b}, whose length and version were checked. */
+    private static IndiciumData fields(byte[] b) {
         var builder = IndiciumData.builder()
                 .algorithm(SignatureAlgorithm.fromId(b[1] & 0xFF))
                 .keyId(getUnsigned(b, 2, 4))
@@ -168,14 +193,12 @@ public final class IndiciumCodec {
                     "indicium byte 62 (flags): reserved bits are set (0x%02X); only bit 0 (test) is defined", flags));
         }
         builder.testMode((flags & FLAG_TEST) != 0);
-        IndiciumData data;
         try {
-            data = builder.build();
+            return builder.build();
         } catch (InvalidRequestException e) {
             // Only cross-field rules can fail here: every field was range-checked above.
             throw new IndiciumFormatException("indicium fields are inconsistent: " + e.getMessage());
         }
-        return new SignedIndicium(data, Bytes.of(b, PAYLOAD_LENGTH, SIGNATURE_LENGTH), Bytes.of(b));
     }
 
     private static long nonZero(byte[] b, int offset, int size, String field) {

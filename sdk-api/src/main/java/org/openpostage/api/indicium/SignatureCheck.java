@@ -21,10 +21,15 @@ public enum SignatureCheck {
      * The signature is good, but the indicium is dated after the last date of mailing of its
      * retired key: the postal server did not sign it while that key was in use.
      */
-    OUTSIDE_KEY_PERIOD;
+    OUTSIDE_KEY_PERIOD,
+    /**
+     * The signature is good, but under a test key ({@link VerificationKey#mode()}): a specimen
+     * made for testing, never postage, whatever the indicium's own test flag says.
+     */
+    TEST_KEY;
 
     /** Whether the signature itself is good under the named key, whatever the key's state. */
     public boolean signatureMatches() {
-        return this == VALID || this == REVOKED_KEY || this == OUTSIDE_KEY_PERIOD;
+        return this == VALID || this == REVOKED_KEY || this == OUTSIDE_KEY_PERIOD || this == TEST_KEY;
     }
 }

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.openpostage.api.Bytes;
 import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.Mode;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -25,12 +26,20 @@ import org.openpostage.api.internal.Checks;
  * SignatureCheck#OUTSIDE_KEY_PERIOD}); this bounds what a private key that leaks after its
  * retirement can forge.
  *
+ * <p>Keys are live or test keys, told apart by their id: ids from {@link #FIRST_TEST_KEY_ID}
+ * (2<sup>31</sup>) up belong to test keys, which sign only test indicia, and no indicium under
+ * one is ever postage ({@link SignatureCheck#TEST_KEY}), whatever its test flag says. A live key
+ * never signs a test indicium. So a test stamp whose printed SPECIMEN mark was cut off still does
+ * not verify as postage, and a test key that leaks (test keys may be kept less carefully) cannot
+ * forge any.
+ *
  * <p>A key that may have leaked while it signed is <em>revoked</em>: offline, nothing it signed
  * is trusted any more ({@link SignatureCheck#REVOKED_KEY}); only the postal server, which keeps a
  * record of every indicium it issued, can still tell its genuine pieces apart. A revoked key is
  * always retired too.
  *
- * @param keyId             the id indicia carry in bytes 2 to 5 (uint32)
+ * @param keyId             the id indicia carry in bytes 2 to 5 (uint32); from
+ *                          {@link #FIRST_TEST_KEY_ID} up, a test key
  * @param algorithm         the algorithm the key is for
  * @param publicKey         the public key as X.509 SubjectPublicKeyInfo (DER); checked to be P-256 or Ed25519
  * @param activeFrom        when the key started signing
@@ -42,6 +51,9 @@ import org.openpostage.api.internal.Checks;
  */
 public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes publicKey, Instant activeFrom,
                               Instant retiredAt, LocalDate lastDateOfMailing, Instant revokedAt) {
+    /** The first id of a test key: ids below it are live keys. */
+    public static final long FIRST_TEST_KEY_ID = 0x8000_0000L;
+
     private static final BigInteger P256_ORDER =
             new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
@@ -103,6 +115,30 @@ public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes pu
     /** The key as a JCA {@link PublicKey}. */
     public PublicKey toPublicKey() {
         return toPublicKey(algorithm, publicKey, keyId);
+    }
+
+    /** Whether the key signs live postage or test indicia, as its id says. */
+    public Mode mode() {
+        return modeOf(keyId);
+    }
+
+    /** The mode of the key with id {@code keyId}: test from {@link #FIRST_TEST_KEY_ID} up, else live. */
+    public static Mode modeOf(long keyId) {
+        return keyId >= FIRST_TEST_KEY_ID ? Mode.TEST : Mode.LIVE;
+    }
+
+    /**
+     * This key, after checking that {@code published}, the mode a key set states for it, is the
+     * mode its id gives ({@code null}: a key set that states none).
+     *
+     * @throws InvalidRequestException if they differ
+     */
+    public VerificationKey requireMode(Mode published) {
+        if (published != null && published != mode()) {
+            throw new InvalidRequestException("key " + keyId + " is published as a " + published + " key, but its id is"
+                    + " that of a " + mode() + " key (test keys have ids from " + FIRST_TEST_KEY_ID + " up)");
+        }
+        return this;
     }
 
     /** Whether the key still signs new indicia. */

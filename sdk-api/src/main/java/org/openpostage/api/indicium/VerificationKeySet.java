@@ -13,11 +13,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.Mode;
 import org.openpostage.api.internal.Checks;
 import org.openpostage.api.internal.EcdsaSignatures;
 
 /**
- * The keys a postal server publishes to verify its indicia, current and retired.
+ * The keys a postal server publishes to verify its indicia, current and retired, live and test
+ * (a key's id tells which: {@link VerificationKey#mode()}).
  *
  * <p>Verification needs only the JDK; a verifier with a faster JCA provider at hand (BouncyCastle
  * verifies ECDSA P-256 about ten times faster than the JDK 17 default, see docs/performance.md)
@@ -65,8 +67,8 @@ public final class VerificationKeySet {
      * Checks {@code indicium}'s signature against the key it names, with the JCA {@code provider}
      * ({@code null} for the JDK's default providers), then the key's standing: a good signature
      * under a revoked key gives {@link SignatureCheck#REVOKED_KEY}, one dated after its retired
-     * key's last date of mailing {@link SignatureCheck#OUTSIDE_KEY_PERIOD}. The verdict does not
-     * depend on the provider.
+     * key's last date of mailing {@link SignatureCheck#OUTSIDE_KEY_PERIOD}, one under a test key
+     * {@link SignatureCheck#TEST_KEY}. The verdict does not depend on the provider.
      */
     public SignatureCheck verify(SignedIndicium indicium, Provider provider) {
         IndiciumData data = indicium.data();
@@ -89,6 +91,9 @@ public final class VerificationKeySet {
             }
             if (key.revoked()) {
                 return SignatureCheck.REVOKED_KEY;
+            }
+            if (key.mode() == Mode.TEST) {
+                return SignatureCheck.TEST_KEY;
             }
             return key.covers(data.dateOfMailing()) ? SignatureCheck.VALID : SignatureCheck.OUTSIDE_KEY_PERIOD;
         } catch (GeneralSecurityException | IllegalArgumentException e) {

@@ -220,6 +220,8 @@ public final class VerifyIndiciumCommand implements Callable<Integer> {
                 case UNKNOWN_KEY -> Verdict.UNKNOWN_KEY;
                 case REVOKED_KEY -> Verdict.REVOKED_KEY;
                 case OUTSIDE_KEY_PERIOD -> Verdict.OUTSIDE_KEY_PERIOD;
+                // Signed by a test key: a specimen, whatever its test flag says.
+                case TEST_KEY -> Verdict.TEST_INDICIUM;
                 case VALID -> duplicates.containsKey(piece(d)) ? Verdict.DUPLICATE
                         : d.testMode() ? Verdict.TEST_INDICIUM : Verdict.VALID;
             };
@@ -232,7 +234,9 @@ public final class VerifyIndiciumCommand implements Callable<Integer> {
             }
             IndiciumData d = verification.indicium().data();
             line(sb, "indicium", verification.indicium().encoded().size() + " bytes, " + d.algorithm() + ", key "
-                    + d.keyId() + (d.testMode() ? ", TEST (specimen)" : ""));
+                    + d.keyId() + (d.testMode() || verification.signature() == SignatureCheck.TEST_KEY
+                    ? ", TEST (specimen" + (verification.signature() == SignatureCheck.TEST_KEY ? ", test key)" : ")")
+                    : ""));
             line(sb, "postage", d.postage() + ", " + d.mailClass().displayName() + " (" + d.mailClass() + ")");
             line(sb, "mailed", d.dateOfMailing() + " from " + d.origin()
                     + (d.destination() == null ? "" : " to " + d.destination()));

@@ -234,6 +234,7 @@ public final class ProtoResponses {
             if (k.revokedAt() != null) {
                 key.setRevokedAt(timestamp(k.revokedAt()));
             }
+            key.setMode(ProtoValues.mode(k.mode()));
             b.addKeys(key);
         }
         return b.build();
@@ -246,7 +247,8 @@ public final class ProtoResponses {
                 k.hasActiveFrom() ? instant("key.activeFrom", k.getActiveFrom()) : null,
                 k.hasRetiredAt() ? instant("key.retiredAt", k.getRetiredAt()) : null,
                 k.hasLastDateOfMailing() ? date("key.lastDateOfMailing", k.getLastDateOfMailing()) : null,
-                k.hasRevokedAt() ? instant("key.revokedAt", k.getRevokedAt()) : null)).toList());
+                k.hasRevokedAt() ? instant("key.revokedAt", k.getRevokedAt()) : null)
+                .requireMode(ProtoValues.mode("key.mode", k.getModeValue()))).toList());
     }
 
     // --- Print component ---

@@ -322,6 +322,7 @@ public final class ModelToWire {
         w.retiredAt = k.retiredAt() == null ? null : k.retiredAt().toString();
         w.lastDateOfMailing = k.lastDateOfMailing() == null ? null : k.lastDateOfMailing().toString();
         w.revokedAt = k.revokedAt() == null ? null : k.revokedAt().toString();
+        w.mode = k.mode().name();
         return w;
     }
 

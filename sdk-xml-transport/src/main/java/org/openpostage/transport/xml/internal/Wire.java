@@ -298,7 +298,8 @@ public final class Wire {
     }
 
     /** One published key. */
-    @JsonPropertyOrder({"keyId", "algorithm", "publicKey", "activeFrom", "retiredAt", "lastDateOfMailing", "revokedAt"})
+    @JsonPropertyOrder({"keyId", "algorithm", "publicKey", "activeFrom", "retiredAt", "lastDateOfMailing", "revokedAt",
+            "mode"})
     public static final class VerificationKey {
         public String keyId;
         public String algorithm;
@@ -307,6 +308,7 @@ public final class Wire {
         public String retiredAt;
         public String lastDateOfMailing;
         public String revokedAt;
+        public String mode;
     }
 
     /** {@code <printComponent>}. */

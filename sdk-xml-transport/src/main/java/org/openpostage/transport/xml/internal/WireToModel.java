@@ -201,8 +201,9 @@ public final class WireToModel {
             LocalDate lastDateOfMailing = k.lastDateOfMailing == null ? null
                     : date(k.lastDateOfMailing, p + "/lastDateOfMailing");
             Instant revokedAt = k.revokedAt == null ? null : instant(k.revokedAt, p + "/revokedAt");
+            Mode mode = k.mode == null ? null : enumValue(k.mode, p + "/mode", Mode.class);
             return build(p, () -> new VerificationKey(keyId, algorithm, publicKey, activeFrom, retiredAt,
-                    lastDateOfMailing, revokedAt));
+                    lastDateOfMailing, revokedAt).requireMode(mode));
         });
         return build(at, () -> new VerificationKeySet(keys));
     }
