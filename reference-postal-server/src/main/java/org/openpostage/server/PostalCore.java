@@ -51,8 +51,16 @@ import org.openpostage.server.internal.ledger.Ledger;
 import org.openpostage.server.internal.payments.PaymentStore;
 import org.openpostage.server.internal.rates.Priced;
 import org.openpostage.server.internal.rates.RateBook;
+import org.openpostage.server.internal.journal.Checkpoints;
+import org.openpostage.server.internal.journal.JournalAudit;
+import org.openpostage.server.internal.journal.OperatorJournal;
+import org.openpostage.server.internal.ledger.Signatures;
+import org.openpostage.server.internal.signing.Installation;
+import org.openpostage.server.internal.signing.Pkcs11Device;
 import org.openpostage.server.internal.signing.Providers;
+import org.openpostage.server.internal.signing.SigningDevice;
 import org.openpostage.server.internal.signing.SigningKeys;
+import org.openpostage.server.internal.signing.SoftwareDevice;
 import org.openpostage.server.internal.util.Ids;
 import org.openpostage.server.internal.util.SecretFiles;
 import org.openpostage.server.internal.util.Time;
@@ -95,6 +103,8 @@ public final class PostalCore implements PostalService, AutoCloseable {
     private final PostalAdmin admin;
     private final ApiKeyAuthenticator authenticator;
     private final ScheduledExecutorService maintenance;
+    private final SigningDevice device;
+    private final Checkpoints checkpoints;
 
     /**
      * The rate tables: the sample ones, or those of {@code rates.file}.
@@ -118,10 +128,19 @@ public final class PostalCore implements PostalService, AutoCloseable {
         Clock clock = config.clock();
         String nodeId = "node-" + Ids.random(8);
         RateBook rates = rates(config);
-        SigningKeys signingKeys = new SigningKeys(db, keystorePassword(config), config.dataDir(),
-                config.signingProvider() == ServerConfig.SigningProvider.BC ? Providers.bouncyCastle() : null, clock,
+        Installation installation = Installation.open(db, clock);
+        OperatorJournal operatorJournal = new OperatorJournal(db);
+        operatorJournal.initialize();
+        this.device = b.deviceWrapper.apply(openDevice(config, db, installation));
+        SigningKeys signingKeys = new SigningKeys(db, device, installation, operatorJournal, clock,
                 config.maxDaysAhead());
-        signingKeys.initialize(config.signingAlgorithm());
+        try {
+            signingKeys.initialize(config.signingAlgorithm());
+        } catch (RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        this.checkpoints = new Checkpoints(db, signingKeys, clock);
         Ledger ledger = new Ledger(db, signingKeys, clock, config.vendorId(), config.softwareId());
         IdempotencyStore idempotency = new IdempotencyStore(db, clock, config.idempotencyRetention(),
                 config.requestLease(), IN_PROGRESS_WAIT);
@@ -138,18 +157,39 @@ public final class PostalCore implements PostalService, AutoCloseable {
             }
         }
         this.ctx = new CoreContext(config, db, clock, ledger, idempotency, payments, rates, backgrounds, signingKeys,
-                b.imaging, simulated, live, nodeId);
+                new Signatures(db, signingKeys), b.imaging, simulated, live, nodeId);
         this.purchases = new PurchaseFlow(ctx);
         this.refunds = new RefundFlow(ctx);
         this.verifier = new VerifyFlow(ctx);
         this.reconciler = new Reconciler(ctx, purchases, refunds);
         PartnerStore partners = new PartnerStore(db, clock);
-        this.admin = new PostalAdmin(partners, ledger, signingKeys, backgrounds, config, b.imaging);
+        this.admin = new PostalAdmin(partners, ledger, signingKeys, backgrounds, config, b.imaging, operatorJournal,
+                checkpoints, new JournalAudit(db, Providers.bouncyCastle()), db, clock, OperatorJournal.SYSTEM);
         this.authenticator = new ApiKeyAuthenticator(partners);
         this.maintenance = config.backgroundTasks() ? startMaintenance(nodeId) : null;
-        log.info("postal core {} started: {} ledger, rates from {}, signing with {} via {}, rendering {}", nodeId,
-                db.vendor(), rates.source(), config.signingAlgorithm(), config.signingProvider(),
-                b.imaging.available() ? "configured" : "not configured");
+        log.info("postal core {} started: {} ledger, rates from {}, signing in the {}, rendering {}", nodeId,
+                db.vendor(), rates.source(), device.description(), b.imaging.available() ? "configured" : "not configured");
+        if (device.kind() == SigningDevice.Kind.SOFTWARE) {
+            if (config.softwareKeysForLivePostage()) {
+                log.warn("psd.allow-software-keys-for-live-postage is ON: LIVE postage is signed with keys kept in the "
+                        + "ledger database, so whoever holds the database and the keystore password can mint valid "
+                        + "postage. Demo only: a postal server that sells postage signs in a PKCS#11 token "
+                        + "(psd.device = pkcs11, docs/operations.md)");
+            } else {
+                log.warn("the signing keys are in the software keystore: LIVE postage is REFUSED (test postage is "
+                        + "issued). Sign in a PKCS#11 token (psd.device = pkcs11, docs/operations.md) to sell postage");
+            }
+        }
+    }
+
+    /** The signing device the configuration names. */
+    private static SigningDevice openDevice(ServerConfig config, Database db, Installation installation) {
+        if (config.signingDevice() == ServerConfig.SigningDevice.PKCS11) {
+            return Pkcs11Device.open(new Pkcs11Device.Settings(config.pkcs11Library(), config.pkcs11Slot(),
+                    config.pkcs11TokenLabel(), config.pkcs11Pin()), installation.id());
+        }
+        return new SoftwareDevice(db, keystorePassword(config), config.dataDir(),
+                config.signingProvider() == ServerConfig.SigningProvider.BC ? Providers.bouncyCastle() : null);
     }
 
     /** A builder for a core with {@code config}. */
@@ -271,7 +311,20 @@ public final class PostalCore implements PostalService, AutoCloseable {
         return ctx.idempotency().purgeExpired();
     }
 
-    /** Stops the timers and closes the connection pool. */
+    /**
+     * Signs a checkpoint of the journals now (the timer does so every {@link
+     * ServerConfig#checkpointInterval()}, and {@link #close()} at shutdown). Returns the checkpoint's
+     * id, or 0 if no journal grew since the last one.
+     */
+    public long signCheckpoint() {
+        try {
+            return checkpoints.sign().map(Checkpoints.Checkpoint::checkpointId).orElse(0L);
+        } catch (RuntimeException e) {
+            throw Failures.toPostage(e, "journal checkpoint", null);
+        }
+    }
+
+    /** Stops the timers, signs a last checkpoint of the journals, and closes the device and the connection pool. */
     @Override
     public void close() {
         if (maintenance != null) {
@@ -282,6 +335,8 @@ public final class PostalCore implements PostalService, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        quietly("journal checkpoint at shutdown", checkpoints::sign);
+        device.close();
         db.close();
         log.info("postal core stopped");
     }
@@ -325,6 +380,9 @@ public final class PostalCore implements PostalService, AutoCloseable {
                 TimeUnit.MILLISECONDS);
         s.scheduleWithFixedDelay(() -> quietly("idempotency key purge", ctx.idempotency()::purgeExpired), 1, 60,
                 TimeUnit.MINUTES);
+        long checkpointEvery = config.checkpointInterval().toMillis();
+        s.scheduleWithFixedDelay(() -> quietly("journal checkpoint", checkpoints::sign), checkpointEvery,
+                checkpointEvery, TimeUnit.MILLISECONDS);
         return s;
     }
 
@@ -364,6 +422,7 @@ public final class PostalCore implements PostalService, AutoCloseable {
         private final ServerConfig config;
         private PaymentGateway liveGateway;
         private StampImaging imaging = StampImaging.unavailable();
+        private java.util.function.UnaryOperator<SigningDevice> deviceWrapper = d -> d;
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -376,6 +435,15 @@ public final class PostalCore implements PostalService, AutoCloseable {
          */
         public Builder liveGateway(PaymentGateway gateway) {
             this.liveGateway = gateway;
+            return this;
+        }
+
+        /**
+         * Wraps the signing device the configuration names (tests watch what it signs). The core
+         * closes the wrapper.
+         */
+        Builder wrapDevice(java.util.function.UnaryOperator<SigningDevice> wrapper) {
+            this.deviceWrapper = Objects.requireNonNull(wrapper, "wrapper");
             return this;
         }
 

@@ -71,6 +71,24 @@ import org.slf4j.LoggerFactory;
  *       <td>demo only: without a live card gateway, charge live-mode cards through the simulated gateway
  *       (its test cards then buy valid live postage for no money). When false, live card payments are
  *       refused unless a live gateway is configured</td></tr>
+ *   <tr><td>{@code psd.device}</td><td>{@code OPENPOSTAGE_PSD_DEVICE}</td><td>{@code software}</td>
+ *       <td>where the signing keys live and every signature is made: {@code pkcs11} (a PKCS#11 token: an HSM,
+ *       or SoftHSM2) or {@code software} (a keystore in the ledger database, for the demo and tests)</td></tr>
+ *   <tr><td>{@code psd.pkcs11.library}</td><td>{@code OPENPOSTAGE_PSD_PKCS11_LIBRARY}</td>
+ *       <td>{@code /usr/lib/softhsm/libsofthsm2.so}</td><td>the token's PKCS#11 library</td></tr>
+ *   <tr><td>{@code psd.pkcs11.token-label}</td><td>{@code OPENPOSTAGE_PSD_PKCS11_TOKEN_LABEL}</td><td>none</td>
+ *       <td>the token, by its label (or give {@code psd.pkcs11.slot})</td></tr>
+ *   <tr><td>{@code psd.pkcs11.slot}</td><td>{@code OPENPOSTAGE_PSD_PKCS11_SLOT}</td><td>none</td>
+ *       <td>the token, by its slot id</td></tr>
+ *   <tr><td>(environment only)</td><td>{@code OPENPOSTAGE_PSD_PKCS11_PIN}</td><td>none</td>
+ *       <td>the token's user PIN; refused in a file</td></tr>
+ *   <tr><td>{@code psd.allow-software-keys-for-live-postage}</td>
+ *       <td>{@code OPENPOSTAGE_PSD_ALLOW_SOFTWARE_KEYS_FOR_LIVE_POSTAGE}</td><td>false</td>
+ *       <td>lets a server whose keys are in the software keystore issue live postage. Whoever holds the
+ *       database and the keystore password could then mint valid postage: for the demo only
+ *       ({@code demo=true} turns it on unless the file says otherwise)</td></tr>
+ *   <tr><td>{@code journal.checkpoint-interval}</td><td>{@code OPENPOSTAGE_JOURNAL_CHECKPOINT_INTERVAL}</td>
+ *       <td>{@code PT5M}</td><td>how often a node signs a checkpoint of the journals (also at shutdown)</td></tr>
  * </table>
  *
  * <p>Durations are ISO-8601 ({@code PT30S}, {@code P30D}) or whole seconds. Immutable;
@@ -87,7 +105,22 @@ public final class ServerConfig {
             "jdbc.pool-size", "keystore.password", "signing.algorithm", "signing.provider", "refund.window",
             "refund.reject-scanned", "vendor.id", "software.id", "rates.file", "zone", "mailing.max-days-ahead",
             "idempotency.retention", "request.lease", "reconcile.interval", "background-tasks",
-            "backgrounds.max-bytes", "payments.simulated-live");
+            "backgrounds.max-bytes", "payments.simulated-live", "psd.device", "psd.pkcs11.library",
+            "psd.pkcs11.token-label", "psd.pkcs11.slot", "psd.pkcs11.pin", "psd.allow-software-keys-for-live-postage",
+            "journal.checkpoint-interval");
+
+    /** The setting of the PKCS#11 user PIN, read from the environment ({@code OPENPOSTAGE_PSD_PKCS11_PIN}) only. */
+    public static final String PIN_KEY = "psd.pkcs11.pin";
+    /** The PKCS#11 library of SoftHSM2 on Debian: the default of {@code psd.pkcs11.library}. */
+    public static final Path SOFTHSM2_LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+
+    /** Where the signing keys live and every signature is made. */
+    public enum SigningDevice {
+        /** A keystore in the ledger database, password-protected: for the demo and tests. */
+        SOFTWARE,
+        /** A PKCS#11 token (a hardware security module, or SoftHSM2 in development). */
+        PKCS11
+    }
 
     /** Which JCA provider signs indicia. */
     public enum SigningProvider {
@@ -118,6 +151,13 @@ public final class ServerConfig {
     private final boolean backgroundTasks;
     private final int maxBackgroundBytes;
     private final boolean simulatedLivePayments;
+    private final SigningDevice signingDevice;
+    private final Path pkcs11Library;
+    private final String pkcs11TokenLabel;
+    private final Long pkcs11Slot;
+    private final char[] pkcs11Pin;
+    private final boolean softwareKeysForLivePostage;
+    private final Duration checkpointInterval;
     private final Clock clock;
 
     private ServerConfig(Builder b) {
@@ -149,6 +189,23 @@ public final class ServerConfig {
         this.backgroundTasks = b.backgroundTasks;
         this.maxBackgroundBytes = range("backgrounds.max-bytes", b.maxBackgroundBytes, 1024, 50 * 1024 * 1024);
         this.simulatedLivePayments = b.simulatedLivePayments;
+        this.signingDevice = Objects.requireNonNull(b.signingDevice, "signingDevice");
+        this.pkcs11Library = Objects.requireNonNull(b.pkcs11Library, "pkcs11Library");
+        this.pkcs11TokenLabel = b.pkcs11TokenLabel;
+        this.pkcs11Slot = b.pkcs11Slot;
+        this.pkcs11Pin = b.pkcs11Pin == null ? null : b.pkcs11Pin.clone();
+        this.softwareKeysForLivePostage = b.softwareKeysForLivePostage;
+        this.checkpointInterval = positive("journal.checkpoint-interval", b.checkpointInterval);
+        if (signingDevice == SigningDevice.PKCS11) {
+            if ((pkcs11TokenLabel == null) == (pkcs11Slot == null)) {
+                throw new ConfigurationException("psd.device = pkcs11 needs the token: set psd.pkcs11.token-label or "
+                        + "psd.pkcs11.slot (one of them)");
+            }
+            if (signingAlgorithm != SignatureAlgorithm.ECDSA_P256_SHA256) {
+                throw new ConfigurationException("psd.device = pkcs11 signs with ECDSA P-256 only (the JDK's SunPKCS11 "
+                        + "has no Ed25519): set signing.algorithm = ECDSA_P256_SHA256");
+            }
+        }
         this.clock = Objects.requireNonNull(b.clock, "clock");
     }
 
@@ -179,7 +236,7 @@ public final class ServerConfig {
                 if (ex instanceof ConfigurationException ce) {
                     throw ce;
                 }
-                throw new ConfigurationException(key + " = '" + (key.endsWith("password") ? "****" : value)
+                throw new ConfigurationException(key + " = '" + (key.endsWith("password") || key.endsWith("pin") ? "****" : value)
                         + "' cannot be used: " + ex.getMessage());
             }
         }
@@ -201,9 +258,24 @@ public final class ServerConfig {
                 throw new ConfigurationException("cannot read " + propertiesFile + ": " + e.getMessage(), e);
             }
             p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
+            refuseSecretsInFile(propertiesFile, p.stringPropertyNames());
         }
         merged.putAll(environmentSettings(KEYS, environment));
         return fromProperties(merged);
+    }
+
+    /**
+     * Refuses a configuration file that holds the PKCS#11 PIN: it belongs in the environment
+     * ({@code OPENPOSTAGE_PSD_PKCS11_PIN}), set by whoever starts the server, not in a file that is
+     * copied and backed up.
+     *
+     * @throws ConfigurationException if {@code keys} (of {@code file}) hold {@value #PIN_KEY}
+     */
+    public static void refuseSecretsInFile(Path file, Collection<String> keys) {
+        if (keys.contains(PIN_KEY)) {
+            throw new ConfigurationException(file + " sets " + PIN_KEY + ": the token's PIN is read from the environment "
+                    + "only; remove it from the file and set " + environmentName(PIN_KEY));
+        }
     }
 
     /**
@@ -263,6 +335,13 @@ public final class ServerConfig {
             case "background-tasks" -> b.backgroundTasks(bool(v));
             case "backgrounds.max-bytes" -> b.maxBackgroundBytes(Integer.parseInt(v));
             case "payments.simulated-live" -> b.simulatedLivePayments(bool(v));
+            case "psd.device" -> b.signingDevice(device(v));
+            case "psd.pkcs11.library" -> b.pkcs11Library(Path.of(v));
+            case "psd.pkcs11.token-label" -> b.pkcs11TokenLabel(v);
+            case "psd.pkcs11.slot" -> b.pkcs11Slot(Long.parseLong(v));
+            case "psd.pkcs11.pin" -> b.pkcs11Pin(v.toCharArray());
+            case "psd.allow-software-keys-for-live-postage" -> b.softwareKeysForLivePostage(bool(v));
+            case "journal.checkpoint-interval" -> b.checkpointInterval(duration(v));
             default -> throw new IllegalStateException("unhandled key " + key);
         }
     }
@@ -272,6 +351,14 @@ public final class ServerConfig {
             case "ECDSA_P256_SHA256", "ECDSA_P256", "ECDSA", "P256" -> SignatureAlgorithm.ECDSA_P256_SHA256;
             case "ED25519" -> SignatureAlgorithm.ED25519;
             default -> throw new IllegalArgumentException("expected ECDSA_P256_SHA256 or ED25519");
+        };
+    }
+
+    private static SigningDevice device(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "pkcs11" -> SigningDevice.PKCS11;
+            case "software" -> SigningDevice.SOFTWARE;
+            default -> throw new IllegalArgumentException("expected pkcs11 or software");
         };
     }
 
@@ -421,6 +508,44 @@ public final class ServerConfig {
         return simulatedLivePayments;
     }
 
+    /** Where the signing keys live and every signature is made. */
+    public SigningDevice signingDevice() {
+        return signingDevice;
+    }
+
+    /** The PKCS#11 library of the token. */
+    public Path pkcs11Library() {
+        return pkcs11Library;
+    }
+
+    /** The label of the PKCS#11 token, or {@code null} when it is named by slot. */
+    public String pkcs11TokenLabel() {
+        return pkcs11TokenLabel;
+    }
+
+    /** The slot id of the PKCS#11 token, or {@code null} when it is named by label. */
+    public Long pkcs11Slot() {
+        return pkcs11Slot;
+    }
+
+    /** A copy of the token's user PIN, or {@code null}. */
+    public char[] pkcs11Pin() {
+        return pkcs11Pin == null ? null : pkcs11Pin.clone();
+    }
+
+    /**
+     * Whether live postage may be signed with keys of the software keystore ({@code
+     * psd.allow-software-keys-for-live-postage}): a demo setting.
+     */
+    public boolean softwareKeysForLivePostage() {
+        return softwareKeysForLivePostage;
+    }
+
+    /** How often a node signs a checkpoint of the journals. */
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
     /** The clock the server reads time from. */
     public Clock clock() {
         return clock;
@@ -434,7 +559,10 @@ public final class ServerConfig {
                 .vendorId(vendorId).softwareId(softwareId).ratesFile(ratesFile).zone(zone).maxDaysAhead(maxDaysAhead)
                 .idempotencyRetention(idempotencyRetention).requestLease(requestLease)
                 .reconcileInterval(reconcileInterval).backgroundTasks(backgroundTasks)
-                .maxBackgroundBytes(maxBackgroundBytes).simulatedLivePayments(simulatedLivePayments).clock(clock);
+                .maxBackgroundBytes(maxBackgroundBytes).simulatedLivePayments(simulatedLivePayments)
+                .signingDevice(signingDevice).pkcs11Library(pkcs11Library).pkcs11TokenLabel(pkcs11TokenLabel)
+                .pkcs11Slot(pkcs11Slot).pkcs11Pin(pkcs11Pin).softwareKeysForLivePostage(softwareKeysForLivePostage)
+                .checkpointInterval(checkpointInterval).clock(clock);
     }
 
     /** Never shows passwords, nor a password inside the JDBC URL. */
@@ -444,7 +572,10 @@ public final class ServerConfig {
                 + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "****") + ", keystorePassword="
                 + (keystorePassword == null ? "generated" : "****") + ", signing=" + signingAlgorithm + "/"
                 + signingProvider + ", refundWindow=" + refundWindow + ", vendorId=" + vendorId + ", softwareId="
-                + softwareId + ", ratesFile=" + (ratesFile == null ? "sample" : ratesFile) + ", zone=" + zone + "]";
+                + softwareId + ", ratesFile=" + (ratesFile == null ? "sample" : ratesFile) + ", zone=" + zone
+                + ", psd=" + signingDevice + (signingDevice == SigningDevice.PKCS11 ? "(" + pkcs11Library + ", "
+                + (pkcs11TokenLabel != null ? "token '" + pkcs11TokenLabel + "'" : "slot " + pkcs11Slot) + ", pin "
+                + (pkcs11Pin == null ? "none" : "****") + ")" : "") + "]";
     }
 
     /** {@code url} with any {@code password=} parameter masked. */
@@ -475,6 +606,13 @@ public final class ServerConfig {
         private boolean backgroundTasks = true;
         private int maxBackgroundBytes = 5 * 1024 * 1024;
         private boolean simulatedLivePayments;
+        private SigningDevice signingDevice = SigningDevice.SOFTWARE;
+        private Path pkcs11Library = SOFTHSM2_LIBRARY;
+        private String pkcs11TokenLabel;
+        private Long pkcs11Slot;
+        private char[] pkcs11Pin;
+        private boolean softwareKeysForLivePostage;
+        private Duration checkpointInterval = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -522,6 +660,20 @@ public final class ServerConfig {
         public Builder maxBackgroundBytes(int v) { maxBackgroundBytes = v; return this; }
         /** Sets {@link ServerConfig#simulatedLivePayments()}. */
         public Builder simulatedLivePayments(boolean v) { simulatedLivePayments = v; return this; }
+        /** Sets {@link ServerConfig#signingDevice()}. */
+        public Builder signingDevice(SigningDevice v) { signingDevice = v; return this; }
+        /** Sets {@link ServerConfig#pkcs11Library()}. */
+        public Builder pkcs11Library(Path v) { pkcs11Library = v; return this; }
+        /** Sets {@link ServerConfig#pkcs11TokenLabel()}. */
+        public Builder pkcs11TokenLabel(String v) { pkcs11TokenLabel = v; return this; }
+        /** Sets {@link ServerConfig#pkcs11Slot()}. */
+        public Builder pkcs11Slot(Long v) { pkcs11Slot = v; return this; }
+        /** Sets {@link ServerConfig#pkcs11Pin()} (copied). */
+        public Builder pkcs11Pin(char[] v) { pkcs11Pin = v == null ? null : v.clone(); return this; }
+        /** Sets {@link ServerConfig#softwareKeysForLivePostage()}. */
+        public Builder softwareKeysForLivePostage(boolean v) { softwareKeysForLivePostage = v; return this; }
+        /** Sets {@link ServerConfig#checkpointInterval()}. */
+        public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
         /** Sets {@link ServerConfig#clock()}. */
         public Builder clock(Clock v) { clock = v; return this; }
 

@@ -45,7 +45,8 @@ class CardDataHygieneTest {
 
     @Test
     void noCardNumberOrCvvInTheLogOrTheDatabase() throws Exception {
-        ServerConfig server = ServerConfig.builder().dataDir(dir).backgroundTasks(false).build();
+        ServerConfig server = ServerConfig.builder().dataDir(dir).backgroundTasks(false)
+                .softwareKeysForLivePostage(true).build();
         try (PostalServerApp app = PostalServerApp.start(AppConfig.builder().server(server).xmlPort(0).grpcPort(0).build())) {
             PostalAdmin admin = app.admin();
             admin.createPartner("hygiene", "Hygiene");

@@ -56,16 +56,18 @@ final class Fixture implements AutoCloseable {
     final long testMeter;
     final long liveMeter;
     private final List<PostalCore> extraCores = new ArrayList<>();
+    private SigningLog signingLog;
 
     private Fixture(Path dataDir, TestDatabase db, Consumer<ServerConfig.Builder> tweak,
                     BiFunction<TestDatabase, Clock, PaymentGateway> liveGateway) {
         this.dataDir = dataDir;
         this.db = db;
         ServerConfig.Builder b = ServerConfig.builder().dataDir(dataDir).jdbcUrl(db.url).jdbcUser(db.user)
-                .keystorePassword(KEYSTORE_PASSWORD).clock(clock).backgroundTasks(false);
+                .keystorePassword(KEYSTORE_PASSWORD).clock(clock).backgroundTasks(false)
+                .softwareKeysForLivePostage(true);
         tweak.accept(b);
         this.config = b.build();
-        PostalCore.Builder builder = PostalCore.builder(config);
+        PostalCore.Builder builder = PostalCore.builder(config).wrapDevice(d -> signingLog = new SigningLog(d));
         if (liveGateway != null) {
             builder.liveGateway(liveGateway.apply(db, clock));
         }
@@ -102,6 +104,11 @@ final class Fixture implements AutoCloseable {
 
     static Fixture on(TestDatabase db, Path dir) {
         return new Fixture(dir, db, b -> { }, null);
+    }
+
+    /** Everything the first core's signing device signed. */
+    SigningLog signingLog() {
+        return signingLog;
     }
 
     /** A second core (server node) on the same database and data directory. */

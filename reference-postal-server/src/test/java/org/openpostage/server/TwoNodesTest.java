@@ -50,7 +50,8 @@ class TwoNodesTest {
     void purchasesThroughBothNodesAndBothTransportsShareOneExactMeter() throws Exception {
         try (TestDatabase db = TestDatabase.postgres()) {
             ServerConfig server = ServerConfig.builder().dataDir(dir).jdbcUrl(db.url).jdbcUser(db.user)
-                    .keystorePassword("two-nodes").backgroundTasks(false).poolSize(6).build();
+                    .keystorePassword("two-nodes").backgroundTasks(false).poolSize(6)
+                    .softwareKeysForLivePostage(true).build();
             AppConfig config = AppConfig.builder().server(server).xmlPort(0).grpcPort(0).build();
             try (PostalServerApp a = PostalServerApp.start(config); PostalServerApp b = PostalServerApp.start(config)) {
                 PostalAdmin admin = a.admin();

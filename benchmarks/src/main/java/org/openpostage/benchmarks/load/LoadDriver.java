@@ -81,7 +81,8 @@ public final class LoadDriver {
         String url = schema == null ? jdbc : jdbc + (jdbc.contains("?") ? "&" : "?") + "currentSchema=" + schema;
 
         Path dir = Files.createTempDirectory("openpostage-load");
-        ServerConfig.Builder server = ServerConfig.builder().dataDir(dir).backgroundTasks(false);
+        ServerConfig.Builder server = ServerConfig.builder().dataDir(dir).backgroundTasks(false)
+                .softwareKeysForLivePostage(true);
         if (url != null) {
             server.jdbcUrl(url);
             if (o.containsKey("jdbc-user")) {

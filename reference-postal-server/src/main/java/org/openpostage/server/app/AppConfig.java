@@ -40,8 +40,10 @@ import org.openpostage.server.ServerConfig;
  *       <td>PEM file of the CAs whose client certificates are accepted</td></tr>
  *   <tr><td>{@code demo}</td><td>{@code OPENPOSTAGE_DEMO}</td><td>{@code false}</td>
  *       <td>seed the demo partners and write {@code <data.dir>/demo-api-keys.properties}; unless the
- *       file sets {@code payments.simulated-live} itself, also let live keys pay with the simulated
- *       gateway's test cards, so the demo sells postage that verifies as valid while no money moves.
+ *       file sets them itself, also let live keys pay with the simulated gateway's test cards
+ *       ({@code payments.simulated-live}) and sign live postage with the software keystore's keys
+ *       ({@code psd.allow-software-keys-for-live-postage}), so the demo sells postage that verifies as
+ *       valid while no money moves.
  *       Never set it on a server that sells real postage.</td></tr>
  * </table>
  *
@@ -133,6 +135,7 @@ public final class AppConfig {
         }
         if (b.demo) {
             serverKeys.putIfAbsent("payments.simulated-live", "true");
+            serverKeys.putIfAbsent("psd.allow-software-keys-for-live-postage", "true");
         }
         return b.server(ServerConfig.fromProperties(serverKeys)).build();
     }
@@ -155,6 +158,7 @@ public final class AppConfig {
                 throw new ConfigurationException("cannot read " + file + ": " + e.getMessage(), e);
             }
             p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
+            ServerConfig.refuseSecretsInFile(file, p.stringPropertyNames());
         }
         merged.putAll(ServerConfig.environmentSettings(knownKeys(), environment));
         return fromProperties(merged);

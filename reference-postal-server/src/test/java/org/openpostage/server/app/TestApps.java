@@ -49,7 +49,7 @@ final class TestApps {
     /** Like {@link #start(Path)}, with changes to the configuration. */
     static PostalServerApp start(Path dir, Consumer<AppConfig.Builder> tweak) {
         AppConfig.Builder b = AppConfig.builder().xmlPort(0).grpcPort(0)
-                .server(ServerConfig.builder().dataDir(dir).backgroundTasks(false).build());
+                .server(ServerConfig.builder().dataDir(dir).backgroundTasks(false).softwareKeysForLivePostage(true).build());
         tweak.accept(b);
         return PostalServerApp.start(b.build());
     }

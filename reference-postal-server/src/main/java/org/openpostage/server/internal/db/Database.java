@@ -81,6 +81,11 @@ public final class Database implements AutoCloseable {
         hc.setPoolName(poolName);
         hc.setAutoCommit(true);
         hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (vendor == Vendor.POSTGRESQL) {
+            // Exception messages leave out the server's DETAIL ("Failing row contains (...)"), which quotes
+            // a failing row's values: an indicium's bytes must never reach a log or a stored message.
+            hc.addDataSourceProperty("logServerErrorDetail", "false");
+        }
         hc.setConnectionTimeout(10_000);
         hc.setInitializationFailTimeout(10_000);
         return new Database(new HikariDataSource(hc), vendor);

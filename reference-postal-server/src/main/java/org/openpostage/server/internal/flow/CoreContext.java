@@ -13,6 +13,8 @@ import org.openpostage.server.internal.idempotency.IdempotencyStore;
 import org.openpostage.server.internal.ledger.Ledger;
 import org.openpostage.server.internal.payments.PaymentStore;
 import org.openpostage.server.internal.rates.RateBook;
+import org.openpostage.server.internal.ledger.Signatures;
+import org.openpostage.server.internal.signing.SigningDevice;
 import org.openpostage.server.internal.signing.SigningKeys;
 
 /**
@@ -23,7 +25,24 @@ import org.openpostage.server.internal.signing.SigningKeys;
  */
 public record CoreContext(ServerConfig config, Database db, Clock clock, Ledger ledger, IdempotencyStore idempotency,
                           PaymentStore payments, RateBook rates, BackgroundStore backgrounds, SigningKeys signingKeys,
-                          StampImaging imaging, PaymentGateway testGateway, PaymentGateway liveGateway, String nodeId) {
+                          Signatures signatures, StampImaging imaging, PaymentGateway testGateway,
+                          PaymentGateway liveGateway, String nodeId) {
+
+    /**
+     * Refuses to issue postage of {@code mode} that this server may not sign: live postage with keys
+     * of the software keystore, unless {@code psd.allow-software-keys-for-live-postage} (a demo
+     * setting) allows it. Checked before any money moves.
+     *
+     * @throws ServiceUnavailableException if the server may not issue it
+     */
+    public void requireSigningAllowed(Mode mode) {
+        if (mode == Mode.LIVE && signingKeys.device().kind() == SigningDevice.Kind.SOFTWARE
+                && !config.softwareKeysForLivePostage()) {
+            throw new ServiceUnavailableException("this postal server cannot issue live postage: its signing keys are "
+                    + "not in a postal security device (a PKCS#11 token), so the operator has not enabled live sales; "
+                    + "nothing was charged. Test postage is available with a test API key");
+        }
+    }
 
     /**
      * The gateway for {@code mode}: test mode only ever uses the simulated gateway. Calls through it

@@ -17,6 +17,22 @@ public final class Failures {
     private Failures() {
     }
 
+    /**
+     * A one-line description of {@code e} safe to log and to store (a payment's failure message):
+     * the code and message of a {@link PostageException} (texts this server wrote), the SQLSTATE of
+     * a database failure, else the exception's class. Never a driver's message, which may quote the
+     * values of a failing row (an indicium's bytes, say).
+     */
+    public static String describe(Throwable e) {
+        if (e instanceof PostageException pe) {
+            return pe.code() + ": " + pe.getMessage();
+        }
+        if (e instanceof DataAccessException dae) {
+            return "the ledger database failed (SQLSTATE " + dae.sqlState() + ")";
+        }
+        return e.getClass().getSimpleName();
+    }
+
     /** {@code e} as the exception the caller receives. */
     public static PostageException toPostage(RuntimeException e, String operation, String requestId) {
         if (e instanceof PostageException pe) {

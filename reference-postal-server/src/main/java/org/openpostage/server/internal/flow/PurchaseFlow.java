@@ -223,7 +223,7 @@ public final class PurchaseFlow {
             issued = ctx.db().transaction("purchase", c -> {
                 // The key is completed first: it is this request's own row, so no one waits on it.
                 ctx.idempotency().complete(c, claim, cmd.purchaseId(), null);
-                return ctx.ledger().issue(c, cmd);
+                return ctx.ledger().debit(c, cmd);
             });
         } catch (PostageException e) {
             if (e.retryable()) {
@@ -236,7 +236,8 @@ public final class PurchaseFlow {
             return afterFailure(claim, e, request.print());
         }
         logIssued(caller, issued);
-        return toPurchase(issued, request.print(), v.background);
+        // Paid and recorded: from here on a failure leaves the key COMPLETED, and a retry signs.
+        return toPurchase(ctx.signatures().complete(issued), request.print(), v.background);
     }
 
     /**
@@ -300,7 +301,8 @@ public final class PurchaseFlow {
                 throw new Superseded(paymentId);
             }
             Payment authorized = withState(payment, State.AUTHORIZED, auth.gatewayReference());
-            return toPurchase(captureAndIssue(authorized, gateway), request.print(), v.background);
+            Ledger.Issued issued = captureAndIssue(authorized, gateway);
+            return toPurchase(ctx.signatures().complete(issued), request.print(), v.background);
         } catch (Superseded lost) {
             log.info("payment {} of partner {} is driven by another node now (its claim expired); answering from "
                     + "the stored state", paymentId, caller.partnerId());
@@ -395,9 +397,11 @@ public final class PurchaseFlow {
     }
 
     /**
-     * Issues the purchase a captured payment paid for: FUNDING, DEBITs and indicia in one
+     * Issues the purchase a captured payment paid for: FUNDING, DEBITs and the indicia's data in one
      * transaction with the payment's ISSUED state and the key's completion. If that fails, the
-     * capture is refunded at the gateway.
+     * capture is refunded at the gateway. The indicia are signed afterwards, by the caller
+     * ({@link org.openpostage.server.internal.ledger.Signatures}): once the transaction committed
+     * the payment is spent on them, whatever happens to the signing.
      *
      * <p>A payment is issued or refunded, never both: issuing needs the move CAPTURED to ISSUED
      * (inside the transaction) and refunding needs the move CAPTURED to COMPENSATING, and only one
@@ -411,7 +415,7 @@ public final class PurchaseFlow {
             Ledger.Issued issued = ctx.db().transaction("purchase", c -> {
                 ctx.payments().markIssued(c, p.paymentId(), cmd.purchaseId());
                 ctx.idempotency().completeForPayment(c, p.partnerId(), p.idemKey(), p.paymentId(), cmd.purchaseId());
-                Ledger.Issued i = ctx.ledger().issue(c, cmd);
+                Ledger.Issued i = ctx.ledger().debit(c, cmd);
                 if (!i.total().equals(p.amount())) {
                     // The meter would be funded with another amount than the card paid: roll back and refund.
                     throw new PostageException(ErrorCode.INTERNAL, "purchase of payment " + p.paymentId() + " would fund "
@@ -449,7 +453,7 @@ public final class PurchaseFlow {
         try {
             return ctx.db().transaction("compensate payment", c -> {
                 if (!ctx.payments().move(c, p.paymentId(), State.CAPTURED, State.COMPENSATING, null, "ISSUE_FAILED",
-                        String.valueOf(cause.getMessage()))) {
+                        Failures.describe(cause))) {
                     return false;
                 }
                 if (keyError != null) {
@@ -484,7 +488,7 @@ public final class PurchaseFlow {
      */
     private PostageException compensate(Payment p, PaymentGateway gateway, RuntimeException cause) {
         log.warn("payment {} of partner {} was captured but its purchase failed ({}); refunding it at the gateway",
-                p.paymentId(), p.partnerId(), cause.getMessage());
+                p.paymentId(), p.partnerId(), Failures.describe(cause));
         boolean refunded = refundCompensation(p, gateway);
         PostageException error = finalError(cause, refunded ? "the card payment is refunded"
                 : "the card payment is being refunded");
@@ -607,7 +611,7 @@ public final class PurchaseFlow {
                 moveOrStop(p, State.AUTHORIZED, status.gatewayReference(), null, null);
                 Payment authorized = withState(p, State.AUTHORIZED, status.gatewayReference());
                 try {
-                    captureAndIssue(authorized, gateway);
+                    signQuietly(captureAndIssue(authorized, gateway));
                     return Settlement.ISSUED;
                 } catch (PaymentPendingException e) {
                     return Settlement.PENDING;
@@ -625,10 +629,23 @@ public final class PurchaseFlow {
 
     private Settlement issueOrFail(Payment captured, PaymentGateway gateway) {
         try {
-            issueCaptured(captured, gateway);
+            signQuietly(issueCaptured(captured, gateway));
             return Settlement.ISSUED;
         } catch (PostageException e) {
             return Settlement.FAILED;
+        }
+    }
+
+    /**
+     * Signs a purchase settled in the background, so that the retry that asks for it finds it
+     * ready; if the device cannot sign now, that retry signs it.
+     */
+    private void signQuietly(Ledger.Issued issued) {
+        try {
+            ctx.signatures().complete(issued);
+        } catch (RuntimeException e) {
+            log.info("purchase {} is issued; its indicia are signed when it is asked for ({})", issued.purchaseId(),
+                    Failures.describe(e));
         }
     }
 
@@ -648,6 +665,7 @@ public final class PurchaseFlow {
     }
 
     private Validated validate(Caller caller, PurchaseRequest request) {
+        ctx.requireSigningAllowed(caller.mode());
         Ledger.Meter meter = resolveMeter(caller, request.meterId());
         PrintOptions print = request.print();
         if (print.format() != OutputFormat.INDICIUM_DATA && !ctx.imaging().available()) {
@@ -707,10 +725,15 @@ public final class PurchaseFlow {
 
     // ---------------------------------------------------------------- results
 
-    /** The purchase stored under {@code purchaseId}, with images rendered per {@code print}. */
+    /**
+     * The purchase stored under {@code purchaseId}, with images rendered per {@code print}; indicia
+     * still waiting for their signatures (the request that paid for them failed after the commit)
+     * are signed first.
+     */
     private Purchase replay(String purchaseId, PrintOptions print) {
-        Ledger.Issued issued = ctx.ledger().loadPurchase(purchaseId).orElseThrow(() -> new IllegalStateException(
-                "purchase " + purchaseId + " is referenced by an idempotency key but missing"));
+        Ledger.Issued issued = ctx.signatures().complete(ctx.ledger().loadPurchase(purchaseId).orElseThrow(
+                () -> new IllegalStateException("purchase " + purchaseId + " is referenced by an idempotency key but "
+                        + "missing")));
         BackgroundImage background = print.backgroundId() == null ? null
                 : ctx.backgrounds().find(print.backgroundId()).orElse(null);
         return toPurchase(issued, print, background);

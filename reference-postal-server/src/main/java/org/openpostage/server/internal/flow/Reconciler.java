@@ -81,6 +81,6 @@ public final class Reconciler {
     }
 
     static String describe(RuntimeException e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return Failures.describe(e);
     }
 }

@@ -64,14 +64,15 @@ public final class VerifyFlow {
         }
         record Issued(boolean refunded, int previousScans) {
         }
-        record Stored(byte[] data, boolean refunded, int scans) {
+        record Stored(byte[] payload, boolean refunded, int scans) {
         }
         Optional<Issued> issued = ctx.db().transaction("verify", c -> {
-            Optional<Stored> row = Sql.one(c, "SELECT data, refunded_at, scan_count FROM indicia WHERE meter_id = ?"
+            // The recorded data, signed or still waiting for its signature: a good signature over it is this
+            // server's, whichever signing attempt made it.
+            Optional<Stored> row = Sql.one(c, "SELECT payload, refunded_at, scan_count FROM indicia WHERE meter_id = ?"
                             + " AND serial = ?" + (records ? " FOR UPDATE" : ""),
                     rs -> new Stored(rs.getBytes(1), rs.getObject(2) != null, rs.getInt(3)), d.meterId(), d.pieceSerial());
-            if (row.isEmpty() || !Arrays.equals(Arrays.copyOf(row.get().data, IndiciumCodec.PAYLOAD_LENGTH),
-                    signed.signedPart())) {
+            if (row.isEmpty() || !Arrays.equals(row.get().payload, signed.signedPart())) {
                 return Optional.<Issued>empty();
             }
             Stored s = row.get();
@@ -80,7 +81,8 @@ public final class VerifyFlow {
             }
             Sql.update(c, "UPDATE indicia SET scan_count = scan_count + 1, first_scanned_at = COALESCE(first_scanned_at, ?)"
                     + " WHERE meter_id = ? AND serial = ?", now, d.meterId(), d.pieceSerial());
-            insertScan(c, caller, d, verdict(d.testMode(), s.refunded, s.scans), requestId, now);
+            insertScan(c, caller, d, verdict(d.testMode() || check == SignatureCheck.TEST_KEY, s.refunded, s.scans),
+                    requestId, now);
             return Optional.of(new Issued(s.refunded, s.scans));
         });
         String keyNote = keyNote(check, d);
@@ -93,7 +95,7 @@ public final class VerifyFlow {
                             + " serial " + d.pieceSerial() + keyNote);
         }
         Issued i = issued.get();
-        Verdict verdict = verdict(d.testMode(), i.refunded, i.previousScans);
+        Verdict verdict = verdict(d.testMode() || check == SignatureCheck.TEST_KEY, i.refunded, i.previousScans);
         String detail = switch (verdict) {
             case TEST_INDICIUM -> "a genuine test indicium: never valid postage";
             case REFUNDED -> "a genuine indicium that was refunded: no longer valid postage";

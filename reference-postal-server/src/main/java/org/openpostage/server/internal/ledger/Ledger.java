@@ -48,13 +48,19 @@ public final class Ledger {
     /** The first meter id handed out. */
     static final long FIRST_METER_ID = 100_001;
 
-    /** A meter row. */
+    /**
+     * A meter row.
+     *
+     * @param journalSeq  how many chained entries its journal holds
+     * @param journalHead the hash of its journal's last chained entry, or {@code null} before the first
+     */
     public record Meter(long meterId, String partnerId, Mode mode, Currency currency, long ascending, long descending,
-                        long lastSerial, boolean isDefault) {
+                        long lastSerial, boolean isDefault, long journalSeq, byte[] journalHead) {
         static Meter of(ResultSet rs) throws SQLException {
             return new Meter(rs.getLong("meter_id"), rs.getString("partner_id"), Mode.valueOf(rs.getString("mode")),
                     Currency.getInstance(rs.getString("currency").strip()), rs.getLong("ascending"),
-                    rs.getLong("descending"), rs.getLong("last_serial"), rs.getBoolean("is_default"));
+                    rs.getLong("descending"), rs.getLong("last_serial"), rs.getBoolean("is_default"),
+                    rs.getLong("journal_seq"), rs.getBytes("journal_head"));
         }
     }
 
@@ -70,13 +76,31 @@ public final class Ledger {
                                CardFunding card) {
     }
 
-    /** One issued indicium. */
-    public record IssuedIndicium(String indiciumId, SignedIndicium signed) {
+    /**
+     * One indicium of a purchase: its data, recorded with its debit, and once the signing device
+     * has signed it, the signed indicium.
+     *
+     * @param signed the signed indicium, or {@code null} while it is recorded but not yet signed
+     */
+    public record IssuedIndicium(String indiciumId, IndiciumData data, SignedIndicium signed) {
+        /** Whether the device has signed it. */
+        public boolean isSigned() {
+            return signed != null;
+        }
     }
 
-    /** A committed purchase as the ledger holds it. */
+    /** A committed purchase as the ledger holds it; its indicia may still wait for their signatures. */
     public record Issued(String purchaseId, long meterId, Mode mode, List<IssuedIndicium> indicia, Money total,
                          PaymentSummary payment, Instant issuedAt) {
+        /** Whether every indicium is signed. */
+        public boolean isSigned() {
+            return indicia.stream().allMatch(IssuedIndicium::isSigned);
+        }
+
+        /** This purchase with {@code indicia} instead. */
+        public Issued withIndicia(List<IssuedIndicium> indicia) {
+            return new Issued(purchaseId, meterId, mode, List.copyOf(indicia), total, payment, issuedAt);
+        }
     }
 
     /** A committed refund. */
@@ -85,7 +109,7 @@ public final class Ledger {
     }
 
     private static final String METER_COLUMNS = "meter_id, partner_id, mode, currency, ascending, descending,"
-            + " last_serial, is_default";
+            + " last_serial, is_default, journal_seq, journal_head";
 
     private final Database db;
     private final SigningKeys keys;
@@ -142,9 +166,10 @@ public final class Ledger {
                     long id = Math.max(FIRST_METER_ID, Sql.number(c, "SELECT MAX(meter_id) FROM meters") + 1);
                     boolean first = Sql.number(c, "SELECT COUNT(*) FROM meters WHERE partner_id = ? AND mode = ?",
                             partnerId, mode) == 0;
-                    Sql.update(c, "INSERT INTO meters (" + METER_COLUMNS + ", created_at) VALUES (?, ?, ?, ?, 0, 0, 0, ?, ?)",
-                            id, partnerId, mode, currency.getCurrencyCode(), first, now);
-                    return new Meter(id, partnerId, mode, currency, 0, 0, 0, first);
+                    Sql.update(c, "INSERT INTO meters (" + METER_COLUMNS + ", created_at)"
+                            + " VALUES (?, ?, ?, ?, 0, 0, 0, ?, 0, NULL, ?)", id, partnerId, mode,
+                            currency.getCurrencyCode(), first, now);
+                    return new Meter(id, partnerId, mode, currency, 0, 0, 0, first, 0, null);
                 });
             } catch (DataAccessException e) {
                 if (!Sql.UNIQUE_VIOLATION.equals(e.sqlState()) || attempt >= 10) {
@@ -171,9 +196,10 @@ public final class Ledger {
             requireCurrency(m, amount.currency());
             requireCapacity(m, amount.minorUnits());
             long descending = m.descending + amount.minorUnits();
-            long entryId = journal(c, meterId, JournalKind.FUNDING, amount.minorUnits(), m.ascending, descending,
+            MeterJournal journal = new MeterJournal(m);
+            long entryId = journal.appendOne(c, JournalKind.FUNDING, amount.minorUnits(), m.ascending, descending,
                     null, null, null, null, reference, now);
-            updateRegisters(c, meterId, m.ascending, descending, m.lastSerial);
+            updateRegisters(c, meterId, m.ascending, descending, m.lastSerial, journal);
             return new JournalEntry(entryId, meterId, JournalKind.FUNDING, amount, m.ascending, descending, null, null,
                     reference, now);
         });
@@ -182,13 +208,16 @@ public final class Ledger {
     // ---------------------------------------------------------------- purchases
 
     /**
-     * Debits and issues a purchase inside the caller's transaction: for a card purchase first a
-     * FUNDING entry of the total, then for each item the next serial, a DEBIT entry and a signed
-     * indicium carrying the registers after its own debit.
+     * Debits a purchase and records its indicia inside the caller's transaction: for a card
+     * purchase first a FUNDING entry of the total, then for each item the next serial, a DEBIT
+     * entry and the indicium's data, carrying the registers after its own debit and naming the
+     * active key of the purchase's mode. Nothing is signed here: once this transaction commits,
+     * each serial belongs to its recorded data for ever, and {@link Signatures} signs the data
+     * outside the meter's lock. So no serial is ever signed over and then given to another piece.
      *
      * @throws InsufficientFundsException if the meter's descending register cannot cover the total
      */
-    public Issued issue(Connection c, IssueCommand cmd) throws SQLException {
+    public Issued debit(Connection c, IssueCommand cmd) throws SQLException {
         Instant now = Time.now(clock);
         Currency currency = cmd.items.get(0).price().currency();
         long total = 0;
@@ -202,7 +231,7 @@ public final class Ledger {
         // Rows that reference the meter are inserted only after the lock: on PostgreSQL their
         // foreign-key check takes a KEY SHARE lock on the meter, which would deadlock against
         // another purchase's FOR UPDATE.
-        SigningKeys.ActiveKey key = keys.active(c);
+        SigningKeys.ActiveKey key = keys.active(c, cmd.mode);
         Meter m = lock(c, cmd.meterId);
         if (!m.partnerId.equals(cmd.partnerId) || m.mode != cmd.mode) {
             throw new IllegalStateException("meter " + m.meterId + " does not belong to the caller");
@@ -210,10 +239,11 @@ public final class Ledger {
         requireCurrency(m, currency);
         long ascending = m.ascending;
         long descending = m.descending;
+        MeterJournal journal = new MeterJournal(m);
         if (cmd.card != null) {
             requireCapacity(m, total);
             descending += total;
-            journal(c, m.meterId, JournalKind.FUNDING, total, ascending, descending, purchaseId, null,
+            journal.append(JournalKind.FUNDING, total, ascending, descending, purchaseId, null,
                     cmd.card.paymentId, null, cmd.card.gatewayReference, now);
         }
         if (descending < total) {
@@ -234,9 +264,8 @@ public final class Ledger {
         List<IssuedIndicium> issued = new ArrayList<>(cmd.items.size());
         long serial = m.lastSerial;
         try (PreparedStatement indicia = c.prepareStatement("INSERT INTO indicia (indicium_id, purchase_id, item_index,"
-                + " meter_id, serial, postage, ascending_after, descending_after, key_id, test_mode, data, issued_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement debits = c.prepareStatement(JOURNAL_INSERT)) {
+                + " meter_id, serial, postage, ascending_after, descending_after, key_id, test_mode, payload, issued_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < cmd.items.size(); i++) {
                 PurchaseItem item = cmd.items.get(i);
                 long postage = item.price().minorUnits();
@@ -249,20 +278,18 @@ public final class Ledger {
                         .postage(item.price()).dateOfMailing(item.dateOfMailing()).origin(item.piece().origin())
                         .destination(item.piece().destination()).mailClass(item.piece().mailClass())
                         .softwareId(softwareId).testMode(cmd.mode == Mode.TEST).build();
-                SignedIndicium signed = IndiciumCodec.sign(data, key.signer());
                 String indiciumId = Ids.newId("ind");
                 Sql.bind(indicia, indiciumId, purchaseId, i, m.meterId, serial, postage, ascending, descending,
-                        key.keyId(), cmd.mode == Mode.TEST, signed.encoded().toArray(), now);
+                        key.keyId(), cmd.mode == Mode.TEST, IndiciumCodec.encodePayload(data), now);
                 indicia.addBatch();
-                Sql.bind(debits, m.meterId, JournalKind.DEBIT, postage, ascending, descending, purchaseId, indiciumId,
+                journal.append(JournalKind.DEBIT, postage, ascending, descending, purchaseId, indiciumId,
                         null, null, null, now);
-                debits.addBatch();
-                issued.add(new IssuedIndicium(indiciumId, signed));
+                issued.add(new IssuedIndicium(indiciumId, data, null));
             }
             indicia.executeBatch();
-            debits.executeBatch();
         }
-        updateRegisters(c, m.meterId, ascending, descending, serial);
+        journal.write(c);
+        updateRegisters(c, m.meterId, ascending, descending, serial, journal);
         Money totalMoney = new Money(total, currency);
         PaymentSummary payment = cmd.card != null
                 ? new PaymentSummary(PaymentKind.CARD, totalMoney, cmd.card.brand, cmd.card.last4, reference)
@@ -287,10 +314,13 @@ public final class Ledger {
             if (head.isEmpty()) {
                 return Optional.empty();
             }
-            List<IssuedIndicium> indicia = Sql.list(c, "SELECT indicium_id, data FROM indicia WHERE purchase_id = ?"
-                            + " ORDER BY item_index",
-                    rs -> new IssuedIndicium(rs.getString("indicium_id"), IndiciumCodec.decode(rs.getBytes("data"))),
-                    purchaseId);
+            List<IssuedIndicium> indicia = Sql.list(c, "SELECT indicium_id, payload, data FROM indicia"
+                            + " WHERE purchase_id = ? ORDER BY item_index", rs -> {
+                        byte[] data = rs.getBytes("data");
+                        SignedIndicium signed = data == null ? null : IndiciumCodec.decode(data);
+                        return new IssuedIndicium(rs.getString("indicium_id"), signed != null ? signed.data()
+                                : IndiciumCodec.decodePayload(rs.getBytes("payload")), signed);
+                    }, purchaseId);
             Issued h = head.get();
             return Optional.of(new Issued(h.purchaseId, h.meterId, h.mode, indicia, h.total, h.payment, h.issuedAt));
         });
@@ -345,21 +375,23 @@ public final class Ledger {
         }
         String refundId = Ids.newId("ref");
         long descending = m.descending + p.postage;
-        journal(c, m.meterId, JournalKind.REFUND, p.postage, m.ascending, descending, null, indiciumId, null, refundId,
+        MeterJournal journal = new MeterJournal(m);
+        journal.append(JournalKind.REFUND, p.postage, m.ascending, descending, null, indiciumId, null, refundId,
                 null, now);
         boolean card = t.kind == PaymentKind.CARD;
         if (card) {
             descending -= p.postage;
-            journal(c, m.meterId, JournalKind.REVERSAL, p.postage, m.ascending, descending, null, indiciumId,
+            journal.append(JournalKind.REVERSAL, p.postage, m.ascending, descending, null, indiciumId,
                     t.paymentId, refundId, t.gatewayReference, now);
         }
+        journal.write(c);
         Sql.update(c, "INSERT INTO refunds (refund_id, indicium_id, partner_id, meter_id, amount, currency, credited_to,"
                         + " payment_id, gateway_state, gateway_reference, refunded_at, updated_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 refundId, indiciumId, partnerId, m.meterId, p.postage, m.currency.getCurrencyCode(), t.kind,
                 card ? t.paymentId : null, card ? "PENDING" : null, card ? t.gatewayReference : null, now, now);
         Sql.update(c, "UPDATE indicia SET refund_id = ?, refunded_at = ? WHERE indicium_id = ?", refundId, now, indiciumId);
-        updateRegisters(c, m.meterId, m.ascending, descending, m.lastSerial);
+        updateRegisters(c, m.meterId, m.ascending, descending, m.lastSerial, journal);
         return new Refunded(refundId, indiciumId, m.meterId, new Money(p.postage, m.currency), t.kind, now,
                 card ? t.paymentId : null, card ? t.gatewayReference : null);
     }
@@ -485,22 +517,6 @@ public final class Ledger {
 
     // ------------------------------------------------------------------ helpers
 
-    private static final String JOURNAL_INSERT = "INSERT INTO journal (meter_id, kind, amount, ascending_after,"
-            + " descending_after, purchase_id, indicium_id, payment_id, refund_id, reference, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-    private static long journal(Connection c, long meterId, JournalKind kind, long amount, long ascending,
-                                long descending, String purchaseId, String indiciumId, String paymentId,
-                                String refundId, String reference, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(JOURNAL_INSERT, new String[] {"entry_id"})) {
-            Sql.bind(ps, meterId, kind, amount, ascending, descending, purchaseId, indiciumId, paymentId, refundId,
-                    reference, now);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                return keys.next() ? keys.getLong(1) : 0;
-            }
-        }
-    }
 
     private static Meter lock(Connection c, long meterId) throws SQLException {
         return Sql.one(c, "SELECT " + METER_COLUMNS + " FROM meters WHERE meter_id = ? FOR UPDATE", Meter::of, meterId)
@@ -512,10 +528,12 @@ public final class Ledger {
                 .orElseThrow(() -> new NotFoundException("meter " + meterId + " does not exist"));
     }
 
-    private static void updateRegisters(Connection c, long meterId, long ascending, long descending, long lastSerial)
-            throws SQLException {
-        Sql.update(c, "UPDATE meters SET ascending = ?, descending = ?, last_serial = ? WHERE meter_id = ?",
-                ascending, descending, lastSerial, meterId);
+    /** Stores the registers and the head of the journal's chain after {@code journal}'s entries. */
+    private static void updateRegisters(Connection c, long meterId, long ascending, long descending, long lastSerial,
+                                        MeterJournal journal) throws SQLException {
+        Sql.update(c, "UPDATE meters SET ascending = ?, descending = ?, last_serial = ?, journal_seq = ?,"
+                + " journal_head = ? WHERE meter_id = ?", ascending, descending, lastSerial, journal.seq(),
+                journal.head(), meterId);
     }
 
     private static void requireCurrency(Meter m, Currency currency) {

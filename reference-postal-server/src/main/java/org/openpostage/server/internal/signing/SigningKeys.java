@@ -1,266 +1,295 @@
 package org.openpostage.server.internal.signing;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.Provider;
+import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openpostage.api.Bytes;
-import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.Mode;
 import org.openpostage.api.NotFoundException;
+import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.IndiciumSigner;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.SignatureCheck;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
+import org.openpostage.server.OperatorAction;
+import org.openpostage.server.SigningKeyInfo;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
+import org.openpostage.server.internal.journal.OperatorJournal;
 import org.openpostage.server.internal.util.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's signing keys, shared by every node through the database.
+ * The server's signing keys, shared by every node through the database: their public halves and
+ * states in {@code signing_keys}, their private halves in the {@link SigningDevice}.
  *
- * <p>The private keys live in one PKCS#12 keystore (password-based AES-256 encryption), stored
- * as a whole in table {@code signing_keystore} with a version number; their public halves and
- * lifetimes are in {@code signing_keys}, from which the published key set is built. Every node
- * that knows the keystore password can therefore sign with the active key, and a rotation is one
- * transaction that all nodes see at once. A copy of the keystore is also written to the data
- * directory ({@code signing-keys.p12}) for the operator's backups.
+ * <p>Keys are live or test keys by their id ({@link VerificationKey#FIRST_TEST_KEY_ID}): a
+ * purchase with a test API key is signed with the active test key, one with a live API key with
+ * the active live key, never the other. A key is <em>pending</em> from its creation until it is
+ * activated, <em>active</em> while it signs (exactly one per mode), then <em>retired</em> (it
+ * stays published, so its indicia keep verifying, up to its last date of mailing), and possibly
+ * <em>revoked</em>. Every change happens in one transaction that locks the {@code installation}
+ * row, is recorded in the operator journal, and raises the key set's version, so every node sees
+ * it at once.
  *
- * <p>Exactly one key is active (has no {@code retired_at}); a purchase transaction reads which
- * ({@link #active}), so no purchase starts signing with a key after its retirement committed.
- * A purchase that read the key just before may still commit with it: that piece is genuine and
- * recorded like every other the key signed, and its date of mailing is within the key's last
- * date of mailing ({@link #lastDateOfMailing}). The hot path takes no lock on the key for this.
- * Signers are cached per key id (a key's private half never changes); the published key set is
- * cached per keystore version, which every rotation and revocation increments.
+ * <p>A purchase transaction reads the active key of its mode ({@link #active}), so no purchase
+ * starts with a key after its retirement committed. A purchase that read the key just before may
+ * still commit with it: that piece is genuine and recorded like every other the key signed, and its
+ * date of mailing is within the key's last date of mailing ({@link #lastDateOfMailing}). The hot
+ * path takes no lock on the key for this. Signers are cached per key id; the published key set is
+ * cached per version.
  */
 public final class SigningKeys {
-    /** The file name of the keystore copy in the data directory. */
-    public static final String EXPORT_FILE = "signing-keys.p12";
-
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
-    private static final String KEY_COLUMNS =
-            "key_id, algorithm, public_key, active_from, retired_at, last_mailing_date, revoked_at";
+    private static final String KEY_COLUMNS = "key_id, algorithm, public_key, device, created_at, active_from,"
+            + " retired_at, last_mailing_date, revoked_at";
 
-    /** The active key and a signer for it. */
-    public record ActiveKey(long keyId, SignatureAlgorithm algorithm, IndiciumSigner signer) {
+    /** The active key of a mode. */
+    public record ActiveKey(long keyId, SignatureAlgorithm algorithm) {
     }
 
     private record CachedSet(long version, VerificationKeySet set) {
     }
 
     private final Database db;
-    private final char[] password;
-    private final Path exportFile;
-    private final Provider provider;
+    private final SigningDevice device;
+    private final Installation installation;
+    private final OperatorJournal journal;
     private final Clock clock;
     private final int maxDaysAhead;
     private final Map<Long, IndiciumSigner> signers = new ConcurrentHashMap<>();
     private volatile CachedSet cachedSet;
 
     /**
-     * @param provider     the JCA provider to sign with, or {@code null} for the JDK's
      * @param maxDaysAhead how many days ahead of today purchases accept a date of mailing
      *                     ({@code mailing.max-days-ahead}): bounds the dates a retired key signed for
      */
-    public SigningKeys(Database db, char[] password, Path dataDir, Provider provider, Clock clock, int maxDaysAhead) {
+    public SigningKeys(Database db, SigningDevice device, Installation installation, OperatorJournal journal,
+                       Clock clock, int maxDaysAhead) {
         this.db = db;
-        this.password = password.clone();
-        this.exportFile = dataDir.resolve(EXPORT_FILE);
-        this.provider = provider;
+        this.device = device;
+        this.installation = installation;
+        this.journal = journal;
         this.clock = clock;
         this.maxDaysAhead = maxDaysAhead;
     }
 
+    /** The device that holds the private keys and signs. */
+    public SigningDevice device() {
+        return device;
+    }
+
     /**
-     * Creates the keystore and its first key of {@code algorithm} if the ledger has none (the first
-     * start), then loads every key. Safe when several nodes start at once: one creates, the others load.
-     *
-     * @throws ConfigurationException if the keystore cannot be opened with the configured password
+     * Creates an active key of {@code algorithm} for each mode that has none (the first start, or a
+     * ledger from before test keys). Safe when several nodes start at once: one creates, the others
+     * find it.
      */
     public void initialize(SignatureAlgorithm algorithm) {
-        boolean exists = db.read("read keystore", c -> Sql.one(c, "SELECT id FROM signing_keystore WHERE id = 1",
-                rs -> rs.getInt(1)).isPresent());
-        if (!exists) {
-            create(algorithm);
-        }
-        reload();
-    }
-
-    private void create(SignatureAlgorithm algorithm) {
-        Instant now = Time.now(clock);
-        try {
-            KeyPair pair = KeyMaterial.generate(algorithm);
-            KeyStore ks = KeyMaterial.newKeyStore();
-            KeyMaterial.add(ks, 1, algorithm, pair, now, password);
-            byte[] pkcs12 = KeyMaterial.store(ks, password);
-            boolean created = db.transaction("create keystore", c -> {
-                try {
-                    Sql.update(c, "INSERT INTO signing_keystore (id, version, pkcs12, updated_at) VALUES (1, 1, ?, ?)",
-                            pkcs12, now);
-                } catch (SQLException e) {
-                    if (Sql.isUniqueViolation(e)) {
-                        return false; // another node created it first
-                    }
-                    throw e;
+        for (Mode mode : Mode.values()) {
+            db.transaction("create first signing key", c -> {
+                installation.lock(c);
+                if (activeRow(c, mode).isEmpty()) {
+                    KeyRow key = create(c, mode, algorithm, true, OperatorJournal.SYSTEM);
+                    log.info("created the first {} signing key: key {} ({}) in the {}", mode.name().toLowerCase(),
+                            key.keyId, algorithm, device.description());
                 }
-                Sql.update(c, "INSERT INTO signing_keys (key_id, algorithm, public_key, active_from, retired_at)"
-                        + " VALUES (1, ?, ?, ?, NULL)", algorithm, pair.getPublic().getEncoded(), now);
-                return true;
+                return null;
             });
-            if (created) {
-                export(pkcs12);
-                log.info("created the signing keystore with key 1 ({})", algorithm);
-            }
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot create a signing key: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // A concurrent creator may have won in a way the database reports differently; load what is there.
-            boolean exists = db.read("read keystore", c -> Sql.one(c, "SELECT id FROM signing_keystore WHERE id = 1",
-                    rs -> rs.getInt(1)).isPresent());
-            if (!exists) {
-                throw e;
-            }
         }
     }
 
-    /** Loads every key of the stored keystore into signers. */
-    private synchronized void reload() {
-        byte[] pkcs12 = db.read("read keystore", c -> Sql.one(c, "SELECT pkcs12 FROM signing_keystore WHERE id = 1",
-                rs -> rs.getBytes(1))).orElseThrow(() -> new IllegalStateException("the signing keystore is missing"));
-        List<KeyRow> rows = db.read("read keys", SigningKeys::keyRows);
-        KeyStore ks;
-        try {
-            ks = KeyMaterial.load(pkcs12, password);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException("cannot open the signing keystore stored in the ledger: " + e.getMessage()
-                    + ". Is keystore.password (OPENPOSTAGE_KEYSTORE_PASSWORD) the same as on the node that created it?", e);
-        }
-        for (KeyRow row : rows) {
-            if (signers.containsKey(row.keyId)) {
-                continue;
-            }
-            try {
-                PrivateKey key = (PrivateKey) ks.getKey(KeyMaterial.alias(row.keyId), password);
-                if (key == null) {
-                    throw new IllegalStateException("key " + row.keyId + " is published but not in the keystore");
-                }
-                PrivateKey signingKey = KeyMaterial.convert(key, row.algorithm, provider);
-                signers.put(row.keyId, IndiciumSigner.jca(row.algorithm, row.keyId, signingKey, provider));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot load signing key " + row.keyId + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /** The active key, read in the caller's transaction. */
-    public ActiveKey active(Connection c) throws SQLException {
-        List<KeyRow> active = Sql.list(c, "SELECT " + KEY_COLUMNS + " FROM signing_keys WHERE retired_at IS NULL",
-                KeyRow::of);
-        if (active.size() != 1) {
-            throw new IllegalStateException("expected exactly one active signing key, found " + active.size());
-        }
-        KeyRow row = active.get(0);
-        IndiciumSigner signer = signers.get(row.keyId);
-        if (signer == null) {
-            reload(); // rotated by another node
-            signer = signers.get(row.keyId);
-        }
-        return new ActiveKey(row.keyId, row.algorithm, signer);
+    /** The active key of {@code mode}, read in the caller's transaction. */
+    public ActiveKey active(Connection c, Mode mode) throws SQLException {
+        KeyRow row = activeRow(c, mode).orElseThrow(() -> new IllegalStateException("no active " + mode
+                + " signing key"));
+        return new ActiveKey(row.keyId, row.algorithm);
     }
 
     /**
-     * The published key set: every key ever created, the retired ones with their retirement time
-     * and last date of mailing, the revoked ones with their revocation time.
+     * The signer of key {@code keyId}, from the device.
+     *
+     * @throws IllegalStateException if the device does not hold the key
+     */
+    public IndiciumSigner signer(long keyId, SignatureAlgorithm algorithm) {
+        IndiciumSigner signer = signers.get(keyId);
+        if (signer == null) {
+            signer = device.signer(keyId, algorithm);
+            signers.putIfAbsent(keyId, signer);
+        }
+        return signer;
+    }
+
+    /**
+     * The published key set: every key that ever signed, the retired ones with their retirement time
+     * and last date of mailing, the revoked ones with their revocation time. Pending keys are not
+     * published until they are activated.
      */
     public VerificationKeySet keySet() {
-        long version = db.read("read keystore version",
-                c -> Sql.number(c, "SELECT version FROM signing_keystore WHERE id = 1"));
+        long version = installation.keySetVersion();
         CachedSet cached = cachedSet;
         if (cached != null && cached.version == version) {
             return cached.set;
         }
         List<KeyRow> rows = db.read("read keys", SigningKeys::keyRows);
-        VerificationKeySet set = new VerificationKeySet(rows.stream().map(KeyRow::toKey).toList());
+        VerificationKeySet set = new VerificationKeySet(rows.stream().filter(r -> r.activeFrom != null)
+                .map(KeyRow::toKey).toList());
         cachedSet = new CachedSet(version, set);
         return set;
     }
 
-    /** Checks {@code indicium}'s signature against the published key set, with the configured provider. */
+    /** Checks {@code indicium}'s signature against the published key set, with the JDK's providers. */
     public SignatureCheck verify(SignedIndicium indicium) {
-        return keySet().verify(indicium, provider);
+        return keySet().verify(indicium);
+    }
+
+    /** Every key, with its state and whether this node's device holds its private half; by id. */
+    public List<SigningKeyInfo> keys() {
+        return db.read("read keys", SigningKeys::keyRows).stream().map(r -> r.info(device.kind() == r.device
+                && device.holds(r.keyId))).toList();
     }
 
     /**
-     * Creates a new key of {@code algorithm}, makes it the active one and retires the previous
-     * key, which stays published so that the indicia it signed keep verifying, up to its last
-     * date of mailing ({@link #lastDateOfMailing}).
+     * Creates a key of {@code mode} and {@code algorithm} in the device, pending: it signs nothing
+     * and is not published until {@link #activate}d. The ceremony's first step, so that the public
+     * key can be exported and registered before the key signs.
      */
-    public VerificationKey rotate(SignatureAlgorithm algorithm) {
-        Rotation rotation = db.transaction("rotate signing key", c -> {
-            byte[] keystore = lockKeystore(c);
-            Rotation r = rotateIn(c, keystore, algorithm);
-            newVersion(c, r.pkcs12, r.retired.retiredAt());
-            return r;
+    public SigningKeyInfo generate(Mode mode, SignatureAlgorithm algorithm, String actor) {
+        KeyRow row = db.transaction("create signing key", c -> {
+            installation.lock(c);
+            KeyRow key = create(c, mode, algorithm, false, actor);
+            installation.newKeySetVersion(c);
+            return key;
         });
-        afterRotation(rotation);
-        return rotation.active;
+        log.info("created pending {} signing key {} ({}) in the {}", mode.name().toLowerCase(), row.keyId, algorithm,
+                device.description());
+        return row.info(true);
+    }
+
+    /**
+     * Makes pending key {@code keyId} the active key of its mode, retiring the key that was.
+     *
+     * @return the key now active
+     * @throws NotFoundException       if there is no key {@code keyId}
+     * @throws InvalidRequestException if it is not pending, or this node's device does not hold it
+     */
+    public SigningKeyInfo activate(long keyId, String actor) {
+        Rotation r = db.transaction("activate signing key", c -> {
+            installation.lock(c);
+            KeyRow key = row(c, keyId);
+            if (key.activeFrom != null || key.retiredAt != null) {
+                throw new InvalidRequestException("signing key " + keyId + " is " + key.state()
+                        + "; only a pending key can be activated");
+            }
+            requireHeld(key);
+            Rotation rotation = switchTo(c, key, actor);
+            installation.newKeySetVersion(c);
+            return rotation;
+        });
+        logRotation(r);
+        return r.active;
+    }
+
+    /**
+     * Creates a new key of {@code mode} and {@code algorithm} in the device and makes it the active
+     * key of its mode; the previous key is retired, stays published so that the indicia it signed
+     * keep verifying, up to its last date of mailing ({@link #lastDateOfMailing}).
+     *
+     * @return the key now active
+     */
+    public SigningKeyInfo rotate(Mode mode, SignatureAlgorithm algorithm, String actor) {
+        Rotation r = db.transaction("rotate signing key", c -> {
+            installation.lock(c);
+            KeyRow created = create(c, mode, algorithm, false, actor);
+            Rotation rotation = switchTo(c, created, actor);
+            installation.newKeySetVersion(c);
+            return rotation;
+        });
+        logRotation(r);
+        return r.active;
+    }
+
+    /**
+     * Retires key {@code keyId} without a successor: a pending key that will never sign (and is never
+     * published). Retiring a retired key changes nothing. The active
+     * key of a mode is replaced by {@link #rotate} or {@link #activate} instead, since a mode
+     * always has one.
+     *
+     * @throws NotFoundException       if there is no key {@code keyId}
+     * @throws InvalidRequestException if it is the active key of its mode
+     */
+    public SigningKeyInfo retire(long keyId, String actor) {
+        KeyRow retired = db.transaction("retire signing key", c -> {
+            installation.lock(c);
+            KeyRow key = row(c, keyId);
+            if (key.retiredAt != null) {
+                return key;
+            }
+            if (key.activeFrom != null) {
+                throw new InvalidRequestException("signing key " + keyId + " is the active " + key.mode()
+                        + " key: rotate to a new key (or activate a pending one), which retires it");
+            }
+            Instant at = Time.now(clock);
+            Sql.update(c, "UPDATE signing_keys SET retired_at = ? WHERE key_id = ?", at, keyId);
+            journal.append(c, OperatorAction.KEY_RETIRED, "key " + keyId, "never activated, never published", actor,
+                    at);
+            installation.newKeySetVersion(c);
+            return row(c, keyId);
+        });
+        return retired.info(device.holds(keyId));
     }
 
     /**
      * Revokes key {@code keyId}: offline verifiers stop trusting anything it signed. If it is the
-     * active key, a new key of the same algorithm replaces it first, in the same transaction, so
-     * that exactly one key is active at any time and no purchase starts signing with the revoked
-     * key any more (one already signing may still commit: its piece is genuine and recorded, and
-     * offline it is judged like every other piece the key signed). Revoking a key that is already
-     * revoked changes nothing.
+     * active key of its mode, a new key of the same algorithm replaces it first, in the same
+     * transaction, so that exactly one key per mode is active at any time and no purchase starts
+     * signing with the revoked key any more (one already signing may still commit: its piece is
+     * genuine and recorded, and offline it is judged like every other piece the key signed).
+     * Revoking a key that is already revoked changes nothing.
      *
      * @return the revoked key, as now published
-     * @throws NotFoundException if there is no key {@code keyId}
+     * @throws NotFoundException       if there is no key {@code keyId}
+     * @throws InvalidRequestException if it is a pending key (it never signed: retire it)
      */
-    public VerificationKey revoke(long keyId) {
+    public VerificationKey revoke(long keyId, String actor) {
         record Revocation(VerificationKey key, Rotation rotation, boolean changed) {
         }
         Revocation revocation = db.transaction("revoke signing key", c -> {
-            byte[] keystore = lockKeystore(c);
-            KeyRow row = Sql.one(c, "SELECT " + KEY_COLUMNS + " FROM signing_keys WHERE key_id = ?", KeyRow::of, keyId)
-                    .orElseThrow(() -> new NotFoundException("signing key " + keyId + " does not exist"));
+            installation.lock(c);
+            KeyRow row = row(c, keyId);
             if (row.revokedAt != null) {
                 return new Revocation(row.toKey(), null, false);
             }
-            Rotation rotation = null;
-            VerificationKey retired = row.toKey();
-            byte[] pkcs12 = null;
-            if (row.retiredAt == null) {
-                rotation = rotateIn(c, keystore, row.algorithm);
-                retired = rotation.retired;
-                pkcs12 = rotation.pkcs12;
+            if (row.activeFrom == null) {
+                throw new InvalidRequestException("signing key " + keyId + " never signed and is not published: retire "
+                        + "it instead of revoking it");
             }
-            Instant at = latest(Time.now(clock), retired.retiredAt());
+            Rotation rotation = null;
+            if (row.retiredAt == null) {
+                rotation = switchTo(c, create(c, row.mode(), row.algorithm, false, actor), actor);
+            }
+            KeyRow retired = row(c, keyId);
+            Instant at = latest(Time.now(clock), retired.retiredAt);
             Sql.update(c, "UPDATE signing_keys SET revoked_at = ? WHERE key_id = ?", at, keyId);
-            newVersion(c, pkcs12, at);
-            return new Revocation(retired.asRevoked(at), rotation, true);
+            journal.append(c, OperatorAction.KEY_REVOKED, "key " + keyId, "offline verifiers no longer trust it", actor,
+                    at);
+            installation.newKeySetVersion(c);
+            return new Revocation(row(c, keyId).toKey(), rotation, true);
         });
         if (revocation.rotation != null) {
-            afterRotation(revocation.rotation);
+            logRotation(revocation.rotation);
         }
         if (revocation.changed) {
             log.warn("signing key {} revoked: offline verifiers no longer trust the indicia it signed", keyId);
@@ -290,93 +319,107 @@ public final class SigningKeys {
         return LocalDate.ofInstant(retiredAt, ZoneOffset.UTC).plusDays(maxDaysAhead + 1L);
     }
 
-    /** A rotation inside a transaction: the key retired, the one now active, the keystore holding both. */
-    private record Rotation(VerificationKey retired, VerificationKey active, byte[] pkcs12) {
-    }
-
-    /** Locks the keystore row (serializing rotations and revocations on every node) and returns the keystore. */
-    private static byte[] lockKeystore(Connection c) throws SQLException {
-        return Sql.one(c, "SELECT pkcs12 FROM signing_keystore WHERE id = 1 FOR UPDATE", rs -> rs.getBytes(1))
-                .orElseThrow(() -> new IllegalStateException("the signing keystore is missing"));
+    /** A change of the active key: the key retired (or {@code null} when its mode had none) and the one now active. */
+    private record Rotation(SigningKeyInfo retired, SigningKeyInfo active) {
     }
 
     /**
-     * Adds a new key of {@code algorithm} to {@code keystore}, retires the active key with its last
-     * date of mailing and makes the new one active, in the caller's transaction, which holds the
-     * keystore row's lock.
+     * Creates key material for a new key of {@code mode} in the device and records it, active at once
+     * when {@code activeNow} (the caller makes sure its mode has no active key then), else pending.
      */
-    private Rotation rotateIn(Connection c, byte[] keystore, SignatureAlgorithm algorithm) throws SQLException {
-        long keyId = Sql.number(c, "SELECT MAX(key_id) FROM signing_keys") + 1;
-        KeyPair pair;
-        byte[] pkcs12;
-        try {
-            // The slow part (key generation, the keystore's password-based encryption) comes before
-            // the retirement time is read, so that it stays close to the commit.
-            KeyStore ks = KeyMaterial.load(keystore, password);
-            pair = KeyMaterial.generate(algorithm);
-            KeyMaterial.add(ks, keyId, algorithm, pair, Time.now(clock), password);
-            pkcs12 = KeyMaterial.store(ks, password);
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot rotate the signing key: " + e.getMessage(), e);
+    private KeyRow create(Connection c, Mode mode, SignatureAlgorithm algorithm, boolean activeNow, String actor)
+            throws SQLException {
+        long keyId = nextKeyId(c, mode);
+        Instant now = Time.now(clock);
+        PublicKey publicKey = device.generate(c, keyId, algorithm, now);
+        Sql.update(c, "INSERT INTO signing_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
+                keyId, algorithm, publicKey.getEncoded(), device.kind(), now, activeNow ? now : null);
+        journal.append(c, OperatorAction.KEY_CREATED, "key " + keyId, mode + " " + algorithm + " in the "
+                + device.description() + (activeNow ? ", active" : ", pending"), actor, now);
+        return row(c, keyId);
+    }
+
+    /** The next free key id of {@code mode}'s range. */
+    private static long nextKeyId(Connection c, Mode mode) throws SQLException {
+        long first = mode == Mode.TEST ? VerificationKey.FIRST_TEST_KEY_ID : 1;
+        long limit = mode == Mode.TEST ? IndiciumData.MAX_UINT32 : VerificationKey.FIRST_TEST_KEY_ID - 1;
+        long max = Sql.number(c, "SELECT COALESCE(MAX(key_id), 0) FROM signing_keys WHERE key_id BETWEEN ? AND ?",
+                first, limit);
+        long next = max == 0 ? first : max + 1;
+        if (next > limit) {
+            throw new IllegalStateException("no " + mode + " key ids are left");
         }
-        List<KeyRow> active = Sql.list(c, "SELECT " + KEY_COLUMNS + " FROM signing_keys WHERE retired_at IS NULL"
-                + " FOR UPDATE", KeyRow::of);
-        if (active.size() != 1) {
-            throw new IllegalStateException("expected exactly one active signing key, found " + active.size());
-        }
-        KeyRow old = active.get(0);
+        return next;
+    }
+
+    /**
+     * Makes {@code next} the active key of its mode and retires the one that was, with its last date
+     * of mailing, in the caller's transaction (which holds the installation's lock).
+     */
+    private Rotation switchTo(Connection c, KeyRow next, String actor) throws SQLException {
+        Mode mode = next.mode();
+        Optional<KeyRow> old = activeRow(c, mode);
         // Read last, just before the commit: close to the moment purchases stop reading the old key.
-        Instant at = latest(Time.now(clock), old.activeFrom);
-        LocalDate lastDate = lastDateOfMailing(at);
-        Sql.update(c, "UPDATE signing_keys SET retired_at = ?, last_mailing_date = ? WHERE key_id = ?", at, lastDate,
-                old.keyId);
-        Sql.update(c, "INSERT INTO signing_keys (key_id, algorithm, public_key, active_from, retired_at,"
-                + " last_mailing_date, revoked_at) VALUES (?, ?, ?, ?, NULL, NULL, NULL)", keyId, algorithm,
-                pair.getPublic().getEncoded(), at);
-        return new Rotation(old.toKey().asRetired(at, lastDate), VerificationKey.of(keyId, algorithm, pair.getPublic(), at,
-                null), pkcs12);
+        Instant at = old.isPresent() ? latest(Time.now(clock), old.get().activeFrom) : Time.now(clock);
+        SigningKeyInfo retired = null;
+        if (old.isPresent()) {
+            LocalDate lastDate = lastDateOfMailing(at);
+            Sql.update(c, "UPDATE signing_keys SET retired_at = ?, last_mailing_date = ? WHERE key_id = ?", at,
+                    lastDate, old.get().keyId);
+            journal.append(c, OperatorAction.KEY_RETIRED, "key " + old.get().keyId, "replaced by key " + next.keyId
+                    + "; last date of mailing " + lastDate, actor, at);
+            retired = row(c, old.get().keyId).info(true);
+        }
+        Sql.update(c, "UPDATE signing_keys SET active_from = ? WHERE key_id = ?", at, next.keyId);
+        journal.append(c, OperatorAction.KEY_ACTIVATED, "key " + next.keyId, "the active " + mode + " key", actor, at);
+        return new Rotation(retired, row(c, next.keyId).info(true));
     }
 
-    /**
-     * Increments the keystore version, so that every node rebuilds its published key set, and
-     * stores {@code pkcs12} unless it is {@code null} (the keystore is unchanged).
-     */
-    private static void newVersion(Connection c, byte[] pkcs12, Instant at) throws SQLException {
-        if (pkcs12 != null) {
-            Sql.update(c, "UPDATE signing_keystore SET version = version + 1, pkcs12 = ?, updated_at = ? WHERE id = 1",
-                    pkcs12, at);
-        } else {
-            Sql.update(c, "UPDATE signing_keystore SET version = version + 1, updated_at = ? WHERE id = 1", at);
+    private void requireHeld(KeyRow key) {
+        if (key.device != device.kind() || !device.holds(key.keyId)) {
+            throw new InvalidRequestException("signing key " + key.keyId + " is held by the " + key.device
+                    + " device, not by this node's " + device.description());
         }
     }
 
-    private void afterRotation(Rotation rotation) {
-        reload();
-        export(rotation.pkcs12);
-        log.info("rotated the signing key: key {} ({}) is now active; key {} is retired, for dates of mailing up to {}",
-                rotation.active.keyId(), rotation.active.algorithm(), rotation.retired.keyId(),
-                rotation.retired.lastDateOfMailing());
+    private void logRotation(Rotation r) {
+        if (r.retired != null) {
+            log.info("signing key {} ({}, {}) is now the active {} key; key {} is retired, for dates of mailing up to {}",
+                    r.active.keyId(), r.active.algorithm(), r.active.device(), r.active.mode(), r.retired.keyId(),
+                    r.retired.lastDateOfMailing());
+        } else {
+            log.info("signing key {} ({}) is now the active {} key", r.active.keyId(), r.active.algorithm(),
+                    r.active.mode());
+        }
     }
 
     /** The later of two instants: dates written never run backwards, even when node clocks differ. */
     private static Instant latest(Instant a, Instant b) {
-        return a.isBefore(b) ? b : a;
+        return b == null || a.isAfter(b) ? a : b;
     }
 
-    /** The key with {@code keyId}, if it was ever created. */
+    /** The published key with {@code keyId}, if it ever signed. */
     public Optional<VerificationKey> find(long keyId) {
         return keySet().find(keyId);
     }
 
-    private void export(byte[] pkcs12) {
-        try {
-            Files.createDirectories(exportFile.getParent());
-            Path tmp = Files.createTempFile(exportFile.getParent(), "signing-keys", ".tmp");
-            Files.write(tmp, pkcs12);
-            Files.move(tmp, exportFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            log.warn("could not write the keystore copy {}: {}", exportFile, e.getMessage());
+    private static Optional<KeyRow> activeRow(Connection c, Mode mode) throws SQLException {
+        List<KeyRow> active = new ArrayList<>();
+        for (KeyRow r : Sql.list(c, "SELECT " + KEY_COLUMNS + " FROM signing_keys WHERE retired_at IS NULL"
+                + " AND active_from IS NOT NULL", KeyRow::of)) {
+            if (r.mode() == mode) {
+                active.add(r);
+            }
         }
+        if (active.size() > 1) {
+            throw new IllegalStateException("expected one active " + mode + " signing key, found " + active.size());
+        }
+        return active.stream().findFirst();
+    }
+
+    private static KeyRow row(Connection c, long keyId) throws SQLException {
+        return Sql.one(c, "SELECT " + KEY_COLUMNS + " FROM signing_keys WHERE key_id = ?", KeyRow::of, keyId)
+                .orElseThrow(() -> new NotFoundException("signing key " + keyId + " does not exist"));
     }
 
     private static List<KeyRow> keyRows(Connection c) throws SQLException {
@@ -384,17 +427,38 @@ public final class SigningKeys {
     }
 
     /** One row of {@code signing_keys}. */
-    private record KeyRow(long keyId, SignatureAlgorithm algorithm, byte[] publicKey, Instant activeFrom,
-                          Instant retiredAt, LocalDate lastMailingDate, Instant revokedAt) {
+    private record KeyRow(long keyId, SignatureAlgorithm algorithm, byte[] publicKey, SigningDevice.Kind device,
+                          Instant createdAt, Instant activeFrom, Instant retiredAt, LocalDate lastMailingDate,
+                          Instant revokedAt) {
         static KeyRow of(java.sql.ResultSet rs) throws SQLException {
             return new KeyRow(rs.getLong("key_id"), SignatureAlgorithm.valueOf(rs.getString("algorithm")),
-                    rs.getBytes("public_key"), Sql.instant(rs, "active_from"), Sql.instant(rs, "retired_at"),
+                    rs.getBytes("public_key"), SigningDevice.Kind.valueOf(rs.getString("device")),
+                    Sql.instant(rs, "created_at"), Sql.instant(rs, "active_from"), Sql.instant(rs, "retired_at"),
                     rs.getObject("last_mailing_date", LocalDate.class), Sql.instant(rs, "revoked_at"));
+        }
+
+        Mode mode() {
+            return VerificationKey.modeOf(keyId);
+        }
+
+        SigningKeyInfo.State state() {
+            if (revokedAt != null) {
+                return SigningKeyInfo.State.REVOKED;
+            }
+            if (retiredAt != null) {
+                return SigningKeyInfo.State.RETIRED;
+            }
+            return activeFrom != null ? SigningKeyInfo.State.ACTIVE : SigningKeyInfo.State.PENDING;
         }
 
         VerificationKey toKey() {
             return new VerificationKey(keyId, algorithm, Bytes.of(publicKey), activeFrom, retiredAt, lastMailingDate,
                     revokedAt);
+        }
+
+        SigningKeyInfo info(boolean held) {
+            return new SigningKeyInfo(keyId, mode(), algorithm, state(), device.name(), held, Bytes.of(publicKey),
+                    createdAt, activeFrom, retiredAt, lastMailingDate, revokedAt);
         }
     }
 }

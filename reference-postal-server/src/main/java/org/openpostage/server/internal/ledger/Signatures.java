@@ -1,0 +1,107 @@
+package org.openpostage.server.internal.ledger;
+
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.indicium.IndiciumCodec;
+import org.openpostage.api.indicium.SignedIndicium;
+import org.openpostage.server.internal.db.Database;
+import org.openpostage.server.internal.db.Sql;
+import org.openpostage.server.internal.signing.SigningKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signs the indicia a committed purchase recorded ({@link Ledger#debit}) and stores the signed
+ * bytes, so that every later answer (a replay, a reprint) returns exactly them.
+ *
+ * <p>An indicium is signed only after its debit and its data committed, outside the meter's lock,
+ * and stored before it is handed out. If the device fails, or this node stops, in between, the
+ * purchase stays paid with its indicia waiting: the next request for it (a retry under the same
+ * idempotency key, on any node) signs them. Two nodes signing the same indicium at once both sign
+ * the same recorded data; the first to store wins and the other answers with the stored bytes, so
+ * the caller always gets the one signature the ledger keeps.
+ */
+public final class Signatures {
+    private static final Logger log = LoggerFactory.getLogger(Signatures.class);
+
+    private final Database db;
+    private final SigningKeys keys;
+
+    public Signatures(Database db, SigningKeys keys) {
+        this.db = db;
+        this.keys = keys;
+    }
+
+    /**
+     * {@code issued} with every indicium signed: those still waiting are signed now and stored.
+     *
+     * @throws ServiceUnavailableException if the signing device cannot sign now (the purchase stays
+     *                                     paid; retrying the request signs it)
+     */
+    public Ledger.Issued complete(Ledger.Issued issued) {
+        if (issued.isSigned()) {
+            return issued;
+        }
+        Map<String, SignedIndicium> signed = new HashMap<>();
+        try {
+            for (Ledger.IssuedIndicium i : issued.indicia()) {
+                if (!i.isSigned()) {
+                    signed.put(i.indiciumId(), IndiciumCodec.sign(i.data(),
+                            keys.signer(i.data().keyId(), i.data().algorithm())));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("purchase {}: the signing device could not sign its {} indicia ({}); they stay recorded and are "
+                    + "signed when the purchase is asked for again", issued.purchaseId(), signed.size(),
+                    e.getClass().getSimpleName());
+            throw new ServiceUnavailableException("purchase " + issued.purchaseId() + " is paid and recorded, but the "
+                    + "signing device cannot sign its indicia right now; retry with the same idempotency key to receive "
+                    + "them");
+        }
+        Map<String, byte[]> stored = store(signed);
+        List<Ledger.IssuedIndicium> all = new ArrayList<>(issued.indicia().size());
+        for (Ledger.IssuedIndicium i : issued.indicia()) {
+            if (i.isSigned()) {
+                all.add(i);
+            } else {
+                SignedIndicium s = IndiciumCodec.decode(stored.get(i.indiciumId()));
+                all.add(new Ledger.IssuedIndicium(i.indiciumId(), s.data(), s));
+            }
+        }
+        return issued.withIndicia(all);
+    }
+
+    /**
+     * Stores the signed bytes of indicia that have none yet and returns, for each, the bytes the
+     * ledger now holds: these, or those another node stored first.
+     */
+    private Map<String, byte[]> store(Map<String, SignedIndicium> signed) {
+        return db.transaction("store signatures", c -> {
+            Map<String, byte[]> result = new HashMap<>();
+            List<String> ids = new ArrayList<>(signed.keySet());
+            int[] counts;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE indicia SET data = ? WHERE indicium_id = ? AND data IS NULL")) {
+                for (String id : ids) {
+                    Sql.bind(ps, signed.get(id).encoded().toArray(), id);
+                    ps.addBatch();
+                }
+                counts = ps.executeBatch();
+            }
+            for (int k = 0; k < ids.size(); k++) {
+                String id = ids.get(k);
+                if (counts[k] == 1) {
+                    result.put(id, signed.get(id).encoded().toArray());
+                } else {
+                    result.put(id, Sql.one(c, "SELECT data FROM indicia WHERE indicium_id = ?", rs -> rs.getBytes(1), id)
+                            .orElseThrow(() -> new IllegalStateException("indicium " + id + " is missing")));
+                }
+            }
+            return result;
+        });
+    }
+}
