@@ -106,6 +106,10 @@ final class Fixture implements AutoCloseable {
         return new Fixture(dir, db, b -> { }, null);
     }
 
+    static Fixture on(TestDatabase db, Path dir, Consumer<ServerConfig.Builder> tweak) {
+        return new Fixture(dir, db, tweak, null);
+    }
+
     /** Everything the first core's signing device signed. */
     SigningLog signingLog() {
         return signingLog;
