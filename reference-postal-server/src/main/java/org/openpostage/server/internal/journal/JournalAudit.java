@@ -148,15 +148,28 @@ public final class JournalAudit {
 
     // ------------------------------------------------------------------ chains
 
-    /** Walks one chain; returns how many chained entries it holds. */
+    /**
+     * Walks one chain, row by row in the order they were written, and reports its earliest problem
+     * (by position in the chain) at the end.
+     */
     private static final class Walk {
+        /** A problem found at a position of the chain. */
+        private record Finding(long position, String text) {
+        }
+
+        /** Sequence numbers skipped at some row, until a later row fills them (a reorder) or the end (a deletion). */
+        private record Gap(long from, long to, String at) {
+        }
+
         final String chain;
         final TreeMap<Long, Claim> claims = new TreeMap<>();
         final List<String> problems;
+        final List<Finding> findings = new ArrayList<>();
+        final List<Gap> gaps = new ArrayList<>();
         byte[] recomputed = ChainHash.GENESIS;
         byte[] stored = ChainHash.GENESIS;
         long seq;
-        boolean reported;
+        long lastSeq;
         Claim lastGood;
 
         Walk(String chain, List<Claim> claims, List<String> problems) {
@@ -167,27 +180,25 @@ public final class JournalAudit {
             }
         }
 
-        void problem(String text) {
-            if (!reported) {
-                problems.add(chain + ": " + text);
-                reported = true;
-            }
-        }
-
-        /** One row: its id (for the message), seq, stored previous and own hash, and the hash of its content after {@code prevHash}. */
+        /** One row: its name (for the message), seq, stored previous and own hash, and how to hash its content. */
         void entry(String rowName, long rowSeq, byte[] prevHash, byte[] entryHash, HashOf content) {
-            if (rowSeq != seq + 1) {
-                problem(rowSeq > seq + 1
-                        ? "entry " + (seq + 1) + (rowSeq > seq + 2 ? " to " + (rowSeq - 1) : "")
-                                + " is missing (deleted); the chain goes on at " + rowName
-                        : rowName + " is out of order (sequence " + rowSeq + " after " + seq + "): entries were reordered");
-            } else if (!Arrays.equals(prevHash, stored)) {
-                problem(rowName + " does not follow the entry before it (its previous hash differs): an entry before "
-                        + "it was deleted, or the entries were reordered");
-            } else if (!Arrays.equals(content.after(prevHash), entryHash)) {
-                problem(rowName + " was altered: its content no longer matches its hash");
+            if (rowSeq <= seq) {
+                findings.add(new Finding(rowSeq, rowName + " is out of order: it was written after entry " + lastSeq
+                        + "; entries were reordered"));
+                gaps.removeIf(g -> rowSeq >= g.from && rowSeq <= g.to);
+            } else {
+                if (rowSeq > seq + 1) {
+                    gaps.add(new Gap(seq + 1, rowSeq - 1, rowName));
+                }
+                if (!Arrays.equals(prevHash, stored)) {
+                    findings.add(new Finding(rowSeq, rowName + " does not follow the entry written before it (its "
+                            + "previous hash differs): an entry before it was deleted, or the entries were reordered"));
+                } else if (!Arrays.equals(content.after(prevHash), entryHash)) {
+                    findings.add(new Finding(rowSeq, rowName + " was altered: its content no longer matches its hash"));
+                }
+                seq = rowSeq;
             }
-            seq = rowSeq;
+            lastSeq = rowSeq;
             stored = entryHash;
             recomputed = content.after(recomputed);
             Claim claim = claims.remove(rowSeq);
@@ -195,26 +206,35 @@ public final class JournalAudit {
                 if (Arrays.equals(claim.head, recomputed)) {
                     lastGood = claim;
                 } else {
-                    problem("differs from checkpoint " + claim.checkpointId + " at entry " + rowSeq + ": an entry "
-                            + (lastGood == null ? "up to " + rowSeq : "after " + lastGood.seq + " (checkpoint "
-                            + lastGood.checkpointId + ", still intact) and up to " + rowSeq)
-                            + " was changed after it was signed, and the hashes after it were rewritten");
+                    findings.add(new Finding(rowSeq, "differs from checkpoint " + claim.checkpointId + " at entry "
+                            + rowSeq + ": an entry " + (lastGood == null ? "up to " + rowSeq : "after " + lastGood.seq
+                            + " (checkpoint " + lastGood.checkpointId + ", still intact) and up to " + rowSeq)
+                            + " was changed after it was signed, and the hashes after it were rewritten"));
                 }
             }
         }
 
+        /** Ends the walk with the head the chain's owner row stores, and reports the earliest finding. */
         void end(long headSeq, byte[] head) {
+            for (Gap g : gaps) {
+                findings.add(new Finding(g.from, "entry " + g.from + (g.to > g.from ? " to " + g.to : "")
+                        + (g.to > g.from ? " are" : " is") + " missing (deleted); the chain goes on at " + g.at));
+            }
             if (!claims.isEmpty()) {
-                Claim beyond = claims.firstEntry().getValue();
-                problem("checkpoint " + beyond.checkpointId + " signed entry " + beyond.seq + " but the chain ends at "
-                        + "entry " + seq + ": entries " + (seq + 1) + " to " + beyond.seq + " were deleted");
+                Claim beyond = claims.lastEntry().getValue();
+                findings.add(new Finding(seq + 1, "checkpoint " + beyond.checkpointId + " signed entry " + beyond.seq
+                        + " but the chain ends at entry " + seq + ": entries " + (seq + 1) + " to " + beyond.seq
+                        + " were deleted"));
             }
             if (headSeq > seq) {
-                problem("its head names entry " + headSeq + " but the chain ends at entry " + seq + ": entries "
-                        + (seq + 1) + " to " + headSeq + " were deleted");
+                findings.add(new Finding(seq + 1, "its head names entry " + headSeq + " but the chain ends at entry "
+                        + seq + ": entries " + (seq + 1) + " to " + headSeq + " were deleted"));
             } else if (headSeq == seq && seq > 0 && !Arrays.equals(head, stored)) {
-                problem("its head does not match its last entry " + seq + ": that entry was replaced");
+                findings.add(new Finding(seq, "its head does not match its last entry " + seq
+                        + ": that entry was replaced"));
             }
+            findings.stream().min(java.util.Comparator.comparingLong(Finding::position))
+                    .ifPresent(f -> problems.add(chain + ": " + f.text));
         }
     }
 
