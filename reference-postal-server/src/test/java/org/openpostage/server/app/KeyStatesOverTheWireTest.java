@@ -1,6 +1,7 @@
 package org.openpostage.server.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import javax.imageio.ImageIO;
+import org.openpostage.api.Mode;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.SignatureCheck;
@@ -19,12 +24,15 @@ import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerifyRequest;
 import org.openpostage.api.model.Weight;
+import org.openpostage.render.StampReader;
+import org.openpostage.render.StampVerification;
 
 /**
  * A key's retirement limit and revocation reach portals and verifiers over both transports: the
@@ -66,6 +74,34 @@ class KeyStatesOverTheWireTest {
                             client.quote(QUOTE))), PaymentMethod.account())).indicia().get(0).decode();
                     assertEquals(first + 1, fresh.data().keyId(), endpoint.toString());
                     assertEquals(SignatureCheck.VALID, fresh.verify(keys), endpoint.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * A test stamp, bought over either endpoint and printed, with its text block (and so its
+     * SPECIMEN mark) cut off: what is left still reads as a test piece, offline and at the server.
+     */
+    @Test
+    void aTestStampWithItsSpecimenMarkCutOffIsNoPostageAnywhere() throws Exception {
+        try (PostalServerApp app = TestApps.start(dir)) {
+            TestApps.Partner p = TestApps.partner(app.core(), "specimen", 100_000);
+            for (URI endpoint : List.of(app.xmlEndpoint(), app.grpcEndpoint())) {
+                try (PostalClient client = TestApps.client(app, endpoint, p.testKey())) {
+                    var stamp = client.purchase(new PurchaseRequest(List.of(PurchaseItem.of(client.quote(QUOTE))),
+                            PaymentMethod.account(), PrintOptions.png(300), null)).indicia().get(0);
+                    BufferedImage printed = ImageIO.read(new ByteArrayInputStream(stamp.image().content().toArray()));
+                    // The plate's left part: the Data Matrix and its quiet zone, none of the text block.
+                    BufferedImage cut = printed.getSubimage(0, 0, printed.getWidth() * 28 / 63, printed.getHeight());
+                    VerificationKeySet keys = client.verificationKeys();
+                    assertEquals(Mode.TEST, keys.find(stamp.decode().data().keyId()).orElseThrow().mode(),
+                            endpoint + ": the key set says it is a test key");
+                    StampVerification offline = StampReader.create().verify(cut, keys);
+                    assertEquals(SignatureCheck.TEST_KEY, offline.signature(), endpoint.toString());
+                    assertFalse(offline.valid(), endpoint.toString());
+                    assertEquals(Verdict.TEST_INDICIUM, client.verify(new VerifyRequest(offline.indicium().encoded()))
+                            .verdict(), endpoint.toString());
                 }
             }
         }
