@@ -22,6 +22,7 @@ import org.openpostage.api.PostageException;
 import org.openpostage.server.DemoSeed;
 import org.openpostage.server.PostalAdmin;
 import org.openpostage.server.PostalCore;
+import org.openpostage.server.cli.AdminCommand;
 import org.openpostage.server.internal.imaging.RenderImaging;
 import org.openpostage.server.internal.tls.DevCertificates;
 import org.openpostage.server.internal.tls.TlsFiles;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>From the command line: {@code java -jar reference-postal-server.jar [--config FILE]}; the
+ * <p>From the command line: {@code java -jar reference-postal-server.jar [--config FILE]} (and
+ * {@code ... admin ...} for the operator's commands, {@link AdminCommand}); the
  * environment's {@code OPENPOSTAGE_*} variables override the file (docs/operations.md). It prints
  * both endpoints and the CA certificate to trust, and stops cleanly on SIGTERM or Ctrl-C.
  */
@@ -202,6 +204,7 @@ public final class PostalServerApp implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.println("usage: java -jar reference-postal-server.jar [--config FILE]");
+            err.println("       java -jar reference-postal-server.jar admin --help   (keys, journal audit)");
             return new Launch(null, EXIT_CONFIGURATION);
         }
         try {
@@ -227,6 +230,11 @@ public final class PostalServerApp implements AutoCloseable {
      * and exits with status 2 for a configuration problem, 1 for anything else.
      */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("admin")) {
+            // The operator's command line (key ceremony, journal audit): docs/operations.md.
+            AdminCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Launch launch = launch(args, System.getenv(), System.err);
         if (launch.app() == null) {
