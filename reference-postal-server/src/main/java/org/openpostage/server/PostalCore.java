@@ -215,18 +215,18 @@ public final class PostalCore implements PostalService, AutoCloseable {
 
     @Override
     public Purchase purchase(PurchaseRequest request, CallContext context) {
-        return call("purchase", context, (caller, c) -> purchases.purchase(caller, key(c), request));
+        return call("purchase", context, (caller, c) -> purchases.purchase(caller, key(caller, c), request));
     }
 
     @Override
     public BatchPurchaseResult purchaseBatch(BatchPurchaseRequest request, CallContext context) {
         return call("batch purchase", context,
-                (caller, c) -> purchases.purchaseBatch(caller, key(c), request, c.requestId()));
+                (caller, c) -> purchases.purchaseBatch(caller, key(caller, c), request, c.requestId()));
     }
 
     @Override
     public Refund refund(RefundRequest request, CallContext context) {
-        return call("refund", context, (caller, c) -> refunds.refund(caller, key(c), request));
+        return call("refund", context, (caller, c) -> refunds.refund(caller, key(caller, c), request));
     }
 
     @Override
@@ -365,8 +365,13 @@ public final class PostalCore implements PostalService, AutoCloseable {
         }
     }
 
-    private static String key(CallContext context) {
-        return context.ensureIdempotencyKey().idempotencyKey();
+    /**
+     * The idempotency key as the ledger stores it: scoped by the caller's mode, so that a partner's
+     * test and live API keys never share an outcome (the same key used with both runs twice, once
+     * in each mode). Keys are also per partner ({@code idempotency_keys}' primary key).
+     */
+    private static String key(Caller caller, CallContext context) {
+        return caller.mode().name() + ":" + context.ensureIdempotencyKey().idempotencyKey();
     }
 
     private ScheduledExecutorService startMaintenance(String nodeId) {

@@ -117,7 +117,7 @@ class CardPaymentTest {
         assertTrue(e.retryable());
         assertNothingIssued();
         assertEquals("UNKNOWN", Rows.text(f.db, "SELECT state FROM payments"));
-        assertEquals("PENDING", Rows.text(f.db, "SELECT state FROM idempotency_keys WHERE idem_key = 'card-6'"));
+        assertEquals("PENDING", Rows.text(f.db, "SELECT state FROM idempotency_keys WHERE idem_key = 'TEST:card-6'"));
 
         Reconciliation r = f.core.reconcile();
         assertEquals(new Reconciliation(1, 0, 0, 0), r);

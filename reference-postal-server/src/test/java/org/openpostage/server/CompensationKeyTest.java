@@ -60,7 +60,7 @@ class CompensationKeyTest {
         Future<Purchase> dying = requests.submit(() -> f.core.purchase(request, f.live("comp")));
         gateway.awaitBlocked(); // the request hangs in the gateway refund, as a node that stopped there would
         assertEquals("COMPENSATING", Rows.text(f.db, "SELECT state FROM payments"));
-        assertEquals("FAILED", Rows.text(f.db, "SELECT state FROM idempotency_keys WHERE idem_key = 'comp'"),
+        assertEquals("FAILED", Rows.text(f.db, "SELECT state FROM idempotency_keys WHERE idem_key = 'LIVE:comp'"),
                 "the key was finished with the move to COMPENSATING");
 
         f.clock.advance(PAST_THE_LEASE);
@@ -88,12 +88,12 @@ class CompensationKeyTest {
         String paymentId = Rows.text(f.db, "SELECT payment_id FROM payments");
         Rows.update(f.db, "UPDATE payments SET state = 'COMPENSATING' WHERE payment_id = ?", paymentId);
         Rows.update(f.db, "UPDATE idempotency_keys SET state = 'IN_PROGRESS', error_code = NULL, error_message = NULL,"
-                + " claim_token = 'dead-node', lease_until = created_at WHERE idem_key = 'old'");
+                + " claim_token = 'dead-node', lease_until = created_at WHERE idem_key = 'LIVE:old'");
         f.clock.advance(Duration.ofSeconds(1));
 
         assertEquals(new Reconciliation(0, 1, 0, 0), f.core.reconcile());
         assertEquals("REFUNDED", Rows.text(f.db, "SELECT state FROM payments WHERE payment_id = ?", paymentId));
-        assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = 'old'"),
+        assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM idempotency_keys WHERE idem_key = 'LIVE:old'"),
                 "the key is released, as the request path releases it after a non-final failure");
         assertEquals(156, Rows.count(f.db, "SELECT refunded FROM sim_gateway_transactions WHERE payment_id = ?", paymentId),
                 "the refund is not paid twice");
@@ -112,11 +112,11 @@ class CompensationKeyTest {
                 () -> f.core.purchase(request, f.live("declined")));
         // A node that stopped between moving the payment to DECLINED and failing the key.
         Rows.update(f.db, "UPDATE idempotency_keys SET state = 'IN_PROGRESS', error_code = NULL, error_message = NULL,"
-                + " claim_token = 'dead-node', lease_until = created_at WHERE idem_key = 'declined'");
+                + " claim_token = 'dead-node', lease_until = created_at WHERE idem_key = 'LIVE:declined'");
         f.clock.advance(Duration.ofSeconds(1));
 
         assertEquals(Reconciliation.NONE, f.core.reconcile());
-        assertEquals("FAILED", Rows.text(f.db, "SELECT state FROM idempotency_keys WHERE idem_key = 'declined'"),
+        assertEquals("FAILED", Rows.text(f.db, "SELECT state FROM idempotency_keys WHERE idem_key = 'LIVE:declined'"),
                 "the reconciler found the open key and finished it, so the purge can remove it later");
         PaymentDeclinedException retry = assertThrows(PaymentDeclinedException.class,
                 () -> f.core.purchase(request, f.live("declined")));
@@ -129,8 +129,8 @@ class CompensationKeyTest {
         PurchaseRequest request = f.purchase(1, Fixture.card(SimulatedCardGateway.INSUFFICIENT_FUNDS));
         assertThrows(org.openpostage.api.InsufficientFundsException.class, () -> f.core.purchase(request, f.live("poor")));
         Rows.update(f.db, "UPDATE idempotency_keys SET state = 'PENDING', error_code = NULL, error_message = NULL"
-                + " WHERE idem_key = 'poor'");
+                + " WHERE idem_key = 'LIVE:poor'");
         assertThrows(org.openpostage.api.InsufficientFundsException.class, () -> f.core.purchase(request, f.live("poor")));
-        assertEquals("FAILED", Rows.text(f.db, "SELECT state FROM idempotency_keys WHERE idem_key = 'poor'"));
+        assertEquals("FAILED", Rows.text(f.db, "SELECT state FROM idempotency_keys WHERE idem_key = 'LIVE:poor'"));
     }
 }

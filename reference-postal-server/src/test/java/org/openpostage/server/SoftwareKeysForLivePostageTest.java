@@ -34,7 +34,7 @@ class SoftwareKeysForLivePostageTest {
                     f.purchase(1, Fixture.card(SimulatedCardGateway.APPROVED_VISA)), f.live("live-2")));
             assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM payments"), "the card was never charged");
             assertEquals(0, f.meter(f.liveMeter).ascending().minorUnits());
-            assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM idempotency_keys WHERE idem_key LIKE 'live-%'"),
+            assertEquals(0, Rows.count(f.db, "SELECT COUNT(*) FROM idempotency_keys WHERE idem_key LIKE 'LIVE:live-%'"),
                     "the keys were released: the same request may succeed once the server signs in a token");
 
             Purchase test = f.core.purchase(f.purchase(1, PaymentMethod.account()), f.test("test-1"));
