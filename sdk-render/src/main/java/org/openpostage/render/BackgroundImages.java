@@ -5,6 +5,7 @@ import org.openpostage.api.Bytes;
 import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.model.BackgroundImage;
 import org.openpostage.render.internal.ImageFiles;
+import org.openpostage.render.internal.MachineReadableCodes;
 
 /**
  * Checks background pictures before they are stored or composed with stamps.
@@ -12,7 +13,9 @@ import org.openpostage.render.internal.ImageFiles;
  * <p>An upload must be a PNG or JPEG file (recognised by its content, whatever its name or
  * declared type), within the {@link UploadLimits} in bytes, and in pixels as declared by its
  * header, which is read <em>before</em> decoding: a decompression bomb (a small file declaring a
- * huge image) is refused without allocating its pixels. A damaged file is refused too. Every
+ * huge image) is refused without allocating its pixels. A damaged file is refused too, and so is a
+ * picture that holds a machine-readable code (a Data Matrix, QR, Aztec or PDF417 code, a 1D
+ * barcode: ZXing's readers), which a scanner could read in place of the stamp's indicium. Every
  * refusal is an {@link InvalidRequestException} whose message says what is wrong, ready to be
  * shown to the user:
  *
@@ -39,12 +42,23 @@ public final class BackgroundImages {
      *
      * @return the checked, decoded picture
      * @throws InvalidRequestException if it is empty, too large, not an image, not PNG or JPEG,
-     *                                 has too many pixels, is a decompression bomb, or is damaged
+     *                                 has too many pixels, is a decompression bomb, is damaged, or
+     *                                 holds a machine-readable code
      */
     public static Background check(byte[] upload, UploadLimits limits) {
         Objects.requireNonNull(limits, "limits");
         ImageFiles.Decoded decoded = ImageFiles.decode(upload, limits.full(), "the upload");
+        refuseCodes(decoded, "the upload");
         return new Background(decoded.mediaType(), Bytes.of(upload), decoded.image());
+    }
+
+    /** Refuses a picture holding a machine-readable code: it could be read in place of the indicium. */
+    private static void refuseCodes(ImageFiles.Decoded decoded, String what) {
+        MachineReadableCodes.find(decoded.image()).ifPresent(format -> {
+            throw new InvalidRequestException(what + " holds " + MachineReadableCodes.words(format) + ": a picture "
+                    + "on a stamp must not carry a machine-readable code, which a scanner could read in place of "
+                    + "the stamp's own; choose a picture without one");
+        });
     }
 
     /**
@@ -65,6 +79,7 @@ public final class BackgroundImages {
             throw new InvalidRequestException(what + " is declared as " + entry.widthPx() + " x " + entry.heightPx()
                     + " pixels but is " + decoded.width() + " x " + decoded.height());
         }
+        refuseCodes(decoded, what);
         return new Background(decoded.mediaType(), entry.content(), decoded.image());
     }
 }

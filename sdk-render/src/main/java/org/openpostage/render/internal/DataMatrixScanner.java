@@ -51,41 +51,62 @@ public final class DataMatrixScanner {
      * box takes in the text beside it.
      */
     public static Optional<byte[]> scan(BufferedImage image) {
+        List<byte[]> found = scan(image, false);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /**
+     * Every different Data Matrix found by the first pass of {@link #scan(BufferedImage)} that
+     * finds one: that pass runs over all its windows instead of stopping at the first symbol. For
+     * a reader that must not take one symbol for another (a code in a stamp's picture beside the
+     * stamp's own).
+     */
+    public static List<byte[]> scanAll(BufferedImage image) {
+        return scan(image, true);
+    }
+
+    private static List<byte[]> scan(BufferedImage image, boolean all) {
         LuminanceSource source = Gray.of(image);
-        Optional<byte[]> found = scan(source);
+        List<byte[]> found = scan(source, all);
         if (found.isEmpty()) {
-            found = scan(Gray.median3(source));
+            found = scan(Gray.median3(source), all);
         }
         if (found.isEmpty() && Math.min(image.getWidth(), image.getHeight()) >= 2 * SMALL_IMAGE) {
-            found = scan(Gray.median3(Gray.halve(source)));
+            found = scan(Gray.median3(Gray.halve(source)), all);
         }
         if (found.isEmpty() && Math.min(image.getWidth(), image.getHeight()) < SMALL_IMAGE) {
-            found = scan(Gray.median3(Gray.of(enlarge(image, 3))));
+            found = scan(Gray.median3(Gray.of(enlarge(image, 3))), all);
         }
         for (int i = 0; found.isEmpty() && i < ANGLES.length; i++) {
-            found = scan(Gray.median3(Gray.of(rotate(image, ANGLES[i]))));
+            found = scan(Gray.median3(Gray.of(rotate(image, ANGLES[i]))), all);
         }
         return found;
     }
 
-    /** Every window with the hybrid binarizer, then the large ones with the global binarizer. */
-    private static Optional<byte[]> scan(LuminanceSource source) {
+    /**
+     * Every window with the hybrid binarizer, then the large ones with the global binarizer; stops
+     * at the first symbol unless {@code all}, and then returns each different one once.
+     */
+    private static List<byte[]> scan(LuminanceSource source, boolean all) {
+        List<byte[]> found = new ArrayList<>();
         List<Window> windows = windows(source.getWidth(), source.getHeight());
-        for (Window w : windows) {
-            Optional<byte[]> found = decode(new BinaryBitmap(new HybridBinarizer(crop(source, w))));
-            if (found.isPresent()) {
-                return found;
-            }
-        }
-        for (Window w : windows) {
-            if (w.large()) {
-                Optional<byte[]> found = decode(new BinaryBitmap(new GlobalHistogramBinarizer(crop(source, w))));
-                if (found.isPresent()) {
-                    return found;
+        for (int binarizer = 0; binarizer < 2; binarizer++) {
+            for (Window w : windows) {
+                if (binarizer == 1 && !w.large()) {
+                    continue;
+                }
+                LuminanceSource cropped = crop(source, w);
+                Optional<byte[]> symbol = decode(new BinaryBitmap(binarizer == 0 ? new HybridBinarizer(cropped)
+                        : new GlobalHistogramBinarizer(cropped)));
+                if (symbol.isPresent() && found.stream().noneMatch(f -> java.util.Arrays.equals(f, symbol.get()))) {
+                    found.add(symbol.get());
+                    if (!all) {
+                        return found;
+                    }
                 }
             }
         }
-        return Optional.empty();
+        return found;
     }
 
     private static LuminanceSource crop(LuminanceSource source, Window w) {
@@ -115,6 +136,11 @@ public final class DataMatrixScanner {
      * centre is rarely the image's, so the windows of the shorter side's size come first there.
      */
     static List<Window> windows(int width, int height) {
+        return windows(width, height, SCALES);
+    }
+
+    /** {@link #windows(int, int)} at the given scales (fractions of the shorter side, largest first). */
+    static List<Window> windows(int width, int height, double[] scales) {
         List<Window> windows = new ArrayList<>();
         Window whole = new Window(0, 0, width, height, true);
         boolean elongated = Math.max(width, height) >= 1.8 * Math.min(width, height);
@@ -122,7 +148,7 @@ public final class DataMatrixScanner {
             windows.add(whole);
         }
         int shorter = Math.min(width, height);
-        for (double scale : SCALES) {
+        for (double scale : scales) {
             int side = (int) Math.round(shorter * scale);
             if (side < MIN_WINDOW) {
                 continue;
@@ -136,7 +162,7 @@ public final class DataMatrixScanner {
                     windows.add(new Window(x, y, Math.min(side, width - x), Math.min(side, height - y), scale == 1.0));
                 }
             }
-            if (elongated && scale == SCALES[0]) {
+            if (elongated && scale == scales[0]) {
                 windows.add(whole);
             }
         }
