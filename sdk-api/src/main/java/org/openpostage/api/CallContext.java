@@ -69,7 +69,7 @@ public record CallContext(String idempotencyKey, Instant deadline, String reques
     /** A copy whose deadline is {@code timeout} from now. */
     public CallContext withTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new InvalidRequestException("timeout must be positive, was " + timeout);
+            throw new InvalidArgumentException("timeout must be positive, was " + timeout);
         }
         return withDeadline(Instant.now().plus(timeout));
     }

@@ -1,6 +1,6 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -14,7 +14,7 @@ public record BatchItemResult(String reference, Purchase purchase, PostageError 
     public BatchItemResult {
         Checks.token("result.reference", reference, 64);
         if ((purchase == null) == (error == null)) {
-            throw new InvalidRequestException("result '" + reference + "' must have exactly one of purchase and error");
+            throw new InvalidArgumentException("result '" + reference + "' must have exactly one of purchase and error");
         }
     }
 

@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import java.util.Set;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -22,12 +22,12 @@ public record PrintOptions(OutputFormat format, int dpi, String backgroundId) {
     public PrintOptions {
         Checks.notNull("print.format", format);
         if (!SUPPORTED_DPI.contains(dpi)) {
-            throw new InvalidRequestException("print.dpi must be 203, 300 or 600, was " + dpi);
+            throw new InvalidArgumentException("print.dpi must be 203, 300 or 600, was " + dpi);
         }
         if (backgroundId != null) {
             Checks.token("print.backgroundId", backgroundId, 64);
             if (format == OutputFormat.INDICIUM_DATA) {
-                throw new InvalidRequestException("print.backgroundId needs format PNG or PDF: "
+                throw new InvalidArgumentException("print.backgroundId needs format PNG or PDF: "
                         + "with INDICIUM_DATA the portal composes the stamp itself");
             }
         }

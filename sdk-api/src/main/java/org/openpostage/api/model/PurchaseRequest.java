@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import java.util.List;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -29,7 +29,7 @@ public record PurchaseRequest(List<PurchaseItem> items, PaymentMethod payment, P
         var currency = items.get(0).price().currency();
         for (int i = 1; i < items.size(); i++) {
             if (!items.get(i).price().currency().equals(currency)) {
-                throw new InvalidRequestException("items[" + i + "].price is in " + items.get(i).price().currency()
+                throw new InvalidArgumentException("items[" + i + "].price is in " + items.get(i).price().currency()
                         + " but items[0] is in " + currency + ": one purchase has one currency");
             }
         }
