@@ -108,6 +108,7 @@ public final class ScriptedService implements PostalService {
     private void enter(String operation, CallContext context) {
         calls.add(new Call(operation, context, Instant.now()));
         Duration delay = poll(delays, operation);
+        Supplier<RuntimeException> failure = poll(failures, operation); // taken now: a reset during the delay forgets it
         if (delay != null) {
             try {
                 Thread.sleep(delay.toMillis());
@@ -115,7 +116,6 @@ public final class ScriptedService implements PostalService {
                 Thread.currentThread().interrupt();
             }
         }
-        Supplier<RuntimeException> failure = poll(failures, operation);
         if (failure != null) {
             throw failure.get();
         }

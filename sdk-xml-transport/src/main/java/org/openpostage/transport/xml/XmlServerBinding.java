@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class XmlServerBinding {
     private static final Logger log = LoggerFactory.getLogger(XmlServerBinding.class);
     private static final long MAX_TIMEOUT_MS = 86_400_000L;
+    /** The {@code Retry-After} of a 429 or 503 whose exception names no pause of its own: one second. */
+    public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
     /** The deadline of a call that names none, unless configured otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -287,9 +289,27 @@ public final class XmlServerBinding {
             log.debug("request {}: {} {} -> {} {}: {}", requestId, request.method(), request.path(), status, e.code(),
                     e.getMessage());
         }
-        return error(status, e, requestId, e.code() == ErrorCode.UNAUTHENTICATED
-                ? Map.of("WWW-Authenticate", "ApiKey realm=\"openpostage\", header=\"" + XmlProtocol.API_KEY_HEADER + "\"")
-                : Map.of());
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (e.code() == ErrorCode.UNAUTHENTICATED) {
+            headers.put("WWW-Authenticate", "ApiKey realm=\"openpostage\", header=\"" + XmlProtocol.API_KEY_HEADER
+                    + "\"");
+        }
+        if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.SERVICE_UNAVAILABLE) {
+            headers.put("Retry-After", Long.toString(retryAfterSeconds(e.retryAfter())));
+        }
+        return error(status, e, requestId, headers);
+    }
+
+    /**
+     * The {@code Retry-After} of a 429 or 503, in whole seconds: the service's own
+     * {@link PostageException#retryAfter()} rounded up, else {@link #DEFAULT_RETRY_AFTER}.
+     */
+    static long retryAfterSeconds(Duration retryAfter) {
+        if (retryAfter == null) {
+            return DEFAULT_RETRY_AFTER.toSeconds();
+        }
+        long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
     }
 
     private XmlResponse internal(String requestId) {
