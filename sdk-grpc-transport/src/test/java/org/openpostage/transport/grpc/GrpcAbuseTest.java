@@ -31,6 +31,7 @@ import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.api.RateLimitedException;
 import org.openpostage.api.RetryPolicy;
+import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.ServiceUnavailableException;
 import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchPurchaseRequest;
@@ -87,7 +88,7 @@ class GrpcAbuseTest {
              PostalClient client = PostalClients.connect(server.config().retryPolicy(RetryPolicy.none()).build())) {
             InMemoryPostalService.Ledger before = server.service.ledger();
 
-            ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
+            ConfigurationException e = assertThrows(ConfigurationException.class,
                     () -> client.purchase(Fixtures.oneLetter()));
 
             assertTrue(e.getMessage().toLowerCase().contains("certificate_required"), e.getMessage());
