@@ -171,8 +171,8 @@ public final class GrpcErrors {
             message.append(" (").append(cause.getMessage()).append(')'); // e.g. why a TLS handshake failed
         }
         ErrorCode code = fallbackCode(status.getCode());
-        if (status.getCode() == Status.Code.UNKNOWN && status.getDescription() != null
-                && status.getDescription().contains("HTTP status code 431")) {
+        String said = message.toString();
+        if (said.contains("HTTP status code 431") || said.contains("Header size exceeded")) {
             // the server's HTTP/2 layer refused request headers over its metadata limit
             code = ErrorCode.INVALID_REQUEST;
             message.append(" (the request's metadata is larger than the server accepts)");
