@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *       the error code. An unexpected exception becomes 500 with a generic message; the exception
  *       is logged under the request id and never sent.</li>
  * </ol>
- * Every response carries {@code X-Request-Id}: the caller's if it sent a valid one, else a fresh one.
+ * Every response carries {@code X-Request-Id}: the caller's if it sent one valid one, else a fresh
+ * one (an invalid or repeated id is replaced, not refused: it only correlates logs).
  * Request bodies are never logged (they carry card data).
  *
  * <p>Thread-safe: one binding serves all requests.
@@ -125,9 +126,8 @@ public final class XmlServerBinding {
         String requestId = sentIdValid ? sentId : UUID.randomUUID().toString();
         XmlResponse response;
         try {
-            if (sentId != null && !sentIdValid) {
-                throw new InvalidRequestException(XmlProtocol.REQUEST_ID_HEADER + " must be sent once, with 1 to 255 "
-                        + "visible ASCII characters; a new one was assigned");
+            if (sentId != null && !sentIdValid) { // it only correlates logs: replaced, not refused
+                log.debug("request {}: replaced an invalid {} header", requestId, XmlProtocol.REQUEST_ID_HEADER);
             }
             response = process(request, requestId);
         } catch (HttpProblem p) {
