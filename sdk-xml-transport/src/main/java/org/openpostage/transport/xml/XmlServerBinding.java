@@ -145,6 +145,51 @@ public final class XmlServerBinding {
         return response;
     }
 
+    /**
+     * The protocol's answer for a request that never reached {@link #handle}, because the HTTP
+     * layer refused it (a request target or headers over its limits, a malformed request line or
+     * header, a bad percent-encoding): an {@code <error>} body with a fresh request id and the
+     * headers of every response. A framework adapter installs it as its error page, so that no
+     * response of the port bypasses the protocol.
+     *
+     * @param status  the HTTP status the layer chose (400 to 599)
+     * @param message what the layer found wrong, one line; {@code null} for a generic text
+     */
+    public XmlResponse refused(int status, String message) {
+        String requestId = UUID.randomUUID().toString();
+        ErrorCode code = switch (status) {
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.PERMISSION_DENIED;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 408 -> ErrorCode.DEADLINE_EXCEEDED;
+            case 429 -> ErrorCode.RATE_LIMITED;
+            case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST;
+        };
+        String text = switch (status) {
+            case 414 -> "the request target is longer than this server accepts";
+            case 431 -> "the request's headers are larger than this server accepts";
+            case 408 -> "the request was not received in time";
+            default -> "the HTTP request is malformed";
+        };
+        String detail = message == null ? "" : message.strip().replaceAll("\\s+", " ");
+        if (detail.length() > 200) {
+            detail = detail.substring(0, 200) + "...";
+        }
+        if (!detail.isEmpty() && !detail.equalsIgnoreCase(text)) {
+            text = text + " (" + detail + ")";
+        }
+        if (status >= 500) {
+            log.warn("request {}: refused by the HTTP layer with {}: {}", requestId, status, text);
+        } else if (log.isDebugEnabled()) {
+            log.debug("request {}: refused by the HTTP layer with {}: {}", requestId, status, text);
+        }
+        return error(Math.max(400, Math.min(599, status)), code.toException(text, requestId), requestId,
+                code == ErrorCode.RATE_LIMITED || code == ErrorCode.SERVICE_UNAVAILABLE
+                        ? Map.of("Retry-After", Long.toString(DEFAULT_RETRY_AFTER.toSeconds()), "Connection", "close")
+                        : Map.of("Connection", "close"));
+    }
+
     private XmlResponse process(XmlRequest request, String requestId) {
         Operation operation = route(request);
         Caller caller = authenticate(request);
