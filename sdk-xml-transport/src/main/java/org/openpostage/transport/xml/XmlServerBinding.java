@@ -342,7 +342,55 @@ public final class XmlServerBinding {
         if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.SERVICE_UNAVAILABLE) {
             headers.put("Retry-After", Long.toString(retryAfterSeconds(e.retryAfter())));
         }
+        String message = documentPath(operationOf(request), e.getMessage());
+        if (!java.util.Objects.equals(message, e.getMessage())) {
+            e = e.code().toException(message, requestId, e.retryAfter());
+        }
         return error(status, e, requestId, headers);
+    }
+
+    private Operation operationOf(XmlRequest request) {
+        Map<String, Operation> byMethod = operationsByPath.get(request.path());
+        return byMethod == null ? null : byMethod.get(request.method());
+    }
+
+    /** A leading model path with a 0-based index, as services name fields: {@code items[0].dateOfMailing}. */
+    private static final java.util.regex.Pattern MODEL_PATH = java.util.regex.Pattern.compile(
+            "^([a-z][A-Za-z]*\\[\\d+\\](?:\\.[a-z][A-Za-z]*(?:\\[\\d+\\])?)*)(?=[ .:,]|$)");
+    /** The element of one entry of each list in the requests. */
+    private static final Map<String, String> LIST_ENTRIES = Map.of("items", "item", "entries", "entry");
+
+    /**
+     * {@code message} with a leading model path, as a service names a field
+     * ({@code items[0].dateOfMailing ...}), rewritten as the position in the request document that
+     * docs/protocol/xml.md promises, with 1-based positions
+     * ({@code purchaseRequest/items/item[1]/dateOfMailing ...}); other messages unchanged.
+     */
+    static String documentPath(Operation operation, String message) {
+        if (operation == null || message == null || !operation.hasRequestBody()) {
+            return message;
+        }
+        java.util.regex.Matcher m = MODEL_PATH.matcher(message);
+        if (!m.find()) {
+            return message;
+        }
+        StringBuilder path = new StringBuilder(operation.operation().name()).append("Request");
+        if (operation == Operation.PURCHASE_BATCH) {
+            path = new StringBuilder("batchPurchaseRequest");
+        }
+        for (String segment : m.group(1).split("\\.")) {
+            int bracket = segment.indexOf('[');
+            if (bracket < 0) {
+                path.append('/').append(segment);
+                continue;
+            }
+            String list = segment.substring(0, bracket);
+            int index = Integer.parseInt(segment.substring(bracket + 1, segment.length() - 1));
+            path.append('/').append(list).append('/').append(LIST_ENTRIES.getOrDefault(list, list)).append('[')
+                    .append(index + 1).append(']');
+        }
+        String rest = message.substring(m.end());
+        return path + (rest.startsWith(".") ? "" : "") + rest;
     }
 
     /**
