@@ -21,6 +21,10 @@ public record PrintOptions(OutputFormat format, int dpi, String backgroundId) {
 
     public PrintOptions {
         Checks.notNull("print.format", format);
+        if (format == OutputFormat.UNKNOWN) {
+            throw new InvalidArgumentException("print.format UNKNOWN stands for a value a newer server sent; ask for "
+                    + "INDICIUM_DATA, PNG or PDF");
+        }
         if (!SUPPORTED_DPI.contains(dpi)) {
             throw new InvalidArgumentException("print.dpi must be 203, 300 or 600, was " + dpi);
         }

@@ -429,10 +429,17 @@ public final class WireToModel {
 
     private static <E extends Enum<E>> E enumValue(String text, String at, Class<E> type) {
         String t = trim(text);
+        E unknown = null;
         for (E e : type.getEnumConstants()) {
             if (e.name().equals(t)) {
                 return e;
             }
+            if (e.name().equals("UNKNOWN")) {
+                unknown = e;
+            }
+        }
+        if (unknown != null) { // a value of a newer server (requests never get here: the schema lists the values)
+            return unknown;
         }
         throw new InvalidRequestException(at + ": '" + abbreviate(t) + "' is not one of "
                 + Arrays.toString(type.getEnumConstants()));
