@@ -1,5 +1,6 @@
 package org.openpostage.api;
 
+import org.jspecify.annotations.Nullable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,7 +134,7 @@ public final class ClientConfig {
     }
 
     /** The API key sent with every call, or {@code null} when the client authenticates by certificate only. */
-    public String apiKey() {
+    public @Nullable String apiKey() {
         return apiKey;
     }
 
@@ -161,7 +162,7 @@ public final class ClientConfig {
     }
 
     /** The transport named explicitly (see {@link org.openpostage.api.spi.TransportProvider#name()}), or {@code null}. */
-    public String transport() {
+    public @Nullable String transport() {
         return transport;
     }
 

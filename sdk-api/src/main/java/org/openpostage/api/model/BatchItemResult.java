@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
 import org.openpostage.api.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
 
@@ -10,7 +11,7 @@ import org.openpostage.api.internal.Checks;
  * @param purchase  the completed purchase, or {@code null} if the entry failed
  * @param error     why the entry failed, or {@code null} if it succeeded
  */
-public record BatchItemResult(String reference, Purchase purchase, PostageError error) {
+public record BatchItemResult(String reference, @Nullable Purchase purchase, @Nullable PostageError error) {
     public BatchItemResult {
         Checks.token("result.reference", reference, 64);
         if ((purchase == null) == (error == null)) {

@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
 import org.openpostage.api.InvalidArgumentException;
 import java.time.YearMonth;
 import org.openpostage.api.internal.Checks;
@@ -20,7 +21,7 @@ import org.openpostage.api.internal.Luhn;
  * @param cvv        the 3 or 4 digit security code
  * @param holderName the name on the card, or {@code null}
  */
-public record CardPayment(String number, YearMonth expiry, String cvv, String holderName) implements PaymentMethod {
+public record CardPayment(String number, YearMonth expiry, String cvv, @Nullable String holderName) implements PaymentMethod {
     public CardPayment {
         Checks.notNull("card.number", number);
         number = number.replace(" ", "").replace("-", "");

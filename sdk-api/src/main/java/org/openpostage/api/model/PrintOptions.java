@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
 import org.openpostage.api.InvalidArgumentException;
 import java.util.Set;
 import org.openpostage.api.internal.Checks;
@@ -13,7 +14,7 @@ import org.openpostage.api.internal.Checks;
  * @param backgroundId the id of a background image from the server's catalogue to compose the stamp
  *                     onto, or {@code null} for none; needs {@code PNG} or {@code PDF}
  */
-public record PrintOptions(OutputFormat format, int dpi, String backgroundId) {
+public record PrintOptions(OutputFormat format, int dpi, @Nullable String backgroundId) {
     /** The resolutions a postal server renders at. */
     public static final Set<Integer> SUPPORTED_DPI = Set.of(203, 300, 600);
     /** The resolution used when none is named. */

@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
 import org.openpostage.api.InvalidArgumentException;
 import java.util.List;
 import org.openpostage.api.internal.Checks;
@@ -15,7 +16,8 @@ import org.openpostage.api.internal.Checks;
  * @param print   how to render the indicia
  * @param meterId the meter to debit, or {@code null} for the caller's default meter in its mode
  */
-public record PurchaseRequest(List<PurchaseItem> items, PaymentMethod payment, PrintOptions print, Long meterId) {
+public record PurchaseRequest(List<PurchaseItem> items, PaymentMethod payment, PrintOptions print,
+                              @Nullable Long meterId) {
     /** The most items one purchase may hold. */
     public static final int MAX_ITEMS = 500;
 
