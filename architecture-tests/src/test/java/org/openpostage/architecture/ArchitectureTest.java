@@ -41,8 +41,18 @@ class ArchitectureTest {
     @Test
     void sdkApiDependsOnTheJdkOnly() {
         check(classes().that().resideInAPackage(API)
-                .should().onlyDependOnClassesThat().resideInAnyPackage(API, "java..", "javax.net.ssl..", "javax.security..")
-                .because("sdk-api is pure Java: everything depends on it and it depends on nothing"));
+                .should().onlyDependOnClassesThat().resideInAnyPackage(API, "java..", "javax.net.ssl..", "javax.security..",
+                        "org.jspecify.annotations..")
+                .because("sdk-api is pure Java: everything depends on it and it depends on nothing at run time "
+                        + "(JSpecify's nullness annotations are compile-time only)"));
+    }
+
+    @Test
+    void transportsSendSingleAttemptsAndLeaveRetriesToTheSharedPipeline() {
+        check(noClasses().that().resideInAnyPackage(XML, GRPC)
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.openpostage.api.RetryPolicy")
+                .because("retries, backoff and deadlines are the shared client pipeline's (PipelinedPostalClient): "
+                        + "a transport implements one attempt (ClientTransport), so every transport retries alike"));
     }
 
     @Test

@@ -51,7 +51,7 @@ public final class Bytes {
         try {
             return new Bytes(Base64.getMimeDecoder().decode(base64));
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("not valid base64: " + e.getMessage());
+            throw new InvalidArgumentException("not valid base64: " + e.getMessage());
         }
     }
 
@@ -66,7 +66,7 @@ public final class Bytes {
         try {
             return new Bytes(HexFormat.of().parseHex(digits));
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("not valid hexadecimal: " + e.getMessage());
+            throw new InvalidArgumentException("not valid hexadecimal: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.openpostage.api;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,8 @@ import org.openpostage.api.internal.Checks;
  * @param requestId      the request id, or {@code null}
  * @param caller         the authenticated caller (server side), or {@code null}
  */
-public record CallContext(String idempotencyKey, Instant deadline, String requestId, Caller caller) {
+public record CallContext(@Nullable String idempotencyKey, @Nullable Instant deadline, @Nullable String requestId,
+                          @Nullable Caller caller) {
     /** The longest idempotency key or request id accepted. */
     public static final int MAX_KEY_LENGTH = 255;
 
@@ -69,7 +71,7 @@ public record CallContext(String idempotencyKey, Instant deadline, String reques
     /** A copy whose deadline is {@code timeout} from now. */
     public CallContext withTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new InvalidRequestException("timeout must be positive, was " + timeout);
+            throw new InvalidArgumentException("timeout must be positive, was " + timeout);
         }
         return withDeadline(Instant.now().plus(timeout));
     }
@@ -99,7 +101,7 @@ public record CallContext(String idempotencyKey, Instant deadline, String reques
     }
 
     /** The time left until the deadline (negative once passed), or {@code null} if there is no deadline. */
-    public Duration remaining(Clock clock) {
+    public @Nullable Duration remaining(Clock clock) {
         return deadline == null ? null : Duration.between(clock.instant(), deadline);
     }
 

@@ -22,6 +22,9 @@ public record Caller(String partnerId, Mode mode, String credentialId) {
     public Caller {
         Checks.token("caller.partnerId", partnerId, 64);
         Objects.requireNonNull(mode, "caller.mode");
+        if (mode == Mode.UNKNOWN) {
+            throw new IllegalArgumentException("a caller's mode is TEST or LIVE");
+        }
         Checks.token("caller.credentialId", credentialId, 128);
     }
 }

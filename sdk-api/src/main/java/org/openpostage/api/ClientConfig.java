@@ -1,9 +1,12 @@
 package org.openpostage.api;
 
+import org.jspecify.annotations.Nullable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +37,7 @@ public final class ClientConfig {
     private final RetryPolicy retryPolicy;
     private final String transport;
     private final Map<String, String> options;
+    private final List<ClientInterceptor> interceptors;
 
     private ClientConfig(Builder b) {
         this.endpoint = Checks.notNull("endpoint", b.endpoint);
@@ -48,6 +52,7 @@ public final class ClientConfig {
         this.retryPolicy = Objects.requireNonNull(b.retryPolicy, "retryPolicy");
         this.transport = b.transport;
         this.options = Map.copyOf(b.options);
+        this.interceptors = List.copyOf(b.interceptors);
     }
 
     /** A builder with the defaults: system trust, 5 s connect timeout, 30 s request timeout, default retries. */
@@ -129,7 +134,7 @@ public final class ClientConfig {
     }
 
     /** The API key sent with every call, or {@code null} when the client authenticates by certificate only. */
-    public String apiKey() {
+    public @Nullable String apiKey() {
         return apiKey;
     }
 
@@ -143,7 +148,10 @@ public final class ClientConfig {
         return connectTimeout;
     }
 
-    /** How long one call may take when its context has no deadline. */
+    /**
+     * How long one call may take, all its attempts and the pauses between them included: the call's
+     * deadline is the earlier of its context's deadline and its start plus this timeout.
+     */
     public Duration requestTimeout() {
         return requestTimeout;
     }
@@ -154,7 +162,7 @@ public final class ClientConfig {
     }
 
     /** The transport named explicitly (see {@link org.openpostage.api.spi.TransportProvider#name()}), or {@code null}. */
-    public String transport() {
+    public @Nullable String transport() {
         return transport;
     }
 
@@ -163,11 +171,17 @@ public final class ClientConfig {
         return options;
     }
 
+    /** The interceptors every call passes, the first outermost. */
+    public List<ClientInterceptor> interceptors() {
+        return interceptors;
+    }
+
     /** A builder holding this configuration, to change some of it. */
     public Builder toBuilder() {
         Builder b = new Builder().endpoint(endpoint).apiKey(apiKey).tls(tls).connectTimeout(connectTimeout)
                 .requestTimeout(requestTimeout).retryPolicy(retryPolicy).transport(transport);
         b.options.putAll(options);
+        b.interceptors.addAll(interceptors);
         return b;
     }
 
@@ -208,6 +222,7 @@ public final class ClientConfig {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private String transport;
         private final Map<String, String> options = new LinkedHashMap<>();
+        private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
         private Builder() {
         }
@@ -222,7 +237,7 @@ public final class ClientConfig {
         public Builder tls(TlsSettings tls) { this.tls = Objects.requireNonNull(tls, "tls"); return this; }
         /** The connect timeout. */
         public Builder connectTimeout(Duration d) { this.connectTimeout = d; return this; }
-        /** The timeout of a call without a deadline. */
+        /** How long a call may take, retries included (default 30 s); see {@link ClientConfig#requestTimeout()}. */
         public Builder requestTimeout(Duration d) { this.requestTimeout = d; return this; }
         /** The retry policy. */
         public Builder retryPolicy(RetryPolicy p) { this.retryPolicy = p; return this; }
@@ -230,6 +245,11 @@ public final class ClientConfig {
         public Builder transport(String name) { this.transport = name; return this; }
         /** Sets a transport-specific option. */
         public Builder option(String key, String value) { options.put(key, value); return this; }
+        /** Adds an interceptor after those added before (the first added is outermost). */
+        public Builder interceptor(ClientInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
 
         /** The configuration. @throws ConfigurationException if the endpoint is missing or a value is unusable */
         public ClientConfig build() {

@@ -63,6 +63,16 @@ public enum ErrorCode {
      * @param requestId the request id the server reported, or {@code null}
      */
     public PostageException toException(String message, String requestId) {
+        return toException(message, requestId, null);
+    }
+
+    /**
+     * As {@link #toException(String, String)}, with the pause the server asked for before a retry
+     * (kept by {@link #RATE_LIMITED}, {@link #SERVICE_UNAVAILABLE} and {@link #DEADLINE_EXCEEDED}).
+     *
+     * @param retryAfter the server's {@code Retry-After}, or {@code null}
+     */
+    public PostageException toException(String message, String requestId, java.time.Duration retryAfter) {
         return switch (this) {
             case INVALID_REQUEST -> new InvalidRequestException(message, requestId);
             case MALFORMED_INDICIUM -> new org.openpostage.api.indicium.IndiciumFormatException(message, requestId);
@@ -75,8 +85,9 @@ public enum ErrorCode {
             case IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS -> new IdempotencyConflictException(this, message, requestId);
             case NOT_FOUND -> new NotFoundException(message, requestId);
             case REFUND_NOT_ALLOWED -> new RefundNotAllowedException(message, requestId);
-            case RATE_LIMITED -> new RateLimitedException(message, requestId);
-            case SERVICE_UNAVAILABLE, DEADLINE_EXCEEDED -> new ServiceUnavailableException(this, message, requestId);
+            case RATE_LIMITED -> new RateLimitedException(message, requestId, retryAfter);
+            case SERVICE_UNAVAILABLE, DEADLINE_EXCEEDED -> new ServiceUnavailableException(this, message, requestId,
+                    retryAfter);
             case INVALID_CONFIGURATION -> new ConfigurationException(message, requestId);
             case INTERNAL -> new PostageException(INTERNAL, message, requestId, null);
         };

@@ -10,5 +10,10 @@ public enum Mode {
     /** Test mode: simulated payments only, indicia flagged as test and not valid for mailing. */
     TEST,
     /** Live mode: real postage. */
-    LIVE
+    LIVE,
+    /**
+     * A value this version of the SDK does not know, sent by a newer server: a client decodes it as
+     * this member instead of failing (see docs/api-evolution.md). Never sent by a client.
+     */
+    UNKNOWN
 }

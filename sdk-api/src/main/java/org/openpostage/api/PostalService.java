@@ -32,6 +32,8 @@ import org.openpostage.api.model.VerifyRequest;
  *       and kept for at least 24 hours. The same key with the same request replays the first
  *       outcome, success or failure, without repeating its effect; the same key with a different
  *       request fails with {@link IdempotencyConflictException} ({@link ErrorCode#IDEMPOTENCY_KEY_REUSED});
+ *       a request refused before anything was charged (an invalid field, a stale price) leaves its
+ *       key unused, so the corrected request may be sent under the same key;
  *       a retry while the first call is still running fails with {@link ErrorCode#REQUEST_IN_PROGRESS}
  *       or waits for it. Clients fill in a fresh key when the context has none.</li>
  *   <li><b>Money.</b> Every indicium is debited from its meter exactly once, before it is returned.
@@ -117,8 +119,10 @@ public interface PostalService {
 
     /**
      * Verifies scanned indicium data: decodes it, checks the signature against the published keys,
-     * and reports whether the piece was issued, refunded, or seen before. Each call records one
-     * scan of the piece, so verifying the same piece twice reports a duplicate the second time.
+     * and reports whether the piece was issued, refunded, or seen before. A call by a scanner (on
+     * the reference server: an API key issued as a scanner key) records one scan of the piece, so
+     * verifying the same piece twice reports a duplicate the second time; other callers verify
+     * without recording. Not idempotent, so clients do not repeat it once it may have arrived.
      *
      * @throws org.openpostage.api.indicium.IndiciumFormatException if the bytes are malformed
      */

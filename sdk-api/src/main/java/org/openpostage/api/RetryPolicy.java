@@ -20,7 +20,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         Checks.notNull("retry.initialBackoff", initialBackoff);
         Checks.notNull("retry.maxBackoff", maxBackoff);
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new InvalidRequestException("retry backoffs must satisfy 0 <= initialBackoff <= maxBackoff");
+            throw new InvalidArgumentException("retry backoffs must satisfy 0 <= initialBackoff <= maxBackoff");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.openpostage.api;
 
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ public final class TlsSettings {
     }
 
     /** Key managers presenting the client certificate, or {@code null} when none is configured. */
-    public KeyManager[] keyManagers() {
+    public KeyManager @Nullable [] keyManagers() {
         if (keyStore == null) {
             return null;
         }

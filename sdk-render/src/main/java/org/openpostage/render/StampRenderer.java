@@ -179,7 +179,7 @@ public final class StampRenderer {
         return switch (Objects.requireNonNull(format, "format")) {
             case PNG -> png(indicium, background);
             case PDF -> pdf(indicium, background);
-            case INDICIUM_DATA -> throw new InvalidRequestException("INDICIUM_DATA is not an image format");
+            case INDICIUM_DATA, UNKNOWN -> throw new InvalidRequestException(format + " is not an image format");
         };
     }
 

@@ -235,6 +235,7 @@ public final class PostalServerApp implements AutoCloseable {
             AdminCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        routeJavaUtilLogging();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Launch launch = launch(args, System.getenv(), System.err);
         if (launch.app() == null) {
@@ -254,6 +255,18 @@ public final class PostalServerApp implements AutoCloseable {
             app.stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Routes {@code java.util.logging}, which gRPC and Jetty write to, through SLF4J, so that the
+     * server has one log with one format (grpc-netty's connection failures arrive as one line each,
+     * see the gRPC binding's {@code ConnectionLogs}).
+     */
+    static void routeJavaUtilLogging() {
+        if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+            org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+            org.slf4j.bridge.SLF4JBridgeHandler.install();
         }
     }
 

@@ -3,23 +3,39 @@ package org.openpostage.server.app;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.openpostage.api.TlsSettings;
 import org.openpostage.transport.xml.XmlRequest;
@@ -27,14 +43,18 @@ import org.openpostage.transport.xml.XmlResponse;
 import org.openpostage.transport.xml.XmlServerBinding;
 
 /**
- * The XML protocol on HTTPS: Javalin on one Jetty TLS connector (TLS 1.3 and 1.2 only, client
- * certificates as configured) handing every request but {@code GET /health} to the
- * {@link XmlServerBinding}, which answers 404 and 405 itself.
+ * The XML protocol on HTTPS: Javalin on one Jetty TLS connector (TLS 1.3 and 1.2 only, AEAD cipher
+ * suites only, client certificates as configured).
+ *
+ * <p>Every response of the port follows the protocol (an {@code <error>} body, {@code X-Request-Id}
+ * and the security headers), whatever refuses the request: a servlet filter hands every request
+ * but {@code GET /health}, of any method (HEAD, OPTIONS, TRACE and unknown ones included), to the
+ * {@link XmlServerBinding}, which answers 404 and 405 itself; and Jetty's error handler, which
+ * answers what never reaches a servlet (a request target or headers over Jetty's limits, a
+ * malformed request line or header), asks the binding for its error document too.
  */
 final class XmlHttpsEndpoint implements AutoCloseable {
     private static final String CERTIFICATES_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
-    private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
-            HandlerType.PATCH, HandlerType.DELETE);
 
     private final Javalin javalin;
     private final ServerConnector[] connector = new ServerConnector[1];
@@ -53,6 +73,7 @@ final class XmlHttpsEndpoint implements AutoCloseable {
         tls.setKeyStore(keyStore);
         tls.setKeyStorePassword(new String(password));
         tls.setIncludeProtocols(TlsSettings.PROTOCOLS.toArray(String[]::new));
+        tls.addExcludeCipherSuites(".*_CBC_.*"); // TLS 1.2 with AEAD suites only, as on the gRPC port
         if (clientCas != null) {
             tls.setTrustStore(clientCas);
         }
@@ -63,10 +84,14 @@ final class XmlHttpsEndpoint implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.jetty.addConnector((server, http) -> connector(server, http, tls, host, port));
+            ProtocolErrors errors = new ProtocolErrors(binding);
+            config.jetty.modifyServer(server -> server.setErrorHandler(errors));
+            config.jetty.modifyServletContextHandler(context -> {
+                context.setErrorHandler(errors);
+                context.addFilter(new FilterHolder(new ProtocolFilter(binding)), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
+            });
             config.routes.get("/health", ctx -> health(ctx, health));
-            for (HandlerType method : METHODS) {
-                config.routes.addHttpHandler(method, "/<path>", ctx -> serve(ctx, binding));
-            }
         });
     }
 
@@ -107,8 +132,22 @@ final class XmlHttpsEndpoint implements AutoCloseable {
         ctx.status(status == null ? 503 : 200).result(status == null ? "NOT_SERVING\n" : status + "\n");
     }
 
-    private static void serve(Context ctx, XmlServerBinding binding) throws IOException {
-        HttpServletRequest req = ctx.req();
+    /** Serves every request but {@code GET /health} with the binding, never passing it on to Javalin. */
+    private record ProtocolFilter(XmlServerBinding binding) implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            HttpServletRequest req = (HttpServletRequest) request;
+            if (req.getRequestURI().equals("/health") && req.getMethod().equals("GET")) {
+                chain.doFilter(request, response);
+                return;
+            }
+            serve(req, (HttpServletResponse) response, binding);
+        }
+    }
+
+    private static void serve(HttpServletRequest req, HttpServletResponse res, XmlServerBinding binding)
+            throws IOException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(req.getHeaderNames())) {
             headers.put(name, new ArrayList<>(Collections.list(req.getHeaders(name))));
@@ -116,14 +155,43 @@ final class XmlHttpsEndpoint implements AutoCloseable {
         X509Certificate[] chain = (X509Certificate[]) req.getAttribute(CERTIFICATES_ATTRIBUTE);
         XmlResponse response = binding.handle(new XmlRequest(req.getMethod(), req.getRequestURI(), headers,
                 req.getInputStream(), req.getContentLengthLong(), chain == null ? List.of() : List.of(chain)));
-        ctx.status(response.status());
-        response.headers().forEach((name, value) -> {
-            if (name.equalsIgnoreCase("Content-Type")) {
-                ctx.contentType(value);
-            } else {
-                ctx.header(name, value);
+        res.setStatus(response.status());
+        response.headers().forEach(res::setHeader);
+        res.setContentLengthLong(response.bodyLength());
+        if (!req.getMethod().equals("HEAD")) {
+            try (OutputStream out = res.getOutputStream()) {
+                response.writeBodyTo(out);
             }
-        });
-        ctx.result(response.body());
+        }
+    }
+
+    /**
+     * Jetty's answers to requests no servlet sees (and to errors inside the servlet context), as
+     * the protocol's {@code <error>} documents instead of HTML pages.
+     */
+    private static final class ProtocolErrors extends ErrorHandler {
+        private final XmlServerBinding binding;
+
+        ProtocolErrors(XmlServerBinding binding) {
+            this.binding = binding;
+        }
+
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+            XmlResponse response = binding.refused(status, reason);
+            response.headers().forEach((name, value) -> fields.put(name, value));
+            return ByteBuffer.wrap(response.body());
+        }
+
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message,
+                                        Throwable cause, Callback callback) {
+            XmlResponse refused = binding.refused(code, message);
+            response.setStatus(refused.status());
+            refused.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, refused.bodyLength());
+            response.write(true, request.getMethod().equals("HEAD") ? ByteBuffer.allocate(0)
+                    : ByteBuffer.wrap(refused.body()), callback);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.openpostage.api.internal;
 
+import org.openpostage.api.InvalidArgumentException;
 import java.util.List;
 import org.openpostage.api.InvalidRequestException;
 
@@ -15,7 +16,7 @@ public final class Checks {
     /** {@code value} itself, or an error naming {@code field} if it is null. */
     public static <T> T notNull(String field, T value) {
         if (value == null) {
-            throw new InvalidRequestException(field + " is required");
+            throw new InvalidArgumentException(field + " is required");
         }
         return value;
     }
@@ -23,7 +24,7 @@ public final class Checks {
     /** {@code value}, or an error naming {@code field} if it lies outside {@code [min, max]}. */
     public static long range(String field, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new InvalidRequestException(field + " must be between " + min + " and " + max + ", was " + value);
+            throw new InvalidArgumentException(field + " must be between " + min + " and " + max + ", was " + value);
         }
         return value;
     }
@@ -37,14 +38,14 @@ public final class Checks {
     public static String token(String field, String value, int max) {
         notNull(field, value);
         if (value.isEmpty() || value.length() > max) {
-            throw new InvalidRequestException(field + " must have 1 to " + max + " characters, had " + value.length());
+            throw new InvalidArgumentException(field + " must have 1 to " + max + " characters, had " + value.length());
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                     || c == '.' || c == '_' || c == ':' || c == '-';
             if (!ok) {
-                throw new InvalidRequestException(field + " may hold only letters, digits, '.', '_', ':' and '-'; "
+                throw new InvalidArgumentException(field + " may hold only letters, digits, '.', '_', ':' and '-'; "
                         + "found " + describe(c) + " at position " + i);
             }
         }
@@ -55,12 +56,12 @@ public final class Checks {
     public static String visibleAscii(String field, String value, int max) {
         notNull(field, value);
         if (value.isEmpty() || value.length() > max) {
-            throw new InvalidRequestException(field + " must have 1 to " + max + " characters, had " + value.length());
+            throw new InvalidArgumentException(field + " must have 1 to " + max + " characters, had " + value.length());
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x21 || c > 0x7E) {
-                throw new InvalidRequestException(field + " may hold only visible ASCII characters; found "
+                throw new InvalidArgumentException(field + " may hold only visible ASCII characters; found "
                         + describe(c) + " at position " + i);
             }
         }
@@ -71,14 +72,14 @@ public final class Checks {
     public static String text(String field, String value, int max) {
         notNull(field, value);
         if (value.isBlank()) {
-            throw new InvalidRequestException(field + " must not be blank");
+            throw new InvalidArgumentException(field + " must not be blank");
         }
         if (value.length() > max) {
-            throw new InvalidRequestException(field + " must have at most " + max + " characters, had " + value.length());
+            throw new InvalidArgumentException(field + " must have at most " + max + " characters, had " + value.length());
         }
         for (int i = 0; i < value.length(); i++) {
             if (Character.isISOControl(value.charAt(i))) {
-                throw new InvalidRequestException(field + " must not contain control characters (position " + i + ")");
+                throw new InvalidArgumentException(field + " must not contain control characters (position " + i + ")");
             }
         }
         return value;
@@ -88,11 +89,11 @@ public final class Checks {
     public static <T> List<T> list(String field, List<T> list, int min, int max) {
         notNull(field, list);
         if (list.size() < min || list.size() > max) {
-            throw new InvalidRequestException(field + " must have " + min + " to " + max + " entries, had " + list.size());
+            throw new InvalidArgumentException(field + " must have " + min + " to " + max + " entries, had " + list.size());
         }
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) == null) {
-                throw new InvalidRequestException(field + "[" + i + "] is required");
+                throw new InvalidArgumentException(field + "[" + i + "] is required");
             }
         }
         return List.copyOf(list);

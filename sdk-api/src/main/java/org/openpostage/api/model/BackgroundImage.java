@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -19,7 +19,7 @@ public record BackgroundImage(String id, String title, String mediaType, Bytes c
         Checks.token("background.id", id, 64);
         Checks.text("background.title", title, 200);
         if (!"image/png".equals(mediaType) && !"image/jpeg".equals(mediaType)) {
-            throw new InvalidRequestException("background.mediaType must be image/png or image/jpeg, was " + mediaType);
+            throw new InvalidArgumentException("background.mediaType must be image/png or image/jpeg, was " + mediaType);
         }
         Checks.notNull("background.content", content);
         Checks.range("background.widthPx", widthPx, 1, 20_000);

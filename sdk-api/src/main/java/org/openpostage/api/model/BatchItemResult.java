@@ -1,6 +1,7 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidRequestException;
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -10,11 +11,11 @@ import org.openpostage.api.internal.Checks;
  * @param purchase  the completed purchase, or {@code null} if the entry failed
  * @param error     why the entry failed, or {@code null} if it succeeded
  */
-public record BatchItemResult(String reference, Purchase purchase, PostageError error) {
+public record BatchItemResult(String reference, @Nullable Purchase purchase, @Nullable PostageError error) {
     public BatchItemResult {
         Checks.token("result.reference", reference, 64);
         if ((purchase == null) == (error == null)) {
-            throw new InvalidRequestException("result '" + reference + "' must have exactly one of purchase and error");
+            throw new InvalidArgumentException("result '" + reference + "' must have exactly one of purchase and error");
         }
     }
 

@@ -1,9 +1,9 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -29,12 +29,12 @@ public record BatchPurchaseRequest(List<BatchEntry> entries) {
         int indicia = 0;
         for (BatchEntry entry : entries) {
             if (!seen.add(entry.reference())) {
-                throw new InvalidRequestException("entries: reference '" + entry.reference() + "' appears twice");
+                throw new InvalidArgumentException("entries: reference '" + entry.reference() + "' appears twice");
             }
             indicia += entry.request().items().size();
         }
         if (indicia > MAX_INDICIA) {
-            throw new InvalidRequestException("entries buy " + indicia + " indicia; a batch may buy at most " + MAX_INDICIA);
+            throw new InvalidArgumentException("entries buy " + indicia + " indicia; a batch may buy at most " + MAX_INDICIA);
         }
     }
 }

@@ -11,7 +11,12 @@ public enum CardBrand {
     /** Discover: 6011 and 65. */
     DISCOVER,
     /** Any other issuer. */
-    OTHER;
+    OTHER,
+    /**
+     * A value this version of the SDK does not know, sent by a newer server: a client decodes it as
+     * this member instead of failing (see docs/api-evolution.md). Never sent by a client.
+     */
+    UNKNOWN;
 
     /** The brand of card number {@code digits}. */
     public static CardBrand of(String digits) {

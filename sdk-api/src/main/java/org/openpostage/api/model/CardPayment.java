@@ -1,7 +1,8 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.InvalidArgumentException;
 import java.time.YearMonth;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 import org.openpostage.api.internal.Luhn;
 
@@ -20,20 +21,20 @@ import org.openpostage.api.internal.Luhn;
  * @param cvv        the 3 or 4 digit security code
  * @param holderName the name on the card, or {@code null}
  */
-public record CardPayment(String number, YearMonth expiry, String cvv, String holderName) implements PaymentMethod {
+public record CardPayment(String number, YearMonth expiry, String cvv, @Nullable String holderName) implements PaymentMethod {
     public CardPayment {
         Checks.notNull("card.number", number);
         number = number.replace(" ", "").replace("-", "");
         if (number.length() < 12 || number.length() > 19 || !number.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new InvalidRequestException("card.number must be 12 to 19 digits");
+            throw new InvalidArgumentException("card.number must be 12 to 19 digits");
         }
         if (!Luhn.valid(number)) {
-            throw new InvalidRequestException("card.number fails the Luhn check: a digit is mistyped");
+            throw new InvalidArgumentException("card.number fails the Luhn check: a digit is mistyped");
         }
         Checks.notNull("card.expiry", expiry);
         Checks.notNull("card.cvv", cvv);
         if (cvv.length() < 3 || cvv.length() > 4 || !cvv.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new InvalidRequestException("card.cvv must be 3 or 4 digits");
+            throw new InvalidArgumentException("card.cvv must be 3 or 4 digits");
         }
         if (holderName != null) {
             Checks.text("card.holderName", holderName, 100);

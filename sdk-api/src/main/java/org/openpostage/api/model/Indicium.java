@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
 import org.openpostage.api.Bytes;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.SignedIndicium;
@@ -13,7 +14,7 @@ import org.openpostage.api.internal.Checks;
  *                   {@link org.openpostage.api.indicium.IndiciumCodec} (what the Data Matrix carries)
  * @param image      the rendered stamp, or {@code null} when only data was asked for
  */
-public record Indicium(String indiciumId, Bytes data, RenderedImage image) {
+public record Indicium(String indiciumId, Bytes data, @Nullable RenderedImage image) {
     public Indicium {
         Checks.token("indiciumId", indiciumId, 64);
         Checks.notNull("indicium.data", data);

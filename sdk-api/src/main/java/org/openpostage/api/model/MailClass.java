@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import org.openpostage.api.InvalidRequestException;
 
 /**
@@ -50,7 +51,7 @@ public enum MailClass {
                 return c;
             }
         }
-        throw new InvalidRequestException("mailClass code " + code + " is not a known mail class");
+        throw new InvalidArgumentException("mailClass code " + code + " is not a known mail class");
     }
 
     /**
@@ -66,6 +67,6 @@ public enum MailClass {
                 }
             }
         }
-        throw new InvalidRequestException("mailClass '" + name + "' is not one of " + java.util.Arrays.toString(values()));
+        throw new InvalidArgumentException("mailClass '" + name + "' is not one of " + java.util.Arrays.toString(values()));
     }
 }

@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -11,8 +12,8 @@ import org.openpostage.api.internal.Checks;
  * @param origin      the postal code it is mailed from (printed on the indicium)
  * @param destination the postal code it is sent to, or {@code null}; rates with zones need it
  */
-public record MailPiece(MailClass mailClass, Weight weight, Dimensions dimensions, PostalCode origin,
-                        PostalCode destination) {
+public record MailPiece(MailClass mailClass, Weight weight, @Nullable Dimensions dimensions, PostalCode origin,
+                        @Nullable PostalCode destination) {
     public MailPiece {
         Checks.notNull("piece.mailClass", mailClass);
         Checks.notNull("piece.weight", weight);

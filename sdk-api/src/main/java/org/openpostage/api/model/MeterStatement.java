@@ -1,6 +1,6 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.InvalidArgumentException;
 import org.openpostage.api.Mode;
 import org.openpostage.api.internal.Checks;
 
@@ -27,10 +27,10 @@ public record MeterStatement(long meterId, Mode mode, Money ascending, Money des
         Checks.notNull("descending", descending);
         Checks.notNull("controlTotal", controlTotal);
         if (ascending.isNegative() || descending.isNegative()) {
-            throw new InvalidRequestException("meter " + meterId + " registers must not be negative");
+            throw new InvalidArgumentException("meter " + meterId + " registers must not be negative");
         }
         if (!ascending.plus(descending).equals(controlTotal)) {
-            throw new InvalidRequestException("meter " + meterId + " registers do not balance: " + ascending + " + "
+            throw new InvalidArgumentException("meter " + meterId + " registers do not balance: " + ascending + " + "
                     + descending + " != " + controlTotal);
         }
         Checks.range("piecesIssued", piecesIssued, 0, 0xFFFF_FFFFL);

@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import java.math.BigDecimal;
 import java.util.Currency;
 import org.openpostage.api.InvalidRequestException;
@@ -20,7 +21,7 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
     public Money {
         Checks.notNull("money.currency", currency);
         if (currency.getDefaultFractionDigits() < 0) {
-            throw new InvalidRequestException("money.currency " + currency.getCurrencyCode()
+            throw new InvalidArgumentException("money.currency " + currency.getCurrencyCode()
                     + " is not a currency with minor units");
         }
     }
@@ -45,7 +46,7 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
         try {
             return new Money(amount.movePointRight(currency.getDefaultFractionDigits()).longValueExact(), currency);
         } catch (ArithmeticException e) {
-            throw new InvalidRequestException("money.amount " + amount.toPlainString() + " is not a whole number of "
+            throw new InvalidArgumentException("money.amount " + amount.toPlainString() + " is not a whole number of "
                     + currency.getCurrencyCode() + " minor units, or is too large");
         }
     }
@@ -61,7 +62,7 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
         try {
             return Currency.getInstance(code);
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("money.currency '" + code + "' is not an ISO 4217 currency code");
+            throw new InvalidArgumentException("money.currency '" + code + "' is not an ISO 4217 currency code");
         }
     }
 
@@ -128,7 +129,7 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
     private void requireSameCurrency(Money other) {
         Checks.notNull("money", other);
         if (!currency.equals(other.currency)) {
-            throw new InvalidRequestException("currency mismatch: " + currency.getCurrencyCode() + " and "
+            throw new InvalidArgumentException("currency mismatch: " + currency.getCurrencyCode() + " and "
                     + other.currency.getCurrencyCode());
         }
     }

@@ -10,7 +10,12 @@ public enum OutputFormat {
     /** A bitmap image of the stamp, PNG. */
     PNG("image/png"),
     /** The stamp as a one-page PDF, barcode as vector graphics. */
-    PDF("application/pdf");
+    PDF("application/pdf"),
+    /**
+     * A value this version of the SDK does not know, sent by a newer server: a client decodes it as
+     * this member instead of failing (see docs/api-evolution.md). Never sent by a client.
+     */
+    UNKNOWN("application/octet-stream");
 
     private final String mediaType;
 

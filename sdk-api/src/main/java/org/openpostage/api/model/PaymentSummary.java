@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -11,7 +12,8 @@ import org.openpostage.api.internal.Checks;
  * @param cardLast4 the card's last four digits, or {@code null} for account payments
  * @param reference the gateway's reference for a card payment, or the journal reference of the debit
  */
-public record PaymentSummary(PaymentKind kind, Money amount, CardBrand cardBrand, String cardLast4, String reference) {
+public record PaymentSummary(PaymentKind kind, Money amount, @Nullable CardBrand cardBrand, @Nullable String cardLast4,
+                             String reference) {
     public PaymentSummary {
         Checks.notNull("payment.kind", kind);
         Checks.notNull("payment.amount", amount);

@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import java.util.Locale;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -21,7 +21,7 @@ public record PostalCode(String value) {
         Checks.notNull("postalCode", value);
         value = value.strip().toUpperCase(Locale.ROOT);
         if (value.length() < 3 || value.length() > MAX_LENGTH) {
-            throw new InvalidRequestException("postalCode '" + value + "' must have 3 to " + MAX_LENGTH + " characters");
+            throw new InvalidArgumentException("postalCode '" + value + "' must have 3 to " + MAX_LENGTH + " characters");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -29,7 +29,7 @@ public record PostalCode(String value) {
             boolean separator = c == ' ' || c == '-';
             boolean edge = i == 0 || i == value.length() - 1;
             if (!alnum && !(separator && !edge && !isSeparator(value.charAt(i - 1)))) {
-                throw new InvalidRequestException("postalCode '" + value + "' may hold only letters, digits and single "
+                throw new InvalidArgumentException("postalCode '" + value + "' may hold only letters, digits and single "
                         + "inner spaces or hyphens");
             }
         }

@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -22,7 +22,7 @@ public record PrintComponent(String version, String mediaType, Bytes script, Str
         Checks.notNull("printComponent.script", script);
         Checks.notNull("printComponent.sha256", sha256);
         if (!script.sha256Hex().equals(sha256)) {
-            throw new InvalidRequestException("printComponent.sha256 does not match the script: it was altered");
+            throw new InvalidArgumentException("printComponent.sha256 does not match the script: it was altered");
         }
     }
 

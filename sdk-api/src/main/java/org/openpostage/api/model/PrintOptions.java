@@ -1,7 +1,8 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.InvalidArgumentException;
 import java.util.Set;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -13,7 +14,7 @@ import org.openpostage.api.internal.Checks;
  * @param backgroundId the id of a background image from the server's catalogue to compose the stamp
  *                     onto, or {@code null} for none; needs {@code PNG} or {@code PDF}
  */
-public record PrintOptions(OutputFormat format, int dpi, String backgroundId) {
+public record PrintOptions(OutputFormat format, int dpi, @Nullable String backgroundId) {
     /** The resolutions a postal server renders at. */
     public static final Set<Integer> SUPPORTED_DPI = Set.of(203, 300, 600);
     /** The resolution used when none is named. */
@@ -21,13 +22,17 @@ public record PrintOptions(OutputFormat format, int dpi, String backgroundId) {
 
     public PrintOptions {
         Checks.notNull("print.format", format);
+        if (format == OutputFormat.UNKNOWN) {
+            throw new InvalidArgumentException("print.format UNKNOWN stands for a value a newer server sent; ask for "
+                    + "INDICIUM_DATA, PNG or PDF");
+        }
         if (!SUPPORTED_DPI.contains(dpi)) {
-            throw new InvalidRequestException("print.dpi must be 203, 300 or 600, was " + dpi);
+            throw new InvalidArgumentException("print.dpi must be 203, 300 or 600, was " + dpi);
         }
         if (backgroundId != null) {
             Checks.token("print.backgroundId", backgroundId, 64);
             if (format == OutputFormat.INDICIUM_DATA) {
-                throw new InvalidRequestException("print.backgroundId needs format PNG or PDF: "
+                throw new InvalidArgumentException("print.backgroundId needs format PNG or PDF: "
                         + "with INDICIUM_DATA the portal composes the stamp itself");
             }
         }

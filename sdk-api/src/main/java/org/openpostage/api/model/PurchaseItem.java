@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import java.time.LocalDate;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -17,7 +17,7 @@ public record PurchaseItem(MailPiece piece, Money price, LocalDate dateOfMailing
         Checks.notNull("item.piece", piece);
         Checks.notNull("item.price", price);
         if (!price.isPositive()) {
-            throw new InvalidRequestException("item.price must be positive, was " + price);
+            throw new InvalidArgumentException("item.price must be positive, was " + price);
         }
         Checks.notNull("item.dateOfMailing", dateOfMailing);
     }

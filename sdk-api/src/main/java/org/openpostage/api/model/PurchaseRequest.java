@@ -1,7 +1,8 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.InvalidArgumentException;
 import java.util.List;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -15,7 +16,8 @@ import org.openpostage.api.internal.Checks;
  * @param print   how to render the indicia
  * @param meterId the meter to debit, or {@code null} for the caller's default meter in its mode
  */
-public record PurchaseRequest(List<PurchaseItem> items, PaymentMethod payment, PrintOptions print, Long meterId) {
+public record PurchaseRequest(List<PurchaseItem> items, PaymentMethod payment, PrintOptions print,
+                              @Nullable Long meterId) {
     /** The most items one purchase may hold. */
     public static final int MAX_ITEMS = 500;
 
@@ -29,7 +31,7 @@ public record PurchaseRequest(List<PurchaseItem> items, PaymentMethod payment, P
         var currency = items.get(0).price().currency();
         for (int i = 1; i < items.size(); i++) {
             if (!items.get(i).price().currency().equals(currency)) {
-                throw new InvalidRequestException("items[" + i + "].price is in " + items.get(i).price().currency()
+                throw new InvalidArgumentException("items[" + i + "].price is in " + items.get(i).price().currency()
                         + " but items[0] is in " + currency + ": one purchase has one currency");
             }
         }

@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.jspecify.annotations.Nullable;
 import java.time.LocalDate;
 import org.openpostage.api.internal.Checks;
 
@@ -10,7 +11,7 @@ import org.openpostage.api.internal.Checks;
  * @param dateOfMailing the day it will be mailed, which decides the rate table in force; {@code null}
  *                      means today in the postal server's time zone
  */
-public record QuoteRequest(MailPiece piece, LocalDate dateOfMailing) {
+public record QuoteRequest(MailPiece piece, @Nullable LocalDate dateOfMailing) {
     public QuoteRequest {
         Checks.notNull("piece", piece);
     }

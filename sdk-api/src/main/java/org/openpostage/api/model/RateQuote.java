@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import java.time.LocalDate;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -22,7 +22,7 @@ public record RateQuote(MailPiece piece, Money price, String rateTableVersion, i
         Checks.notNull("piece", piece);
         Checks.notNull("price", price);
         if (!price.isPositive()) {
-            throw new InvalidRequestException("price must be positive, was " + price);
+            throw new InvalidArgumentException("price must be positive, was " + price);
         }
         Checks.token("rateTableVersion", rateTableVersion, 64);
         Checks.range("zone", zone, 0, 99);

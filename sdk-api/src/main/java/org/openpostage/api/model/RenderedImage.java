@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -15,11 +15,11 @@ public record RenderedImage(OutputFormat format, Bytes content, int dpi) {
     public RenderedImage {
         Checks.notNull("image.format", format);
         if (format == OutputFormat.INDICIUM_DATA) {
-            throw new InvalidRequestException("image.format must be PNG or PDF");
+            throw new InvalidArgumentException("image.format must be PNG or PDF");
         }
         Checks.notNull("image.content", content);
         if (content.isEmpty()) {
-            throw new InvalidRequestException("image.content must not be empty");
+            throw new InvalidArgumentException("image.content must not be empty");
         }
         Checks.range("image.dpi", dpi, 72, 2400);
     }

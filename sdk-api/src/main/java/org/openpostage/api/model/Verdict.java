@@ -15,5 +15,10 @@ public enum Verdict {
     /** The signature does not match the data: altered or forged. */
     BAD_SIGNATURE,
     /** The signature is good but the postal server has no record of issuing it. */
-    NOT_ISSUED
+    NOT_ISSUED,
+    /**
+     * A value this version of the SDK does not know, sent by a newer server: a client decodes it as
+     * this member instead of failing (see docs/api-evolution.md). Never sent by a client.
+     */
+    UNKNOWN
 }

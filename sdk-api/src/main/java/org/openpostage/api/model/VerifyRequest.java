@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.InvalidArgumentException;
 import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.internal.Checks;
 
@@ -14,7 +14,7 @@ public record VerifyRequest(Bytes indicium) {
     public VerifyRequest {
         Checks.notNull("indicium", indicium);
         if (indicium.isEmpty() || indicium.size() > IndiciumCodec.MAX_LENGTH) {
-            throw new InvalidRequestException("indicium must have 1 to " + IndiciumCodec.MAX_LENGTH
+            throw new InvalidArgumentException("indicium must have 1 to " + IndiciumCodec.MAX_LENGTH
                     + " bytes, had " + indicium.size());
         }
     }

@@ -1,5 +1,6 @@
 package org.openpostage.api.spi;
 
+import org.jspecify.annotations.Nullable;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * @param apiKey             the API key from the request's header or metadata, or {@code null}
  * @param clientCertificates the verified TLS client certificate chain, leaf first, or an empty list
  */
-public record Credentials(String apiKey, List<X509Certificate> clientCertificates) {
+public record Credentials(@Nullable String apiKey, List<X509Certificate> clientCertificates) {
     public Credentials {
         clientCertificates = clientCertificates == null ? List.of() : List.copyOf(clientCertificates);
     }

@@ -6,6 +6,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.openpostage.api.PostalService;
 import org.openpostage.api.spi.Authenticator;
 import org.openpostage.transport.grpc.internal.proto.PostalServiceGrpc;
+import org.openpostage.transport.grpc.internal.server.ConnectionLogs;
 import org.openpostage.transport.grpc.internal.server.PostalServiceDefinitions;
 import org.openpostage.transport.grpc.internal.server.ServerTls;
 import org.slf4j.Logger;
@@ -72,6 +74,7 @@ public final class GrpcServerBinding implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        ConnectionLogs.install();
         this.serviceDefinition = PostalServiceDefinitions.create(service, authenticator,
                 options.maxConcurrentCalls(), options.defaultDeadline(), deadlineTimer);
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
@@ -87,13 +90,18 @@ public final class GrpcServerBinding implements AutoCloseable {
         return serviceDefinition;
     }
 
-    /** The postal service, the standard health service, and server reflection unless disabled. */
+    /**
+     * The postal service, the standard health service, and server reflection unless disabled, both
+     * as {@code grpc.reflection.v1} and as {@code v1alpha}, which older tools still ask for.
+     */
+    @SuppressWarnings("deprecation") // ProtoReflectionService is v1alpha, kept for older tools
     public List<ServerServiceDefinition> services() {
         List<ServerServiceDefinition> services = new ArrayList<>();
         services.add(serviceDefinition);
         services.add(health.getHealthService().bindService());
         if (options.reflection()) {
             services.add(ProtoReflectionServiceV1.newInstance().bindService());
+            services.add(ProtoReflectionService.newInstance().bindService());
         }
         return services;
     }

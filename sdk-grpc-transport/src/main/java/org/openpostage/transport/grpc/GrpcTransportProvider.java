@@ -5,13 +5,15 @@ import org.openpostage.api.ClientConfig;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.spi.TransportProvider;
 import org.openpostage.transport.grpc.internal.client.ClientOptions;
-import org.openpostage.transport.grpc.internal.client.GrpcPostalClient;
+import org.openpostage.api.spi.PipelinedPostalClient;
+import org.openpostage.transport.grpc.internal.client.GrpcTransport;
 
 /**
  * The gRPC transport, found by {@link org.openpostage.api.PostalClients} for endpoints
  * {@code grpcs://host:port} (TLS) and {@code grpc://host:port} (plain text, for loopback tests
- * only). Its clients share one channel per client, honour the whole
- * {@link ClientConfig} exactly as the XML transport does, and read these
+ * only). Its clients run every call through the pipeline all transports share
+ * ({@link PipelinedPostalClient}: one deadline per call, the same retries, keys and interceptors),
+ * use one channel per client, and read these
  * {@link ClientConfig#options() options}:
  *
  * <ul>
@@ -49,6 +51,6 @@ public final class GrpcTransportProvider implements TransportProvider {
 
     @Override
     public PostalClient connect(ClientConfig config) {
-        return new GrpcPostalClient(config);
+        return new PipelinedPostalClient(config, new GrpcTransport(config));
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.CallContext;
+import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.ErrorCode;
 import org.openpostage.api.PaymentDeclinedException;
 import org.openpostage.api.PaymentPendingException;
@@ -63,16 +64,21 @@ class GrpcRetryTest {
     }
 
     @Test
-    void aCallThatOutlivesTheClientsTimeoutIsRetriedAndReplayedNotRepeated() {
-        // The first attempt registers its key, then takes 800 ms; the client gives each attempt 400 ms.
-        // Retries meet REQUEST_IN_PROGRESS (retryable) until the first finishes, then get its replay.
-        // Nine jittered pauses (caps 100, 200, then 400 ms) outlast the remaining 400 ms but in
-        // about one run in 50,000; a longer delay would let all ten attempts end before it does.
+    void aCallThatOutlivesItsTimeoutIsReplayedNotRepeatedWhenRetriedWithItsKey() {
+        // requestTimeout bounds the whole call: the first attempt takes 800 ms of a 400 ms budget and
+        // the call ends DEADLINE_EXCEEDED (retryable). The caller retries with the same key and gets
+        // the first attempt's outcome, once it is known: REQUEST_IN_PROGRESS until then, then the replay.
         server.service.delayNext("purchase", Duration.ofMillis(800));
         try (PostalClient client = PostalClients.connect(server.config().requestTimeout(Duration.ofMillis(400))
                 .retryPolicy(new RetryPolicy(10, Duration.ofMillis(100), Duration.ofMillis(400))).build())) {
+            ServiceUnavailableException late = assertThrows(ServiceUnavailableException.class,
+                    () -> client.purchase(Fixtures.oneLetter(), CallContext.withKey("order-slow-1")));
+            assertEquals(ErrorCode.DEADLINE_EXCEEDED, late.code());
+            assertTrue(late.retryable());
+        }
+        try (PostalClient client = PostalClients.connect(server.config().requestTimeout(Duration.ofSeconds(5))
+                .retryPolicy(new RetryPolicy(10, Duration.ofMillis(100), Duration.ofMillis(400))).build())) {
             Purchase purchase = client.purchase(Fixtures.oneLetter(), CallContext.withKey("order-slow-1"));
-
             assertEquals(server.service.lastResult(), purchase);
         }
         assertTrue(server.service.calls("purchase") >= 2, "retried");
@@ -133,7 +139,7 @@ class GrpcRetryTest {
     void aClosedClientFailsWithoutCalling() {
         PostalClient client = server.client();
         client.close();
-        assertThrows(ServiceUnavailableException.class, () -> client.quote(Fixtures.quote(Fixtures.letter())));
+        assertThrows(ConfigurationException.class, () -> client.quote(Fixtures.quote(Fixtures.letter())));
         assertEquals(0, server.service.calls("quote"));
     }
 

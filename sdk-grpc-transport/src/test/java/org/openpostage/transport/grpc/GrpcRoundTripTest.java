@@ -81,7 +81,7 @@ class GrpcRoundTripTest {
     @Test
     void theEndpointSchemeSelectsTheGrpcTransport() {
         assertTrue(server.endpoint().startsWith("grpcs://"));
-        assertEquals("GrpcPostalClient", client.getClass().getSimpleName());
+        assertEquals("PipelinedPostalClient", client.getClass().getSimpleName());
         assertEquals(server.endpoint(), client.config().endpoint().toString());
     }
 

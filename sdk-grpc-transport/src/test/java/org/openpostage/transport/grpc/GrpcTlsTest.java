@@ -47,9 +47,10 @@ class GrpcTlsTest {
             for (TlsSettings tls : new TlsSettings[] {pki.trustOnly(), pki.withClientCertificate(pki.strangerP12)}) {
                 try (PostalClient client = PostalClients.connect(server.config().tls(tls)
                         .retryPolicy(RetryPolicy.none()).build())) {
-                    ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
+                    // the client's own settings: a configuration error, never retried (as over XML)
+                    ConfigurationException e = assertThrows(ConfigurationException.class,
                             () -> client.purchase(Fixtures.oneLetter()));
-                    assertEquals(ErrorCode.SERVICE_UNAVAILABLE, e.code());
+                    assertEquals(ErrorCode.INVALID_CONFIGURATION, e.code());
                 }
             }
             assertEquals(0, server.authenticator.seen().size(), "no call got past the handshake");
@@ -76,13 +77,13 @@ class GrpcTlsTest {
         try (GrpcTestServer server = GrpcTestServer.start()) {
             ClientConfig.Builder base = server.config().retryPolicy(RetryPolicy.none());
             try (PostalClient systemTrust = PostalClients.connect(base.tls(TlsSettings.systemDefault()).build())) {
-                ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
+                ConfigurationException e = assertThrows(ConfigurationException.class,
                         () -> systemTrust.backgrounds());
-                assertTrue(e.getMessage().contains("UNAVAILABLE"), e.getMessage());
+                assertTrue(e.getMessage().contains("TLS handshake"), e.getMessage());
             }
             try (PostalClient wrongName = PostalClients.connect(server.config().retryPolicy(RetryPolicy.none())
                     .option(GrpcTransportProvider.AUTHORITY, "postal.example:443").build())) {
-                assertThrows(ServiceUnavailableException.class, () -> wrongName.backgrounds());
+                assertThrows(ConfigurationException.class, () -> wrongName.backgrounds());
             }
             assertEquals(0, server.service.calls("backgrounds"));
             // by IP address: the certificate names 127.0.0.1 too

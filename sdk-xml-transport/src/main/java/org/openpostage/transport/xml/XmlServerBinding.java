@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *       the error code. An unexpected exception becomes 500 with a generic message; the exception
  *       is logged under the request id and never sent.</li>
  * </ol>
- * Every response carries {@code X-Request-Id}: the caller's if it sent a valid one, else a fresh one.
+ * Every response carries {@code X-Request-Id}: the caller's if it sent one valid one, else a fresh
+ * one (an invalid or repeated id is replaced, not refused: it only correlates logs).
  * Request bodies are never logged (they carry card data).
  *
  * <p>Thread-safe: one binding serves all requests.
@@ -61,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class XmlServerBinding {
     private static final Logger log = LoggerFactory.getLogger(XmlServerBinding.class);
     private static final long MAX_TIMEOUT_MS = 86_400_000L;
+    /** The {@code Retry-After} of a 429 or 503 whose exception names no pause of its own: one second. */
+    public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
     /** The deadline of a call that names none, unless configured otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -123,9 +126,8 @@ public final class XmlServerBinding {
         String requestId = sentIdValid ? sentId : UUID.randomUUID().toString();
         XmlResponse response;
         try {
-            if (sentId != null && !sentIdValid) {
-                throw new InvalidRequestException(XmlProtocol.REQUEST_ID_HEADER + " must be sent once, with 1 to 255 "
-                        + "visible ASCII characters; a new one was assigned");
+            if (sentId != null && !sentIdValid) { // it only correlates logs: replaced, not refused
+                log.debug("request {}: replaced an invalid {} header", requestId, XmlProtocol.REQUEST_ID_HEADER);
             }
             response = process(request, requestId);
         } catch (HttpProblem p) {
@@ -141,6 +143,51 @@ public final class XmlServerBinding {
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
         }
         return response;
+    }
+
+    /**
+     * The protocol's answer for a request that never reached {@link #handle}, because the HTTP
+     * layer refused it (a request target or headers over its limits, a malformed request line or
+     * header, a bad percent-encoding): an {@code <error>} body with a fresh request id and the
+     * headers of every response. A framework adapter installs it as its error page, so that no
+     * response of the port bypasses the protocol.
+     *
+     * @param status  the HTTP status the layer chose (400 to 599)
+     * @param message what the layer found wrong, one line; {@code null} for a generic text
+     */
+    public XmlResponse refused(int status, String message) {
+        String requestId = UUID.randomUUID().toString();
+        ErrorCode code = switch (status) {
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.PERMISSION_DENIED;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 408 -> ErrorCode.DEADLINE_EXCEEDED;
+            case 429 -> ErrorCode.RATE_LIMITED;
+            case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST;
+        };
+        String text = switch (status) {
+            case 414 -> "the request target is longer than this server accepts";
+            case 431 -> "the request's headers are larger than this server accepts";
+            case 408 -> "the request was not received in time";
+            default -> "the HTTP request is malformed";
+        };
+        String detail = message == null ? "" : message.strip().replaceAll("\\s+", " ");
+        if (detail.length() > 200) {
+            detail = detail.substring(0, 200) + "...";
+        }
+        if (!detail.isEmpty() && !detail.equalsIgnoreCase(text)) {
+            text = text + " (" + detail + ")";
+        }
+        if (status >= 500) {
+            log.warn("request {}: refused by the HTTP layer with {}: {}", requestId, status, text);
+        } else if (log.isDebugEnabled()) {
+            log.debug("request {}: refused by the HTTP layer with {}: {}", requestId, status, text);
+        }
+        return error(Math.max(400, Math.min(599, status)), code.toException(text, requestId), requestId,
+                code == ErrorCode.RATE_LIMITED || code == ErrorCode.SERVICE_UNAVAILABLE
+                        ? Map.of("Retry-After", Long.toString(DEFAULT_RETRY_AFTER.toSeconds()), "Connection", "close")
+                        : Map.of("Connection", "close"));
     }
 
     private XmlResponse process(XmlRequest request, String requestId) {
@@ -287,9 +334,75 @@ public final class XmlServerBinding {
             log.debug("request {}: {} {} -> {} {}: {}", requestId, request.method(), request.path(), status, e.code(),
                     e.getMessage());
         }
-        return error(status, e, requestId, e.code() == ErrorCode.UNAUTHENTICATED
-                ? Map.of("WWW-Authenticate", "ApiKey realm=\"openpostage\", header=\"" + XmlProtocol.API_KEY_HEADER + "\"")
-                : Map.of());
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (e.code() == ErrorCode.UNAUTHENTICATED) {
+            headers.put("WWW-Authenticate", "ApiKey realm=\"openpostage\", header=\"" + XmlProtocol.API_KEY_HEADER
+                    + "\"");
+        }
+        if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.SERVICE_UNAVAILABLE) {
+            headers.put("Retry-After", Long.toString(retryAfterSeconds(e.retryAfter())));
+        }
+        String message = documentPath(operationOf(request), e.getMessage());
+        if (!java.util.Objects.equals(message, e.getMessage())) {
+            e = e.code().toException(message, requestId, e.retryAfter());
+        }
+        return error(status, e, requestId, headers);
+    }
+
+    private Operation operationOf(XmlRequest request) {
+        Map<String, Operation> byMethod = operationsByPath.get(request.path());
+        return byMethod == null ? null : byMethod.get(request.method());
+    }
+
+    /** A leading model path with a 0-based index, as services name fields: {@code items[0].dateOfMailing}. */
+    private static final java.util.regex.Pattern MODEL_PATH = java.util.regex.Pattern.compile(
+            "^([a-z][A-Za-z]*\\[\\d+\\](?:\\.[a-z][A-Za-z]*(?:\\[\\d+\\])?)*)(?=[ .:,]|$)");
+    /** The element of one entry of each list in the requests. */
+    private static final Map<String, String> LIST_ENTRIES = Map.of("items", "item", "entries", "entry");
+
+    /**
+     * {@code message} with a leading model path, as a service names a field
+     * ({@code items[0].dateOfMailing ...}), rewritten as the position in the request document that
+     * docs/protocol/xml.md promises, with 1-based positions
+     * ({@code purchaseRequest/items/item[1]/dateOfMailing ...}); other messages unchanged.
+     */
+    static String documentPath(Operation operation, String message) {
+        if (operation == null || message == null || !operation.hasRequestBody()) {
+            return message;
+        }
+        java.util.regex.Matcher m = MODEL_PATH.matcher(message);
+        if (!m.find()) {
+            return message;
+        }
+        StringBuilder path = new StringBuilder(operation.operation().name()).append("Request");
+        if (operation == Operation.PURCHASE_BATCH) {
+            path = new StringBuilder("batchPurchaseRequest");
+        }
+        for (String segment : m.group(1).split("\\.")) {
+            int bracket = segment.indexOf('[');
+            if (bracket < 0) {
+                path.append('/').append(segment);
+                continue;
+            }
+            String list = segment.substring(0, bracket);
+            int index = Integer.parseInt(segment.substring(bracket + 1, segment.length() - 1));
+            path.append('/').append(list).append('/').append(LIST_ENTRIES.getOrDefault(list, list)).append('[')
+                    .append(index + 1).append(']');
+        }
+        String rest = message.substring(m.end());
+        return path + (rest.startsWith(".") ? "" : "") + rest;
+    }
+
+    /**
+     * The {@code Retry-After} of a 429 or 503, in whole seconds: the service's own
+     * {@link PostageException#retryAfter()} rounded up, else {@link #DEFAULT_RETRY_AFTER}.
+     */
+    static long retryAfterSeconds(Duration retryAfter) {
+        if (retryAfter == null) {
+            return DEFAULT_RETRY_AFTER.toSeconds();
+        }
+        long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
     }
 
     private XmlResponse internal(String requestId) {

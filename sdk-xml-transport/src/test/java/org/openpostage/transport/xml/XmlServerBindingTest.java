@@ -97,10 +97,11 @@ class XmlServerBindingTest {
         assertEquals(200, r.status());
         assertNotNull(r.header("X-Request-Id"));
         assertEquals(r.header("X-Request-Id"), service.lastContext().requestId());
+        // as docs/protocol/xml.md says: an invalid id is replaced, and the call proceeds
         XmlResponse bad = binding.handle(get("/v1/account").header("X-Request-Id", "has space").build());
-        String body = assertError(bad, 400, ErrorCode.INVALID_REQUEST);
-        assertTrue(body.contains("X-Request-Id"), body);
+        assertEquals(200, bad.status());
         assertNotEquals("has space", bad.header("X-Request-Id"));
+        assertEquals(bad.header("X-Request-Id"), service.lastContext().requestId());
     }
 
     @Test
@@ -326,5 +327,51 @@ class XmlServerBindingTest {
         }).build();
         assertError(limited.handle(get("/v1/account").build()), 429, ErrorCode.RATE_LIMITED);
         assertTrue(PostageException.class.isAssignableFrom(org.openpostage.api.RateLimitedException.class));
+    }
+    @Test
+    void aServicesFieldPositionIsAnsweredAsA1BasedDocumentPosition() {
+        XmlServerBinding failing = XmlServerBinding.builder(FailingService.always(new org.openpostage.api
+                .InvalidRequestException("items[0].dateOfMailing 2020-01-01 is in the past (today is 2026-07-01)")),
+                new TestAuthenticator()).build();
+        String body = assertError(failing.handle(post("/v1/purchases", Samples.purchaseXml("73"))
+                .header("Idempotency-Key", "order-1").build()), 400, ErrorCode.INVALID_REQUEST);
+        assertTrue(body.contains("<message>purchaseRequest/items/item[1]/dateOfMailing 2020-01-01 is in the past"),
+                body);
+        XmlServerBinding priced = XmlServerBinding.builder(FailingService.always(new org.openpostage.api
+                .PriceChangedException("items[1].price USD 0.73 is no longer current", null)),
+                new TestAuthenticator()).build();
+        body = assertError(priced.handle(post("/v1/purchases", Samples.purchaseXml("73"))
+                .header("Idempotency-Key", "order-2").build()), 409, ErrorCode.PRICE_CHANGED);
+        assertTrue(body.contains("<message>purchaseRequest/items/item[2]/price USD 0.73"), body);
+        assertEquals("purchaseRequest/items/item[3]: rate table 2026-07 prices in EUR",
+                XmlServerBinding.documentPath(org.openpostage.transport.xml.internal.Operation.PURCHASE,
+                        "items[2]: rate table 2026-07 prices in EUR"));
+        assertEquals("batchPurchaseRequest/entries/entry[1]/request/items/item[2]/price is required",
+                XmlServerBinding.documentPath(org.openpostage.transport.xml.internal.Operation.PURCHASE_BATCH,
+                        "entries[0].request.items[1].price is required"));
+        assertEquals("the card was declined", XmlServerBinding.documentPath(
+                org.openpostage.transport.xml.internal.Operation.PURCHASE, "the card was declined"));
+    }
+
+    @Test
+    void aStalledBodyIsAnsweredWithoutTheServersExceptionNames() {
+        java.io.InputStream stalled = new java.io.InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws java.io.IOException {
+                if (sent++ < 10) {
+                    return '<';
+                }
+                throw new java.io.IOException(new java.util.concurrent.TimeoutException(
+                        "Idle timeout expired: 30000/30000 ms"));
+            }
+        };
+        XmlResponse r = binding.handle(XmlRequest.builder("POST", "/v1/quote")
+                .header("X-Api-Key", TestAuthenticator.LIVE_KEY).header("Content-Type", "application/xml")
+                .body(stalled, 400).build());
+        String body = assertError(r, 408, ErrorCode.INVALID_REQUEST);
+        assertTrue(body.contains("stopped arriving after 10 bytes of 400"), body);
+        assertFalse(body.contains("Exception") || body.contains("java."), body);
     }
 }

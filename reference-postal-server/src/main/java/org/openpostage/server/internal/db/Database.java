@@ -2,6 +2,12 @@ package org.openpostage.server.internal.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -68,6 +74,8 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(String jdbcUrl, String user, String password, int poolSize, String poolName) {
         Vendor vendor = Vendor.of(jdbcUrl);
+        Path h2File = h2File(jdbcUrl);
+        ownerOnly(h2File, true);
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -88,7 +96,55 @@ public final class Database implements AutoCloseable {
         }
         hc.setConnectionTimeout(10_000);
         hc.setInitializationFailTimeout(10_000);
-        return new Database(new HikariDataSource(hc), vendor);
+        Database db = new Database(new HikariDataSource(hc), vendor);
+        ownerOnly(h2File, false);
+        return db;
+    }
+
+    /**
+     * The {@code .mv.db} file of an H2 file database URL ({@code jdbc:h2:file:/dir/ledger;...} or
+     * {@code jdbc:h2:/dir/ledger}), or {@code null} for other databases.
+     */
+    static Path h2File(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.startsWith("jdbc:h2:mem:") || jdbcUrl.startsWith("jdbc:h2:tcp:")
+                || jdbcUrl.startsWith("jdbc:h2:ssl:")) {
+            return null;
+        }
+        String rest = jdbcUrl.substring("jdbc:h2:".length());
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        }
+        int semicolon = rest.indexOf(';');
+        String base = semicolon < 0 ? rest : rest.substring(0, semicolon);
+        try {
+            return base.isBlank() ? null : Path.of(base + ".mv.db");
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Keeps the ledger's H2 file owner-only, like the server's other secrets: it holds the
+     * registers and the API key hashes. Before opening, a missing file is created empty with those
+     * permissions (H2 starts a new store in it); after opening, an existing one is restricted.
+     */
+    private static void ownerOnly(Path file, boolean beforeOpening) {
+        if (file == null || !file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+        try {
+            if (beforeOpening) {
+                if (!Files.exists(file) && file.toAbsolutePath().getParent() != null
+                        && Files.isDirectory(file.toAbsolutePath().getParent())) {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+                }
+            } else if (Files.exists(file)) {
+                Files.setPosixFilePermissions(file, ownerOnly);
+            }
+        } catch (IOException e) {
+            log.warn("cannot make {} owner-only: {}", file, e.getMessage());
+        }
     }
 
     /** Applies the pending Flyway migrations: the common schema and this vendor's extras. */

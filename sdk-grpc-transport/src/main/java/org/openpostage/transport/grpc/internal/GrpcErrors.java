@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import org.openpostage.api.ErrorCode;
 import org.openpostage.api.PostageException;
 import org.openpostage.transport.grpc.internal.proto.V1;
@@ -59,28 +60,73 @@ public final class GrpcErrors {
         };
     }
 
+    /** The pause a RATE_LIMITED or SERVICE_UNAVAILABLE error asks for when its exception names none. */
+    public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+
     /** The status exception (status and trailers) that reports {@code code} with {@code message}. */
     public static StatusRuntimeException toStatusException(ErrorCode code, String message, String requestId) {
+        return toStatusException(code, message, requestId, null);
+    }
+
+    /**
+     * The status exception that reports {@code code} with {@code message}; a RATE_LIMITED or
+     * SERVICE_UNAVAILABLE error carries {@code retryAfter} (or {@link #DEFAULT_RETRY_AFTER}) as the
+     * {@code retry-after} trailer, in whole seconds rounded up, and as a {@code google.rpc.RetryInfo}.
+     */
+    public static StatusRuntimeException toStatusException(ErrorCode code, String message, String requestId,
+                                                           Duration retryAfter) {
         V1.ErrorInfo.Builder info = V1.ErrorInfo.newBuilder().setCode(code.name()).setMessage(message)
                 .setRetryable(code.retryable());
         if (requestId != null) {
             info.setRequestId(requestId);
         }
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(statusCode(code).value())
                 .setMessage(message)
-                .addDetails(Any.pack(info.build()))
-                .build();
+                .addDetails(Any.pack(info.build()));
         Metadata trailers = new Metadata();
         if (requestId != null) {
             trailers.put(Headers.REQUEST_ID, requestId);
         }
-        return StatusProto.toStatusRuntimeException(status, trailers);
+        if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.SERVICE_UNAVAILABLE) {
+            long seconds = retryAfterSeconds(retryAfter == null ? DEFAULT_RETRY_AFTER : retryAfter);
+            trailers.put(Headers.RETRY_AFTER, Long.toString(seconds));
+            status.addDetails(Any.pack(com.google.rpc.RetryInfo.newBuilder()
+                    .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(seconds)).build()));
+        }
+        return StatusProto.toStatusRuntimeException(status.build(), trailers);
     }
 
-    /** The status exception that reports {@code e}. */
+    /** The status exception that reports {@code e}, with its {@link PostageException#retryAfter()}. */
     public static StatusRuntimeException toStatusException(PostageException e, String requestId) {
-        return toStatusException(e.code(), e.getMessage() == null ? e.code().name() : e.getMessage(), requestId);
+        return toStatusException(e.code(), e.getMessage() == null ? e.code().name() : e.getMessage(), requestId,
+                e.retryAfter());
+    }
+
+    private static long retryAfterSeconds(Duration d) {
+        return Math.max(1, d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0));
+    }
+
+    /** The pause the server asked for: the {@code retry-after} trailer, else a RetryInfo detail; or {@code null}. */
+    public static Duration retryAfter(Status status, Metadata trailers) {
+        String header = trailers == null ? null : trailers.get(Headers.RETRY_AFTER);
+        if (header != null && header.strip().matches("[0-9]{1,9}")) {
+            return Duration.ofSeconds(Long.parseLong(header.strip()));
+        }
+        com.google.rpc.Status details = StatusProto.fromStatusAndTrailers(status, trailers);
+        if (details != null) {
+            for (Any any : details.getDetailsList()) {
+                if (any.is(com.google.rpc.RetryInfo.class)) {
+                    try {
+                        com.google.protobuf.Duration d = any.unpack(com.google.rpc.RetryInfo.class).getRetryDelay();
+                        return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+                    } catch (InvalidProtocolBufferException e) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** The ErrorInfo in {@code status} and {@code trailers}, or {@code null} if there is none. */
@@ -109,7 +155,8 @@ public final class GrpcErrors {
         V1.ErrorInfo info = errorInfo(status, trailers);
         if (info != null) {
             String requestId = info.getRequestId().isEmpty() ? null : info.getRequestId();
-            return ErrorCode.fromName(info.getCode()).toException(info.getMessage(), requestId);
+            return ErrorCode.fromName(info.getCode()).toException(info.getMessage(), requestId,
+                    retryAfter(status, trailers));
         }
         String requestId = trailers == null ? null : trailers.get(Headers.REQUEST_ID);
         StringBuilder message = new StringBuilder("gRPC status ").append(status.getCode());
@@ -123,6 +170,13 @@ public final class GrpcErrors {
         if (cause != null && cause.getMessage() != null) {
             message.append(" (").append(cause.getMessage()).append(')'); // e.g. why a TLS handshake failed
         }
-        return fallbackCode(status.getCode()).toException(message.toString(), requestId);
+        ErrorCode code = fallbackCode(status.getCode());
+        String said = message.toString();
+        if (said.contains("HTTP status code 431") || said.contains("Header size exceeded")) {
+            // the server's HTTP/2 layer refused request headers over its metadata limit
+            code = ErrorCode.INVALID_REQUEST;
+            message.append(" (the request's metadata is larger than the server accepts)");
+        }
+        return code.toException(message.toString(), requestId, retryAfter(status, trailers));
     }
 }

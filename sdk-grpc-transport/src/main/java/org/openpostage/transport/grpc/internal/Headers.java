@@ -10,6 +10,12 @@ public final class Headers {
     public static final Metadata.Key<String> IDEMPOTENCY_KEY = key("idempotency-key");
     /** Correlates logs; echoed by the server in its response headers (or trailers), generated when absent. */
     public static final Metadata.Key<String> REQUEST_ID = key("x-request-id");
+    /**
+     * In the trailers of a RATE_LIMITED or SERVICE_UNAVAILABLE error: how many whole seconds the
+     * caller should wait before retrying (as HTTP's {@code Retry-After}); a {@code google.rpc.RetryInfo}
+     * detail says the same for generic tools.
+     */
+    public static final Metadata.Key<String> RETRY_AFTER = key("retry-after");
 
     private Headers() {
     }

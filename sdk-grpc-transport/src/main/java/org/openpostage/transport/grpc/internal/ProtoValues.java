@@ -167,20 +167,21 @@ public final class ProtoValues {
         return switch (mode) {
             case TEST -> V1.Mode.MODE_TEST;
             case LIVE -> V1.Mode.MODE_LIVE;
+            case UNKNOWN -> V1.Mode.MODE_UNSPECIFIED;
         };
     }
 
     /** The mode, {@code null} if unspecified. */
     public static Mode mode(String field, int number) {
         V1.Mode mode = V1.Mode.forNumber(number);
-        if (mode == null) {
-            throw unknown(field, number);
+        if (mode == null) { // a value of a newer server
+            return Mode.UNKNOWN;
         }
         return switch (mode) {
             case MODE_UNSPECIFIED -> null;
             case MODE_TEST -> Mode.TEST;
             case MODE_LIVE -> Mode.LIVE;
-            case UNRECOGNIZED -> throw unknown(field, number);
+            case UNRECOGNIZED -> Mode.UNKNOWN;
         };
     }
 
@@ -190,21 +191,22 @@ public final class ProtoValues {
             case INDICIUM_DATA -> V1.OutputFormat.OUTPUT_FORMAT_INDICIUM_DATA;
             case PNG -> V1.OutputFormat.OUTPUT_FORMAT_PNG;
             case PDF -> V1.OutputFormat.OUTPUT_FORMAT_PDF;
+            case UNKNOWN -> V1.OutputFormat.OUTPUT_FORMAT_UNSPECIFIED;
         };
     }
 
     /** The output format, {@code null} if unspecified. */
     public static OutputFormat outputFormat(String field, int number) {
         V1.OutputFormat format = V1.OutputFormat.forNumber(number);
-        if (format == null) {
-            throw unknown(field, number);
+        if (format == null) { // a value of a newer server
+            return OutputFormat.UNKNOWN;
         }
         return switch (format) {
             case OUTPUT_FORMAT_UNSPECIFIED -> null;
             case OUTPUT_FORMAT_INDICIUM_DATA -> OutputFormat.INDICIUM_DATA;
             case OUTPUT_FORMAT_PNG -> OutputFormat.PNG;
             case OUTPUT_FORMAT_PDF -> OutputFormat.PDF;
-            case UNRECOGNIZED -> throw unknown(field, number);
+            case UNRECOGNIZED -> OutputFormat.UNKNOWN;
         };
     }
 
@@ -213,20 +215,21 @@ public final class ProtoValues {
         return switch (kind) {
             case CARD -> V1.PaymentKind.PAYMENT_KIND_CARD;
             case ACCOUNT -> V1.PaymentKind.PAYMENT_KIND_ACCOUNT;
+            case UNKNOWN -> V1.PaymentKind.PAYMENT_KIND_UNSPECIFIED;
         };
     }
 
     /** The payment kind, {@code null} if unspecified. */
     public static PaymentKind paymentKind(String field, int number) {
         V1.PaymentKind kind = V1.PaymentKind.forNumber(number);
-        if (kind == null) {
-            throw unknown(field, number);
+        if (kind == null) { // a value of a newer server
+            return PaymentKind.UNKNOWN;
         }
         return switch (kind) {
             case PAYMENT_KIND_UNSPECIFIED -> null;
             case PAYMENT_KIND_CARD -> PaymentKind.CARD;
             case PAYMENT_KIND_ACCOUNT -> PaymentKind.ACCOUNT;
-            case UNRECOGNIZED -> throw unknown(field, number);
+            case UNRECOGNIZED -> PaymentKind.UNKNOWN;
         };
     }
 
@@ -241,14 +244,15 @@ public final class ProtoValues {
             case AMEX -> V1.CardBrand.CARD_BRAND_AMEX;
             case DISCOVER -> V1.CardBrand.CARD_BRAND_DISCOVER;
             case OTHER -> V1.CardBrand.CARD_BRAND_OTHER;
+            case UNKNOWN -> V1.CardBrand.CARD_BRAND_UNSPECIFIED;
         };
     }
 
     /** The card brand, {@code null} if unspecified (no card). */
     public static CardBrand cardBrand(String field, int number) {
         V1.CardBrand brand = V1.CardBrand.forNumber(number);
-        if (brand == null) {
-            throw unknown(field, number);
+        if (brand == null) { // a value of a newer server
+            return CardBrand.UNKNOWN;
         }
         return switch (brand) {
             case CARD_BRAND_UNSPECIFIED -> null;
@@ -257,7 +261,7 @@ public final class ProtoValues {
             case CARD_BRAND_AMEX -> CardBrand.AMEX;
             case CARD_BRAND_DISCOVER -> CardBrand.DISCOVER;
             case CARD_BRAND_OTHER -> CardBrand.OTHER;
-            case UNRECOGNIZED -> throw unknown(field, number);
+            case UNRECOGNIZED -> CardBrand.UNKNOWN;
         };
     }
 
@@ -293,14 +297,15 @@ public final class ProtoValues {
             case UNKNOWN_KEY -> V1.Verdict.VERDICT_UNKNOWN_KEY;
             case BAD_SIGNATURE -> V1.Verdict.VERDICT_BAD_SIGNATURE;
             case NOT_ISSUED -> V1.Verdict.VERDICT_NOT_ISSUED;
+            case UNKNOWN -> V1.Verdict.VERDICT_UNSPECIFIED;
         };
     }
 
     /** The verdict, {@code null} if unspecified. */
     public static Verdict verdict(String field, int number) {
         V1.Verdict verdict = V1.Verdict.forNumber(number);
-        if (verdict == null) {
-            throw unknown(field, number);
+        if (verdict == null) { // a value of a newer server
+            return Verdict.UNKNOWN;
         }
         return switch (verdict) {
             case VERDICT_UNSPECIFIED -> null;
@@ -311,7 +316,7 @@ public final class ProtoValues {
             case VERDICT_UNKNOWN_KEY -> Verdict.UNKNOWN_KEY;
             case VERDICT_BAD_SIGNATURE -> Verdict.BAD_SIGNATURE;
             case VERDICT_NOT_ISSUED -> Verdict.NOT_ISSUED;
-            case UNRECOGNIZED -> throw unknown(field, number);
+            case UNRECOGNIZED -> Verdict.UNKNOWN;
         };
     }
 

@@ -15,7 +15,8 @@ public final class BoundedBody {
      *
      * @param declaredLength the {@code Content-Length}, or -1 when unknown (chunked)
      * @param max            the most bytes accepted
-     * @throws HttpProblem 413 if the body is or turns out to be longer than {@code max}; 400 if it cannot be read
+     * @throws HttpProblem 413 if the body is or turns out to be longer than {@code max}; 408 if it stalled
+     *                     (the server's read timed out); 400 if it ended early
      */
     public static byte[] read(InputStream in, long declaredLength, long max) {
         if (declaredLength > max) {
@@ -34,9 +35,27 @@ public final class BoundedBody {
                 out.write(buffer, 0, n);
             }
         } catch (IOException e) {
-            throw new HttpProblem(400, ErrorCode.INVALID_REQUEST, "the request body could not be read: " + e.getMessage());
+            // Never the exception's own text: it names server classes ("java.util.concurrent.TimeoutException ...").
+            if (timedOut(e)) {
+                throw new HttpProblem(408, ErrorCode.INVALID_REQUEST, "the request body stopped arriving after " + total
+                        + " bytes" + (declaredLength >= 0 ? " of " + declaredLength : "") + " and the server stopped "
+                        + "waiting for the rest");
+            }
+            throw new HttpProblem(400, ErrorCode.INVALID_REQUEST, "the request body ended after " + total + " bytes"
+                    + (declaredLength >= 0 ? " of " + declaredLength : "") + " (the connection broke or the chunked "
+                    + "encoding is malformed)");
         }
         return out.toByteArray();
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.InterruptedIOException || t instanceof java.util.concurrent.TimeoutException
+                    || String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static HttpProblem tooLarge(long max) {

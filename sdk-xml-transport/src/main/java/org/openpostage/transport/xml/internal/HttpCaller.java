@@ -8,14 +8,18 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -42,34 +46,45 @@ import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.ErrorCode;
 import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.PostageException;
+import org.openpostage.api.PostalOperation;
 import org.openpostage.api.RateLimitedException;
-import org.openpostage.api.RetryPolicy;
 import org.openpostage.api.ServiceUnavailableException;
 import org.openpostage.api.TlsSettings;
+import org.openpostage.api.spi.Attempt;
+import org.openpostage.api.spi.AttemptFailure;
+import org.openpostage.api.spi.ClientTransport;
+import org.openpostage.api.spi.TlsFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends protocol calls with httpclient5 (classic API, pooled connections, TLS 1.3/1.2 with
- * hostname verification) and retries them as {@link RetryPolicy} says: only failures that may
- * succeed on a retry, only operations that a retry cannot repeat (read-only or keyed by the same
- * idempotency key; verify only when the request never left), with exponential backoff and full
- * jitter, never past the call's deadline. Thread-safe.
+ * The XML transport's single attempt ({@link ClientTransport}): sends one protocol request with
+ * httpclient5 (classic API, pooled connections, TLS 1.3/1.2 with hostname verification) and
+ * reports how it ended. Retries, keys and the call's deadline are the shared pipeline's
+ * ({@link org.openpostage.api.spi.PipelinedPostalClient}); this class sends the deadline as
+ * {@code X-Request-Timeout-Ms} and aborts the exchange when it passes, however slowly the
+ * response trickles in. Thread-safe.
  */
-public final class HttpCaller implements AutoCloseable {
+public final class HttpCaller implements ClientTransport {
     private static final Logger log = LoggerFactory.getLogger(HttpCaller.class);
+
+    /** Aborts exchanges whose deadline passed; one daemon thread for all clients. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "openpostage-xml-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Settings of a caller, taken from the client configuration. */
     public record Settings(URI endpoint, String apiKey, TlsSettings tls, Duration connectTimeout,
-                           Duration requestTimeout, RetryPolicy retryPolicy, int maxConnections,
-                           HardenedXml.Limits responseLimits, String userAgent) {
+                           Duration requestTimeout, int maxConnections, HardenedXml.Limits responseLimits,
+                           String userAgent) {
     }
 
     private final Settings settings;
     private final String base;
     private final XmlCodec codec;
     private final CloseableHttpClient http;
-    private final Clock clock = Clock.systemUTC();
 
     /**
      * @throws ConfigurationException if the TLS settings cannot be used
@@ -85,7 +100,7 @@ public final class HttpCaller implements AutoCloseable {
         Timeout connect = Timeout.of(settings.connectTimeout());
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setTlsSocketStrategy(ClientTlsStrategyBuilder.create()
-                        .setSslContext(settings.tls().sslContext())
+                        .setSslContext(ClientCertificates.sslContext(settings.tls()))
                         .setTlsVersions(TlsSettings.PROTOCOLS.toArray(String[]::new))
                         .buildClassic())
                 .setDefaultTlsConfig(TlsConfig.custom()
@@ -113,50 +128,50 @@ public final class HttpCaller implements AutoCloseable {
                 .build();
     }
 
-    /**
-     * Runs {@code operation}: sends {@code request} (a {@link Wire} message, or {@code null} for
-     * operations without a body) and returns the response document read as {@code responseType}.
-     *
-     * @param context the call's context; keyed operations get an idempotency key here if it has none,
-     *                and every attempt carries the same one
-     * @throws PostageException the server's error, a network failure as {@link ServiceUnavailableException},
-     *                          or {@link ErrorCode#INTERNAL} for a response that is not protocol XML
-     */
-    public <T> T call(Operation operation, Object request, Class<T> responseType, String responseRoot,
-                      CallContext context) {
-        CallContext ctx = context == null ? CallContext.empty() : context;
-        if (operation.keyed()) {
-            ctx = ctx.ensureIdempotencyKey();
+    @Override
+    public <Q, R> R send(Attempt<Q, R> attempt) {
+        PostalOperation<Q, R> op = attempt.operation();
+        Operation operation = Operation.of(op);
+        Q request = attempt.request();
+        Object wire = switch (operation) {
+            case QUOTE -> ModelToWire.quoteRequest((org.openpostage.api.model.QuoteRequest) request);
+            case PURCHASE -> ModelToWire.purchaseRequest((org.openpostage.api.model.PurchaseRequest) request);
+            case PURCHASE_BATCH -> ModelToWire.batchPurchaseRequest(
+                    (org.openpostage.api.model.BatchPurchaseRequest) request);
+            case REFUND -> ModelToWire.refundRequest((org.openpostage.api.model.RefundRequest) request);
+            case VERIFY -> ModelToWire.verifyRequest((org.openpostage.api.model.VerifyRequest) request);
+            case ACCOUNT_STATEMENT, BACKGROUNDS, VERIFICATION_KEYS, PRINT_COMPONENT -> null;
+        };
+        byte[] body = operation.hasRequestBody() ? codec.write(wire) : null;
+        try {
+            return op.responseType().cast(receive(operation, body, attempt));
+        } catch (InvalidRequestException e) { // a response whose values break the model's rules: the server's fault
+            throw AttemptFailure.answered(new PostageException(ErrorCode.INTERNAL, "the response of "
+                    + operation.method() + " " + operation.path() + " is not valid: " + e.getMessage(), null, e));
         }
-        ctx = ctx.ensureRequestId();
-        Instant deadline = clock.instant().plus(settings.requestTimeout());
-        if (ctx.deadline() != null && ctx.deadline().isBefore(deadline)) {
-            deadline = ctx.deadline();
-        }
-        byte[] body = operation.hasRequestBody() ? codec.write(request) : null;
-        RetryPolicy policy = settings.retryPolicy();
-        for (int attempt = 1; ; attempt++) {
-            Duration remaining = Duration.between(clock.instant(), deadline);
-            if (remaining.toMillis() <= 0) {
-                throw new ServiceUnavailableException(ErrorCode.DEADLINE_EXCEEDED, operation.method() + " "
-                        + operation.path() + ": the deadline passed before attempt " + attempt, ctx.requestId());
-            }
-            Failure failure;
-            try {
-                return attempt(operation, body, responseType, responseRoot, ctx, remaining);
-            } catch (Failure f) {
-                failure = f;
-            }
-            Duration pause = policy.backoff(attempt, ThreadLocalRandom.current());
-            boolean again = failure.retryable && attempt < policy.maxAttempts()
-                    && clock.instant().plus(pause).isBefore(deadline);
-            if (!again) {
-                throw failure.exception;
-            }
-            log.debug("{} {} attempt {} failed ({}); retrying in {} ms with the same idempotency key",
-                    operation.method(), operation.path(), attempt, failure.exception.code(), pause.toMillis());
-            sleep(pause);
-        }
+    }
+
+    private Object receive(Operation operation, byte[] body, Attempt<?, ?> attempt) {
+        return switch (operation) {
+            case QUOTE -> WireToModel.rateQuote(exchange(operation, body, Wire.RateQuote.class,
+                    Wire.RateQuote.ELEMENT, attempt));
+            case PURCHASE -> WireToModel.purchase(exchange(operation, body, Wire.Purchase.class,
+                    Wire.Purchase.ELEMENT, attempt), Wire.Purchase.ELEMENT);
+            case PURCHASE_BATCH -> WireToModel.batchPurchaseResult(exchange(operation, body,
+                    Wire.BatchPurchaseResult.class, Wire.BatchPurchaseResult.ELEMENT, attempt));
+            case REFUND -> WireToModel.refund(exchange(operation, body, Wire.Refund.class, Wire.Refund.ELEMENT,
+                    attempt));
+            case ACCOUNT_STATEMENT -> WireToModel.accountStatement(exchange(operation, body,
+                    Wire.AccountStatement.class, Wire.AccountStatement.ELEMENT, attempt));
+            case BACKGROUNDS -> WireToModel.backgroundCatalogue(exchange(operation, body,
+                    Wire.BackgroundCatalogue.class, Wire.BackgroundCatalogue.ELEMENT, attempt));
+            case VERIFICATION_KEYS -> WireToModel.verificationKeySet(exchange(operation, body,
+                    Wire.VerificationKeySet.class, Wire.VerificationKeySet.ELEMENT, attempt));
+            case PRINT_COMPONENT -> WireToModel.printComponent(exchange(operation, body, Wire.PrintComponent.class,
+                    Wire.PrintComponent.ELEMENT, attempt));
+            case VERIFY -> WireToModel.verificationResult(exchange(operation, body, Wire.VerificationResult.class,
+                    Wire.VerificationResult.ELEMENT, attempt));
+        };
     }
 
     @Override
@@ -168,8 +183,14 @@ public final class HttpCaller implements AutoCloseable {
         }
     }
 
-    private <T> T attempt(Operation operation, byte[] body, Class<T> responseType, String responseRoot,
-                          CallContext ctx, Duration remaining) throws Failure {
+    /**
+     * Sends one request and reads the response document as {@code responseType}; a response whose
+     * values break the model's rules is the server's fault, reported as {@link ErrorCode#INTERNAL}.
+     */
+    private <T> T exchange(Operation operation, byte[] body, Class<T> responseType, String responseRoot,
+                           Attempt<?, ?> attempt) {
+        CallContext ctx = attempt.context();
+        Duration remaining = attempt.remaining();
         HttpUriRequestBase request = operation.hasRequestBody() ? new HttpPost(base + operation.path())
                 : new HttpGet(base + operation.path());
         request.setConfig(RequestConfig.custom()
@@ -188,43 +209,72 @@ public final class HttpCaller implements AutoCloseable {
         if (body != null) {
             request.setEntity(new ByteArrayEntity(body, ContentType.create(Headers.MEDIA_TYPE, "UTF-8")));
         }
+        String what = operation.method() + " " + operation.path();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> timer = DEADLINES.schedule(() -> {
+            timedOut.set(true);
+            request.cancel();
+        }, remaining.toNanos(), TimeUnit.NANOSECONDS);
         Raw raw;
+        ClientCertificates.reset();
         try {
             raw = http.execute(request, this::readResponse);
         } catch (ResponseTooLarge e) {
-            throw new Failure(new PostageException(ErrorCode.INTERNAL, operation.method() + " " + operation.path()
-                    + ": " + e.getMessage(), null, null), false);
-        } catch (SSLHandshakeException | SSLPeerUnverifiedException e) {
-            throw new Failure(new ConfigurationException("the TLS handshake with " + base + " failed (check the trust "
-                    + "store, the client certificate and the host name): " + e.getMessage(), e), false);
-        } catch (ConnectException | ConnectTimeoutException | NoRouteToHostException | UnknownHostException e) {
-            throw new Failure(new ServiceUnavailableException("cannot connect to " + base + ": " + e, e), true);
-        } catch (InterruptedIOException e) {
-            // A timeout while waiting for the response (or for a pooled connection).
-            throw new Failure(new ServiceUnavailableException(operation.method() + " " + operation.path()
-                    + ": no response from " + base + " in time: " + e, e), operation.safeToRepeat());
-        } catch (IOException e) {
-            throw new Failure(new ServiceUnavailableException(operation.method() + " " + operation.path()
-                    + ": the connection to " + base + " failed: " + e, e), operation.safeToRepeat());
+            throw AttemptFailure.answered(new PostageException(ErrorCode.INTERNAL, what + ": " + e.getMessage(), null,
+                    null));
+        } catch (IOException | RuntimeException e) {
+            throw failure(what, e, timedOut.get() || attempt.expired());
+        } finally {
+            timer.cancel(false);
         }
         if (raw.status >= 200 && raw.status < 300) {
             try {
                 return codec.read(raw.body, responseType, responseRoot);
             } catch (InvalidRequestException e) {
-                throw new Failure(invalidResponse(operation, raw, e.getMessage()), false);
+                throw AttemptFailure.answered(invalidResponse(operation, raw, e.getMessage()));
             }
         }
-        PostageException error = errorOf(operation, raw);
-        boolean retryable = error.retryable() && (operation.safeToRepeat()
-                || error.code() == ErrorCode.RATE_LIMITED || error.code() == ErrorCode.SERVICE_UNAVAILABLE);
-        throw new Failure(error, retryable);
+        throw AttemptFailure.answered(errorOf(operation, raw));
+    }
+
+    /** How a failed exchange ended: a TLS configuration problem, no connection, or a lost or late answer. */
+    private AttemptFailure failure(String what, Exception e, boolean deadlinePassed) {
+        String tls = TlsFailures.configurationProblem(e);
+        if (tls == null && !(e instanceof InterruptedIOException) && !deadlinePassed) {
+            ClientCertificates.Asked asked = ClientCertificates.last();
+            if (asked == ClientCertificates.Asked.ASKED_NONE_OFFERED) {
+                tls = "the server asked for a client certificate, none is configured (TlsSettings clientKeyStore), "
+                        + "and it closed the connection (" + e + ")";
+            } else if (asked == ClientCertificates.Asked.ASKED_ONE_OFFERED && String.valueOf(e.getMessage())
+                    .contains("Broken pipe")) { // refused while this client was still sending, right after the handshake
+                tls = "the server asked for a client certificate and closed the connection after this client offered "
+                        + "its own: it does not accept that certificate (" + e + ")";
+            }
+        }
+        if (tls != null) {
+            return AttemptFailure.notSent(new ConfigurationException(what + " to " + base + ": " + tls, e));
+        }
+        if (e instanceof ConnectException || e instanceof ConnectTimeoutException
+                || e instanceof NoRouteToHostException || e instanceof UnknownHostException) {
+            return AttemptFailure.notSent(new ServiceUnavailableException("cannot connect to " + base + ": " + e, e));
+        }
+        if (deadlinePassed || e instanceof InterruptedIOException) {
+            return AttemptFailure.unknown(new ServiceUnavailableException(ErrorCode.DEADLINE_EXCEEDED, what
+                    + ": no complete response from " + base + " before the call's deadline", null));
+        }
+        if (e instanceof RuntimeException r && !(e.getCause() instanceof IOException)) {
+            throw r;
+        }
+        return AttemptFailure.unknown(new ServiceUnavailableException(what + ": the connection to " + base
+                + " failed: " + e, e));
     }
 
     /** The exception an error response stands for, from its {@code <error>} body or, lacking one, its status. */
     private PostageException errorOf(Operation operation, Raw raw) {
         if (raw.isXml() && raw.body.length > 0) {
             try {
-                return WireToModel.error(codec.read(raw.body, Wire.Error.class, Wire.Error.ELEMENT));
+                Wire.Error error = codec.read(raw.body, Wire.Error.class, Wire.Error.ELEMENT);
+                return WireToModel.error(error, raw.retryAfter);
             } catch (InvalidRequestException e) {
                 // not a protocol error document: judge by the status below
             }
@@ -232,8 +282,9 @@ public final class HttpCaller implements AutoCloseable {
         String what = "HTTP " + raw.status + " from " + base + operation.path() + " without an OpenPostage error body";
         return switch (raw.status) {
             case 401, 403 -> new AuthenticationException(what, raw.requestId);
-            case 429 -> new RateLimitedException(what, raw.requestId);
-            case 502, 503 -> new ServiceUnavailableException(ErrorCode.SERVICE_UNAVAILABLE, what, raw.requestId);
+            case 429 -> new RateLimitedException(what, raw.requestId, raw.retryAfter);
+            case 502, 503 -> new ServiceUnavailableException(ErrorCode.SERVICE_UNAVAILABLE, what, raw.requestId,
+                    raw.retryAfter);
             case 504 -> new ServiceUnavailableException(ErrorCode.DEADLINE_EXCEEDED, what, raw.requestId);
             case 400, 413, 415 -> new InvalidRequestException(what, raw.requestId);
             default -> new PostageException(ErrorCode.INTERNAL, what, raw.requestId, null);
@@ -248,9 +299,28 @@ public final class HttpCaller implements AutoCloseable {
     private Raw readResponse(ClassicHttpResponse response) throws IOException {
         Header type = response.getFirstHeader("Content-Type");
         Header id = response.getFirstHeader(Headers.REQUEST_ID);
+        Header retryAfter = response.getFirstHeader("Retry-After");
         HttpEntity entity = response.getEntity();
         byte[] body = entity == null ? new byte[0] : readBounded(entity);
-        return new Raw(response.getCode(), type == null ? null : type.getValue(), id == null ? null : id.getValue(), body);
+        return new Raw(response.getCode(), type == null ? null : type.getValue(), id == null ? null : id.getValue(),
+                body, retryAfter == null ? null : retryAfter(retryAfter.getValue()));
+    }
+
+    /**
+     * A {@code Retry-After} value as a pause: delta-seconds, or an HTTP date (the pause until then);
+     * {@code null} when it is neither.
+     */
+    static Duration retryAfter(String value) {
+        String v = value.strip();
+        if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(Character::isDigit)) {
+            return Duration.ofSeconds(Long.parseLong(v));
+        }
+        try {
+            Duration until = Duration.between(Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+            return until.isNegative() ? Duration.ZERO : until;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private byte[] readBounded(HttpEntity entity) throws IOException {
@@ -278,17 +348,8 @@ public final class HttpCaller implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServiceUnavailableException("interrupted while waiting to retry", e);
-        }
-    }
-
     /** A response as received. */
-    private record Raw(int status, String contentType, String requestId, byte[] body) {
+    private record Raw(int status, String contentType, String requestId, byte[] body, Duration retryAfter) {
         boolean isXml() {
             if (contentType == null) {
                 return false;
@@ -304,19 +365,6 @@ public final class HttpCaller implements AutoCloseable {
 
         ResponseTooLarge(long max) {
             super("the response is larger than " + max + " bytes (client option xml.maxResponseBytes)");
-        }
-    }
-
-    /** One failed attempt and whether another may succeed. */
-    private static final class Failure extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient PostageException exception;
-        private final boolean retryable;
-
-        Failure(PostageException exception, boolean retryable) {
-            super(null, null, false, false);
-            this.exception = exception;
-            this.retryable = retryable;
         }
     }
 }

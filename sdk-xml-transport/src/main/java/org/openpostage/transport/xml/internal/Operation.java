@@ -1,47 +1,50 @@
 package org.openpostage.transport.xml.internal;
 
+import org.openpostage.api.PostalOperation;
+
 /**
- * The operations of protocol v1 and where they live: one HTTP method and path each. Shared by the
- * server binding (routing) and the client (requests and retry rules).
+ * The operations of protocol v1 and where they live: one HTTP method and path each, for each
+ * {@link PostalOperation}, whose {@link PostalOperation.Kind} decides keys and retries. Shared by
+ * the server binding (routing) and the client (requests).
  */
 public enum Operation {
     /** {@code POST /v1/quote}. */
-    QUOTE("POST", "/v1/quote", Kind.READ),
+    QUOTE("POST", "/v1/quote", PostalOperation.QUOTE),
     /** {@code POST /v1/purchases}. */
-    PURCHASE("POST", "/v1/purchases", Kind.KEYED),
+    PURCHASE("POST", "/v1/purchases", PostalOperation.PURCHASE),
     /** {@code POST /v1/purchase-batches}. */
-    PURCHASE_BATCH("POST", "/v1/purchase-batches", Kind.KEYED),
+    PURCHASE_BATCH("POST", "/v1/purchase-batches", PostalOperation.PURCHASE_BATCH),
     /** {@code POST /v1/refunds}. */
-    REFUND("POST", "/v1/refunds", Kind.KEYED),
+    REFUND("POST", "/v1/refunds", PostalOperation.REFUND),
     /** {@code GET /v1/account}. */
-    ACCOUNT_STATEMENT("GET", "/v1/account", Kind.READ),
+    ACCOUNT_STATEMENT("GET", "/v1/account", PostalOperation.ACCOUNT_STATEMENT),
     /** {@code GET /v1/backgrounds}. */
-    BACKGROUNDS("GET", "/v1/backgrounds", Kind.READ),
+    BACKGROUNDS("GET", "/v1/backgrounds", PostalOperation.BACKGROUNDS),
     /** {@code GET /v1/verification-keys}. */
-    VERIFICATION_KEYS("GET", "/v1/verification-keys", Kind.READ),
+    VERIFICATION_KEYS("GET", "/v1/verification-keys", PostalOperation.VERIFICATION_KEYS),
     /** {@code GET /v1/print-component}. */
-    PRINT_COMPONENT("GET", "/v1/print-component", Kind.READ),
+    PRINT_COMPONENT("GET", "/v1/print-component", PostalOperation.PRINT_COMPONENT),
     /** {@code POST /v1/verify}: records a scan, so it is neither read-only nor keyed. */
-    VERIFY("POST", "/v1/verify", Kind.UNKEYED_WRITE);
-
-    /** How an operation may be repeated. */
-    private enum Kind {
-        /** No effect: always safe to repeat. */
-        READ,
-        /** An effect keyed by the Idempotency-Key header: safe to repeat with the same key. */
-        KEYED,
-        /** An effect without a key: repeat only when the request surely never reached the server. */
-        UNKEYED_WRITE
-    }
+    VERIFY("POST", "/v1/verify", PostalOperation.VERIFY);
 
     private final String method;
     private final String path;
-    private final Kind kind;
+    private final PostalOperation<?, ?> operation;
 
-    Operation(String method, String path, Kind kind) {
+    Operation(String method, String path, PostalOperation<?, ?> operation) {
         this.method = method;
         this.path = path;
-        this.kind = kind;
+        this.operation = operation;
+    }
+
+    /** The operation of {@code op}. */
+    public static Operation of(PostalOperation<?, ?> op) {
+        for (Operation o : values()) {
+            if (o.operation == op) {
+                return o;
+            }
+        }
+        throw new IllegalArgumentException("no XML operation for " + op);
     }
 
     /** The HTTP method. */
@@ -54,6 +57,11 @@ public enum Operation {
         return path;
     }
 
+    /** The contract's operation. */
+    public PostalOperation<?, ?> operation() {
+        return operation;
+    }
+
     /** Whether the request has an XML body (every POST). */
     public boolean hasRequestBody() {
         return method.equals("POST");
@@ -61,14 +69,6 @@ public enum Operation {
 
     /** Whether the request needs an {@code Idempotency-Key} header. */
     public boolean keyed() {
-        return kind == Kind.KEYED;
-    }
-
-    /**
-     * Whether repeating the request cannot repeat an effect even if the first attempt reached the
-     * server: true for read-only and keyed operations, false for verify (each call records a scan).
-     */
-    public boolean safeToRepeat() {
-        return kind != Kind.UNKEYED_WRITE;
+        return operation.kind().needsIdempotencyKey();
     }
 }

@@ -236,10 +236,21 @@ public final class WireToModel {
      * @throws InvalidRequestException if the body lacks a code or message
      */
     public static org.openpostage.api.PostageException error(Wire.Error w) {
+        return error(w, null);
+    }
+
+    /**
+     * An {@code <error>} body as the exception it stands for, with the response's {@code Retry-After}.
+     *
+     * @param retryAfter the pause the server asked for, or {@code null}
+     * @throws InvalidRequestException if the body lacks a code or message
+     */
+    public static org.openpostage.api.PostageException error(Wire.Error w, java.time.Duration retryAfter) {
         String at = Wire.Error.ELEMENT;
         String code = required(w.code, at, "code");
         String message = required(w.message, at, "message");
-        return ErrorCode.fromName(code.strip()).toException(message, w.requestId == null ? null : w.requestId.strip());
+        return ErrorCode.fromName(code.strip()).toException(message, w.requestId == null ? null : w.requestId.strip(),
+                retryAfter);
     }
 
     // --- Parts ---
@@ -419,10 +430,17 @@ public final class WireToModel {
 
     private static <E extends Enum<E>> E enumValue(String text, String at, Class<E> type) {
         String t = trim(text);
+        E unknown = null;
         for (E e : type.getEnumConstants()) {
             if (e.name().equals(t)) {
                 return e;
             }
+            if (e.name().equals("UNKNOWN")) {
+                unknown = e;
+            }
+        }
+        if (unknown != null) { // a value of a newer server (requests never get here: the schema lists the values)
+            return unknown;
         }
         throw new InvalidRequestException(at + ": '" + abbreviate(t) + "' is not one of "
                 + Arrays.toString(type.getEnumConstants()));

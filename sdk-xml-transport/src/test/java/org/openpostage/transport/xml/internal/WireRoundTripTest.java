@@ -2,6 +2,7 @@ package org.openpostage.transport.xml.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -141,5 +142,24 @@ class WireRoundTripTest {
         assertFalse(text.contains("\u0001"));
         assertTrue(text.contains("bad \uFFFD byte \uFFFD and"));
         assertTrue(text.length() < 1500);
+    }
+
+    @Test
+    void aValueOfANewerServerIsUnknownNotAnError() {
+        String newer = "<verificationResult xmlns=\"https://openpostage.org/postage/v1\"><verdict>STAMPED_TWICE</verdict>"
+                + "<signatureValid>true</signatureValid><refunded>false</refunded><previousScans>0</previousScans>"
+                + "<detail>a verdict of a newer server</detail><indicium><algorithm>ECDSA_P256_SHA256</algorithm>"
+                + "<keyId>1</keyId><vendorId>1</vendorId><meterId>1</meterId><pieceSerial>1</pieceSerial>"
+                + "<ascendingRegister>73</ascendingRegister><descendingRegister>100</descendingRegister>"
+                + "<postage currency=\"USD\">73</postage><dateOfMailing>2026-07-01</dateOfMailing><origin>94107</origin>"
+                + "<mailClass>LETTER</mailClass><softwareId>1</softwareId><testMode>true</testMode></indicium>"
+                + "</verificationResult>";
+        var result = WireToModel.verificationResult(client.read(newer.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Wire.VerificationResult.class, Wire.VerificationResult.ELEMENT));
+        assertEquals(org.openpostage.api.model.Verdict.UNKNOWN, result.verdict());
+        // a server still refuses what its schema does not list
+        assertThrows(org.openpostage.api.InvalidRequestException.class, () -> server.read(
+                newer.getBytes(java.nio.charset.StandardCharsets.UTF_8), Wire.VerificationResult.class,
+                Wire.VerificationResult.ELEMENT));
     }
 }

@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -24,6 +25,7 @@ import org.openpostage.api.PostageException;
 import org.openpostage.api.spi.Authenticator;
 import org.openpostage.api.spi.Credentials;
 import org.openpostage.transport.grpc.internal.Headers;
+import org.openpostage.transport.grpc.internal.proto.PostalServiceGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +33,17 @@ import org.slf4j.LoggerFactory;
  * Authenticates every call before the service sees it, from the {@code x-api-key} metadata entry
  * and the client certificate chain the TLS handshake verified, and builds the
  * {@link CallContext} the service receives: idempotency key, deadline, request id and caller.
- * A call that fails here never reaches the service.
+ * Purchases, batches and refunds without an {@code idempotency-key} are refused with
+ * INVALID_ARGUMENT, as the XML binding refuses them with 400. A call that fails here never
+ * reaches the service.
  */
 final class AuthenticationInterceptor implements ServerInterceptor {
     private static final Logger log = LoggerFactory.getLogger(AuthenticationInterceptor.class);
+
+    /** The methods that move money and so need an idempotency key, as on every transport. */
+    private static final Set<String> KEYED = Set.of(PostalServiceGrpc.getPurchaseMethod().getFullMethodName(),
+            PostalServiceGrpc.getPurchaseBatchMethod().getFullMethodName(),
+            PostalServiceGrpc.getRefundMethod().getFullMethodName());
 
     private final Authenticator authenticator;
 
@@ -54,7 +63,12 @@ final class AuthenticationInterceptor implements ServerInterceptor {
             if (caller == null) {
                 throw new IllegalStateException("the authenticator returned no caller");
             }
-            context = new CallContext(idempotencyKey(headers), deadline(), requestId, caller);
+            String key = idempotencyKey(headers);
+            if (key == null && KEYED.contains(call.getMethodDescriptor().getFullMethodName())) {
+                throw new InvalidRequestException("idempotency-key metadata is required for " + rpc + ": send a unique "
+                        + "value per call (a UUID, or your order id) and the same value when you retry it");
+            }
+            context = new CallContext(key, deadline(), requestId, caller);
         } catch (PostageException e) {
             log.info("refused {} (request {}): {} {}", rpc, requestId, e.code(), e.getMessage());
             return Rejections.reject(call, e.code(), e.getMessage(), requestId);

@@ -10,13 +10,13 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.UUID;
 import org.openpostage.api.CallContext;
-import org.openpostage.api.ErrorCode;
 import org.openpostage.transport.grpc.internal.Headers;
 
 /**
- * The outermost interceptor: gives every call a request id (the client's {@code x-request-id} or a
- * fresh UUID), puts it into the call's {@link Context} and echoes it in the response headers, or
- * in the trailers of a call that ends without headers.
+ * The outermost interceptor: gives every call a request id (the client's {@code x-request-id}, or
+ * a fresh UUID when it sent none or an invalid one: a request id only correlates logs, so a bad
+ * one is replaced, not refused), puts it into the call's {@link Context} and echoes it in the
+ * response headers, or in the trailers of a call that ends without headers.
  */
 final class RequestIdInterceptor implements ServerInterceptor {
 
@@ -26,10 +26,6 @@ final class RequestIdInterceptor implements ServerInterceptor {
         String given = headers.get(Headers.REQUEST_ID);
         String requestId = given != null && valid(given) ? given : UUID.randomUUID().toString();
         ServerCall<Q, R> echoing = new EchoingCall<>(call, requestId);
-        if (given != null && !requestId.equals(given)) {
-            return Rejections.reject(echoing, ErrorCode.INVALID_REQUEST, "x-request-id must have 1 to "
-                    + CallContext.MAX_KEY_LENGTH + " visible ASCII characters", requestId);
-        }
         Context context = Context.current().withValue(ServerContextKeys.REQUEST_ID, requestId);
         return Contexts.interceptCall(context, echoing, headers, next);
     }

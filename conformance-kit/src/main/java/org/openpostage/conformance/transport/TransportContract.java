@@ -1,0 +1,374 @@
+package org.openpostage.conformance.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openpostage.api.CallContext;
+import org.openpostage.api.ClientConfig;
+import org.openpostage.api.ClientInterceptor;
+import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.ErrorCode;
+import org.openpostage.api.InvalidArgumentException;
+import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.PostageException;
+import org.openpostage.api.PostalClient;
+import org.openpostage.api.PostalClients;
+import org.openpostage.api.RateLimitedException;
+import org.openpostage.api.RetryPolicy;
+import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.model.Purchase;
+
+/**
+ * One fault-injection suite for every client transport: the same faults (503 or UNAVAILABLE
+ * answers, dropped and reset connections, delays, slow bodies, deadlines, a closed client, a
+ * missing client certificate) must end the same way whichever transport carries the call, as the
+ * README promises ("nothing else changes"). Extend it in a transport module's tests:
+ *
+ * <pre>{@code
+ * class XmlTransportContractTest extends TransportContract {
+ *     protected TransportHarness harness() { return new XmlHarness(); }
+ * }
+ * }</pre>
+ *
+ * <p>Servers run on loopback with real TLS; faults are injected by a {@link FaultProxy} between
+ * client and server, and by a {@link ScriptedService} behind the server binding.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class TransportContract {
+    /** Quick retries, so that tests of retries stay fast. */
+    protected static final RetryPolicy QUICK = new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(40));
+
+    private TransportHarness harness;
+    private ScriptedService service;
+    private TransportHarness.Server server;
+    private FaultProxy proxy;
+
+    /** The transport under test. */
+    protected abstract TransportHarness harness();
+
+    @BeforeAll
+    final void startServer() {
+        harness = harness();
+        service = new ScriptedService();
+        server = harness.start(service, false);
+    }
+
+    @AfterAll
+    final void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    final void startProxy() {
+        service.reset();
+        proxy = new FaultProxy(server.port());
+    }
+
+    @AfterEach
+    final void stopProxy() {
+        proxy.close();
+    }
+
+    /** A client through the fault proxy with {@link #QUICK} retries, adjusted by {@code customizer}. */
+    private PostalClient client(java.util.function.UnaryOperator<ClientConfig.Builder> customizer) {
+        return PostalClients.connect(customizer.apply(harness.client(harness.endpoint(proxy.port()), false)
+                .retryPolicy(QUICK)).build());
+    }
+
+    private PostalClient client() {
+        return client(b -> b);
+    }
+
+    private Set<String> keys(String operation) {
+        return service.calls(operation).stream().map(c -> String.valueOf(c.context().idempotencyKey()))
+                .collect(Collectors.toSet());
+    }
+
+    private Set<String> requestIds(String operation) {
+        return service.calls(operation).stream().map(c -> c.context().requestId()).collect(Collectors.toSet());
+    }
+
+    // --- Answers the server gives -----------------------------------------------------------------------------
+
+    @Test
+    void aReadOnlyCallAnswered503IsRetried() {
+        service.failNext("quote", 2, () -> new ServiceUnavailableException("restarting"));
+        try (PostalClient client = client()) {
+            assertEquals(ScriptedService.PRICE, client.quote(ScriptedService.quoteRequest()).price());
+        }
+        assertEquals(3, service.calls("quote").size());
+        assertEquals(1, requestIds("quote").size(), "every attempt carries the call's request id");
+        assertNull(service.calls("quote").get(0).context().idempotencyKey(), "read-only calls carry no key");
+    }
+
+    @Test
+    void aPurchaseAnswered503IsRetriedWithOneKey() {
+        service.failNext("purchase", 2, () -> new ServiceUnavailableException("database failover"));
+        try (PostalClient client = client()) {
+            client.purchase(ScriptedService.purchaseRequest());
+        }
+        assertEquals(3, service.calls("purchase").size());
+        assertEquals(1, keys("purchase").size(), "every attempt carries one idempotency key: " + keys("purchase"));
+        assertNotNull(service.calls("purchase").get(0).context().idempotencyKey());
+    }
+
+    @Test
+    void aVerifyAnswered503IsRetried() {
+        service.failNext("verify", 1, () -> new ServiceUnavailableException("restarting"));
+        try (PostalClient client = client()) {
+            client.verify(ScriptedService.verifyRequest());
+        }
+        assertEquals(2, service.calls("verify").size(), "the server said it did nothing: a retry is safe");
+    }
+
+    @Test
+    void aNonRetryableAnswerIsThrownAtOnceWithTheServersRequestId() {
+        service.failNext("purchase", 1, () -> new org.openpostage.api.PaymentDeclinedException("declined"));
+        try (PostalClient client = client()) {
+            PostageException e = assertThrows(PostageException.class,
+                    () -> client.purchase(ScriptedService.purchaseRequest(), CallContext.withKey("k-1")
+                            .withRequestId("req-declined-1")));
+            assertEquals(ErrorCode.PAYMENT_DECLINED, e.code());
+            assertEquals("req-declined-1", e.requestId());
+        }
+        assertEquals(1, service.calls("purchase").size());
+    }
+
+    @Test
+    void retryAfterFromTheServerIsHonoured() {
+        service.failNext("quote", 1, () -> new RateLimitedException("slow down", null, Duration.ofMillis(1200)));
+        try (PostalClient client = client()) {
+            client.quote(ScriptedService.quoteRequest());
+        }
+        List<ScriptedService.Call> calls = service.calls("quote");
+        assertEquals(2, calls.size());
+        Duration between = Duration.between(calls.get(0).at(), calls.get(1).at());
+        assertTrue(between.toMillis() >= 1000, "the retry waited for Retry-After (1 s on the wire), not the 10-40 ms "
+                + "backoff: " + between.toMillis() + " ms");
+    }
+
+    @Test
+    void aRetryAfterBeyondTheDeadlineEndsTheCallAtOnce() {
+        service.failNext("quote", 1, () -> new RateLimitedException("come back later", null, Duration.ofSeconds(30)));
+        try (PostalClient client = client(b -> b.requestTimeout(Duration.ofSeconds(5)))) {
+            Instant start = Instant.now();
+            RateLimitedException e = assertThrows(RateLimitedException.class,
+                    () -> client.quote(ScriptedService.quoteRequest()));
+            assertTrue(Duration.between(start, Instant.now()).toMillis() < 3000, "no pointless wait");
+            assertEquals(Duration.ofSeconds(30), e.retryAfter(), "the caller learns when to come back");
+            assertTrue(e.retryable());
+        }
+        assertEquals(1, service.calls("quote").size());
+    }
+
+    // --- The network ------------------------------------------------------------------------------------------
+
+    @Test
+    void aPurchaseWhoseResponseWasLostIsRetriedWithTheSameKey() {
+        proxy.dropWhen(() -> !service.calls("purchase").isEmpty());
+        try (PostalClient client = client()) {
+            client.purchase(ScriptedService.purchaseRequest(), CallContext.withKey("order-lost-1"));
+        }
+        assertEquals(1, proxy.faults());
+        assertEquals(2, service.calls("purchase").size());
+        assertEquals(Set.of("order-lost-1"), keys("purchase"));
+    }
+
+    @Test
+    void aPurchaseWhoseConnectionWasResetIsRetriedWithTheSameKey() {
+        proxy.resetWhen(() -> !service.calls("purchase").isEmpty());
+        try (PostalClient client = client()) {
+            client.purchase(ScriptedService.purchaseRequest());
+        }
+        assertEquals(1, proxy.faults());
+        assertEquals(2, service.calls("purchase").size());
+        assertEquals(1, keys("purchase").size());
+    }
+
+    @Test
+    void aVerifyWhoseResponseWasLostIsNotRetried() {
+        proxy.dropWhen(() -> !service.calls("verify").isEmpty());
+        try (PostalClient client = client()) {
+            ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
+                    () -> client.verify(ScriptedService.verifyRequest()));
+            assertTrue(e.retryable(), "the caller may decide to retry; the client does not: a scan may be recorded");
+        }
+        assertEquals(1, service.calls("verify").size());
+    }
+
+    @Test
+    void aVerifyThatRanPastItsDeadlineIsNotRetried() {
+        service.delayNext("verify", 1, Duration.ofMillis(1500));
+        try (PostalClient client = client(b -> b.requestTimeout(Duration.ofSeconds(4)))) {
+            ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
+                    () -> client.verify(ScriptedService.verifyRequest(),
+                            CallContext.empty().withTimeout(Duration.ofMillis(500))));
+            assertEquals(ErrorCode.DEADLINE_EXCEEDED, e.code());
+        }
+        assertEquals(1, service.calls("verify").size(), "the first verify may have recorded a scan");
+    }
+
+    @Test
+    void aDelayedResponseWithinTheDeadlineArrives() {
+        proxy.delayWhen(() -> !service.calls("quote").isEmpty(), Duration.ofMillis(400));
+        try (PostalClient client = client()) {
+            client.quote(ScriptedService.quoteRequest());
+        }
+        assertEquals(1, proxy.faults());
+        assertEquals(1, service.calls("quote").size());
+    }
+
+    @Test
+    void aSlowResponseBodyEndsAtTheDeadline() {
+        proxy.trickleWhen(() -> !service.calls("purchase").isEmpty(), Duration.ofMillis(200));
+        try (PostalClient client = client(b -> b.requestTimeout(Duration.ofMillis(1500)))) {
+            Instant start = Instant.now();
+            ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
+                    () -> client.purchase(ScriptedService.purchaseRequest()));
+            long took = Duration.between(start, Instant.now()).toMillis();
+            assertTrue(took < 4000, "gave up by the deadline (1.5 s), took " + took + " ms");
+            assertTrue(e.retryable());
+        }
+    }
+
+    @Test
+    void theRequestTimeoutBoundsTheWholeCallNotEachAttempt() {
+        service.delayNext("quote", 10, Duration.ofMillis(900));
+        try (PostalClient client = client(b -> b.requestTimeout(Duration.ofMillis(600))
+                .retryPolicy(new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(20))))) {
+            Instant start = Instant.now();
+            ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
+                    () -> client.quote(ScriptedService.quoteRequest()));
+            long took = Duration.between(start, Instant.now()).toMillis();
+            assertEquals(ErrorCode.DEADLINE_EXCEEDED, e.code());
+            assertTrue(took < 1500, "one budget of 600 ms for all attempts, not 600 ms each: took " + took + " ms");
+        }
+    }
+
+    @Test
+    void aDeadlineOfOneMillisecondEndsAsDeadlineExceeded() {
+        int failed = 0;
+        try (PostalClient client = client()) {
+            for (int i = 0; i < 40; i++) {
+                try {
+                    client.quote(ScriptedService.quoteRequest(), CallContext.empty().withTimeout(Duration.ofMillis(1)));
+                } catch (PostageException e) { // a fast loopback answer within 1 ms is fine; any failure must say why
+                    assertEquals(ErrorCode.DEADLINE_EXCEEDED, e.code(), "call " + i + ": " + e);
+                    failed++;
+                }
+            }
+        }
+        assertTrue(failed > 0, "some calls of 1 ms must run out of time");
+    }
+
+    @Test
+    void nothingListeningIsARetryableServiceUnavailable() {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (PostalClient client = PostalClients.connect(harness.client(harness.endpoint(port), false)
+                .retryPolicy(QUICK).requestTimeout(Duration.ofSeconds(3)).build())) {
+            ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
+                    () -> client.verify(ScriptedService.verifyRequest()));
+            assertEquals(ErrorCode.SERVICE_UNAVAILABLE, e.code());
+            assertTrue(e.retryable());
+            assertNull(e.requestId(), "raised by the client, not answered by a server");
+        }
+    }
+
+    // --- The client itself ------------------------------------------------------------------------------------
+
+    @Test
+    void aClosedClientRefusesCallsAsAConfigurationError() {
+        PostalClient client = client();
+        client.close();
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> client.quote(ScriptedService.quoteRequest()));
+        assertFalse(e.retryable());
+        assertTrue(service.calls().isEmpty());
+        assertEquals(0, proxy.connections());
+    }
+
+    @Test
+    void aMissingRequestIsAnArgumentErrorRaisedBeforeSending() {
+        try (PostalClient client = client()) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> client.quote(null));
+            assertTrue(e instanceof InvalidArgumentException, "raised locally: " + e.getClass());
+            assertNull(e.requestId());
+        }
+        assertTrue(service.calls().isEmpty());
+    }
+
+    @Test
+    void aMissingClientCertificateIsAConfigurationErrorAndNotRetried() {
+        try (TransportHarness.Server mtls = harness.start(service, true);
+             FaultProxy counting = new FaultProxy(mtls.port());
+             PostalClient client = PostalClients.connect(harness.client(harness.endpoint(counting.port()), false)
+                     .retryPolicy(QUICK).build())) {
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> client.quote(ScriptedService.quoteRequest()));
+            assertFalse(e.retryable());
+            assertEquals(1, counting.connections(), "no retry can cure a missing certificate");
+            assertTrue(service.calls().isEmpty());
+            // With the certificate, the same server answers.
+            try (PostalClient withCertificate = PostalClients.connect(harness.client(harness.endpoint(mtls.port()),
+                    true).build())) {
+                withCertificate.quote(ScriptedService.quoteRequest());
+            }
+        }
+    }
+
+    @Test
+    void interceptorsSeeTheCallOnceAndEachAttempt() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ClientInterceptor recorder = new ClientInterceptor() {
+            @Override
+            public <R> R interceptCall(Invocation<R> call) {
+                seen.add("call " + call.operation() + " " + (call.context().requestId() != null));
+                return call.proceed();
+            }
+
+            @Override
+            public <R> R interceptAttempt(Invocation<R> attempt) {
+                try {
+                    R r = attempt.proceed();
+                    seen.add("attempt " + attempt.attempt() + " ok");
+                    return r;
+                } catch (PostageException e) {
+                    seen.add("attempt " + attempt.attempt() + " " + e.code());
+                    throw e;
+                }
+            }
+        };
+        service.failNext("purchase", 1, () -> new ServiceUnavailableException("busy"));
+        try (PostalClient client = client(b -> b.interceptor(recorder))) {
+            Purchase p = client.purchase(ScriptedService.purchaseRequest());
+            assertEquals(1, p.indicia().size());
+        }
+        assertEquals(List.of("call purchase true", "attempt 1 SERVICE_UNAVAILABLE", "attempt 2 ok"), seen);
+    }
+}
