@@ -52,9 +52,15 @@ import org.openpostage.server.app.PostalServerApp;
  * java -cp benchmarks/target/benchmarks.jar org.openpostage.benchmarks.load.LoadDriver \
  *      --transport grpc --clients 16 --seconds 20 --meters 4 --print data \
  *      [--jdbc jdbc:postgresql://127.0.0.1:5432/test --jdbc-user postgres]
+ *      [--psd pkcs11 --token-label LABEL]
  * </pre>
  *
  * With a PostgreSQL URL the driver creates a fresh schema for the run and drops it afterwards.
+ * With {@code --psd pkcs11} the server signs in the PKCS#11 token labelled {@code LABEL} (SoftHSM2's
+ * library unless {@code --pkcs11-library} names another; the user PIN from
+ * {@code OPENPOSTAGE_PSD_PKCS11_PIN}; run the JVM with
+ * {@code --add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED} to find the
+ * token by label): docs/performance.md, "Signing in the postal security device".
  */
 public final class LoadDriver {
     private LoadDriver() {
@@ -83,6 +89,12 @@ public final class LoadDriver {
         Path dir = Files.createTempDirectory("openpostage-load");
         ServerConfig.Builder server = ServerConfig.builder().dataDir(dir).backgroundTasks(false)
                 .softwareKeysForLivePostage(true);
+        if ("pkcs11".equals(o.get("psd"))) {
+            String pin = System.getenv("OPENPOSTAGE_PSD_PKCS11_PIN");
+            server.signingDevice(ServerConfig.SigningDevice.PKCS11).pkcs11TokenLabel(o.get("token-label"))
+                    .pkcs11Library(Path.of(o.getOrDefault("pkcs11-library", ServerConfig.SOFTHSM2_LIBRARY.toString())))
+                    .pkcs11Pin(pin == null ? null : pin.toCharArray());
+        }
         if (url != null) {
             server.jdbcUrl(url);
             if (o.containsKey("jdbc-user")) {

@@ -129,12 +129,13 @@ public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes pu
 
     /**
      * This key, after checking that {@code published}, the mode a key set states for it, is the
-     * mode its id gives ({@code null}: a key set that states none).
+     * mode its id gives ({@code null}: a key set that states none; {@link Mode#UNKNOWN}: one this
+     * version cannot name, so the id decides).
      *
      * @throws InvalidRequestException if they differ
      */
     public VerificationKey requireMode(Mode published) {
-        if (published != null && published != mode()) {
+        if (published != null && published != Mode.UNKNOWN && published != mode()) {
             throw new InvalidRequestException("key " + keyId + " is published as a " + published + " key, but its id is"
                     + " that of a " + mode() + " key (test keys have ids from " + FIRST_TEST_KEY_ID + " up)");
         }
