@@ -5,6 +5,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,8 +171,9 @@ public final class StampRenderer {
     }
 
     /**
-     * The stamp in {@code format} ({@link OutputFormat#PNG} or {@link OutputFormat#PDF}): what a
-     * postal server returns for a purchase's {@link PrintOptions}.
+     * The stamp in {@code format} ({@link OutputFormat#PNG}, {@link OutputFormat#PDF} or
+     * {@link OutputFormat#ZPL}, the native label of {@link #zpl}): what a postal server returns for
+     * a purchase's {@link PrintOptions}.
      *
      * @throws InvalidRequestException for {@link OutputFormat#INDICIUM_DATA}, which is not an image
      */
@@ -179,6 +181,12 @@ public final class StampRenderer {
         return switch (Objects.requireNonNull(format, "format")) {
             case PNG -> png(indicium, background);
             case PDF -> pdf(indicium, background);
+            case ZPL -> {
+                if (background != null) {
+                    throw new InvalidRequestException("thermal labels (ZPL) have no background pictures");
+                }
+                yield new RenderedImage(OutputFormat.ZPL, Bytes.of(zpl(indicium).getBytes(StandardCharsets.US_ASCII)), dpi);
+            }
             case INDICIUM_DATA -> throw new InvalidRequestException("INDICIUM_DATA is not an image format");
         };
     }

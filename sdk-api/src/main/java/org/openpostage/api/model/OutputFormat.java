@@ -10,7 +10,14 @@ public enum OutputFormat {
     /** A bitmap image of the stamp, PNG. */
     PNG("image/png"),
     /** The stamp as a one-page PDF, barcode as vector graphics. */
-    PDF("application/pdf");
+    PDF("application/pdf"),
+    /**
+     * The stamp as a ZPL II label for thermal label printers (printable ASCII text): the printer
+     * draws the Data Matrix itself. At the requested resolution (203, 300 or 600 dpi); no
+     * backgrounds. Added in protocol version 1 as an additive value: servers that predate it refuse
+     * it as an unknown format.
+     */
+    ZPL("application/zpl");
 
     private final String mediaType;
 
