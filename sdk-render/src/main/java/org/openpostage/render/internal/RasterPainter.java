@@ -11,13 +11,13 @@ import java.util.List;
 /**
  * Paints a stamp into a bitmap with Java 2D, at a given resolution and pixel origin (a stamp of
  * its own, or one label of a sheet). Millimetres become whole pixels; the Data Matrix gets an
- * integral number of pixels per module so every module has the same size. Text uses the logical
- * font {@link Font#SANS_SERIF}, available on every JDK.
+ * integral number of pixels per module so every module has the same size. Text uses the bundled
+ * {@link TypeFaces} font, whose zero and letter O differ.
  */
 public final class RasterPainter {
     private static final double MM_PER_INCH = 25.4;
-    private static final Font REGULAR = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-    private static final Font BOLD = new Font(Font.SANS_SERIF, Font.BOLD, 12);
+    private static final Font REGULAR = TypeFaces.awt(false);
+    private static final Font BOLD = TypeFaces.awt(true);
 
     private final StampGeometry geometry;
     private final int dpi;
