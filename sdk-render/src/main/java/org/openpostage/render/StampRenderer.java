@@ -253,9 +253,15 @@ public final class StampRenderer {
     }
 
     void paintRaster(Graphics2D g, int x, int y, SignedIndicium indicium, Background background, boolean smooth) {
+        paintRaster(g, x, y, indicium, background, smooth, true);
+    }
+
+    /** As above; without the Data Matrix when {@code symbol} is false (a ZPL label's printer draws it). */
+    void paintRaster(Graphics2D g, int x, int y, SignedIndicium indicium, Background background, boolean smooth,
+                     boolean withSymbol) {
         StampGeometry geometry = geometry(background != null);
         RasterPainter painter = new RasterPainter(geometry, dpi);
-        painter.paint(g, x, y, symbol(indicium), lines(indicium), background == null ? null
+        painter.paint(g, x, y, withSymbol ? symbol(indicium) : null, lines(indicium), background == null ? null
                 : cover(background, geometry, painter.widthPx(), painter.heightPx()), smooth);
     }
 
@@ -276,7 +282,7 @@ public final class StampRenderer {
         return withBackground ? withPicture : plain;
     }
 
-    private static BitMatrix symbol(SignedIndicium indicium) {
+    static BitMatrix symbol(SignedIndicium indicium) {
         return DataMatrix.encode(indicium.encoded().toArray());
     }
 

@@ -7,6 +7,9 @@ import java.awt.image.BufferedImage;
 
 /** Scaling and cropping of background pictures. */
 public final class Pictures {
+    /** The most a focal point or crop box enlarges a picture beyond covering the stamp. */
+    private static final double MAX_ZOOM = 4;
+
     private Pictures() {
     }
 
@@ -31,7 +34,8 @@ public final class Pictures {
      */
     public static BufferedImage place(BufferedImage source, int width, int height, java.awt.Rectangle panel,
                                       double x, double y, double cropW, double cropH) {
-        double scale = Math.max((double) width / source.getWidth(), (double) height / source.getHeight());
+        double cover = Math.max((double) width / source.getWidth(), (double) height / source.getHeight());
+        double scale = cover;
         double focalX = x * source.getWidth();
         double focalY = y * source.getHeight();
         if (cropW > 0) {
@@ -40,13 +44,25 @@ public final class Pictures {
             focalX = (x + cropW / 2) * source.getWidth();
             focalY = (y + cropH / 2) * source.getHeight();
         }
+        double tx = panel.x + panel.width / 2.0;
+        double ty = panel.y + panel.height / 2.0;
+        // Zoom in as little as needed for the picture to reach past the stamp's edges on every side
+        // once the point sits at the panel's centre (at most four times the covering scale).
+        scale = Math.max(scale, Math.min(MAX_ZOOM * cover, Math.max(
+                Math.max(needed(tx, focalX), needed(width - tx, source.getWidth() - focalX)),
+                Math.max(needed(ty, focalY), needed(height - ty, source.getHeight() - focalY)))));
         double visibleW = width / scale;
         double visibleH = height / scale;
-        double sx = focalX - (panel.x + panel.width / 2.0) / scale;
-        double sy = focalY - (panel.y + panel.height / 2.0) / scale;
+        double sx = focalX - tx / scale;
+        double sy = focalY - ty / scale;
         sx = Math.max(0, Math.min(sx, source.getWidth() - visibleW));
         sy = Math.max(0, Math.min(sy, source.getHeight() - visibleH));
         return cut(source, width, height, sx, sy, scale);
+    }
+
+    /** The scale at which {@code room} source pixels span {@code span} target pixels (0 when there is no room). */
+    private static double needed(double span, double room) {
+        return room <= 0 ? 0 : span / room;
     }
 
     /** The part of {@code source} from ({@code x}, {@code y}) that {@code scale} makes {@code width} x {@code height}. */

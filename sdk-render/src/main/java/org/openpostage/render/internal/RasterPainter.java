@@ -52,7 +52,7 @@ public final class RasterPainter {
      * @param g       where to paint; its hints are changed
      * @param x0      left edge in pixels
      * @param y0      top edge in pixels
-     * @param symbol  the Data Matrix, one cell per module
+     * @param symbol  the Data Matrix, one cell per module, or {@code null} to leave its area white
      * @param lines   the human-readable lines
      * @param picture the background already scaled and cropped to the stamp's pixel size, or
      *                {@code null} for none
@@ -72,7 +72,9 @@ public final class RasterPainter {
         }
         StampGeometry.Box plate = geometry.plate();
         fillBox(g, Color.WHITE, x0, y0, plate.x(), plate.y(), plate.width(), plate.height());
-        paintSymbol(g, x0, y0, symbol);
+        if (symbol != null) {
+            paintSymbol(g, x0, y0, symbol);
+        }
         paintText(g, x0, y0, lines);
     }
 
