@@ -295,16 +295,18 @@ public final class OrderRoutes {
         int n = o.printable().size();
         int pages = pages(o, paper, first);
         String sheet = paper.equals("letter") ? "US Letter" : "A4";
+        boolean usual = paper.equals(app.config().paper()) && first == 0;
         StringBuilder b = new StringBuilder("<h1>Print your stamps</h1>\n");
         b.append("<p>Order ").append(o.id()).append(": ").append(n).append(n == 1 ? " stamp" : " stamps")
-                .append(n == 1 ? "" : (pages == 1 ? " on a " + sheet + " label sheet" : " on " + pages + " " + sheet
+                .append(n == 1 ? "" : (pages == 1 ? (paper.equals("a4") ? " on an " : " on a ") + sheet + " label sheet"
+                        : " on " + pages + " " + sheet
                         + " label sheets") + (first > 0 ? ", from label " + (first + 1) : ""))
                 .append(". Print at 100 % (actual size), without margins.</p>");
         b.append("<div id=\"print-area\" data-width-mm=\"").append(w).append("\" data-height-mm=\"").append(h)
                 .append("\" data-mode=\"").append(esc(mode)).append("\">");
         for (int page = 1; page <= pages; page++) {
             b.append("<img class=\"print-preview\" src=\"/orders/").append(o.id()).append("/print-").append(page)
-                    .append(".png?paper=").append(paper).append("&amp;first=").append(first + 1).append("\" alt=\"").append(n == 1 ? "Your stamp" : "Label sheet " + page + " of " + pages).append("\">");
+                    .append(".png").append(usual ? "" : "?paper=" + paper + "&amp;first=" + (first + 1)).append("\" alt=\"").append(n == 1 ? "Your stamp" : "Label sheet " + page + " of " + pages).append("\">");
         }
         b.append("</div>");
         b.append("<p class=\"actions\"><button type=\"button\" id=\"print-button\">Print")
