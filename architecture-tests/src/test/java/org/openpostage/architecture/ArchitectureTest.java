@@ -88,6 +88,7 @@ class ArchitectureTest {
         libraryOnlyIn("Image I/O", "javax.imageio..", RENDER);
         libraryOnlyIn("PDFBox", "org.apache.pdfbox..", RENDER);
         libraryOnlyIn("Javalin", "io.javalin..", SERVER, PORTAL);
+        libraryOnlyIn("JTE", "gg.jte..", PORTAL);
         libraryOnlyIn("JDBC", "java.sql..", SERVER, PORTAL);
         libraryOnlyIn("HikariCP", "com.zaxxer..", SERVER, PORTAL);
         libraryOnlyIn("Flyway", "org.flywaydb..", SERVER, PORTAL);

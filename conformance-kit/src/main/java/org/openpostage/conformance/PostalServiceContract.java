@@ -49,6 +49,7 @@ import org.openpostage.api.indicium.SignatureCheck;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
+import org.openpostage.api.model.Address;
 import org.openpostage.api.model.BackgroundCatalogue;
 import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchItemResult;
@@ -62,6 +63,7 @@ import org.openpostage.api.model.Money;
 import org.openpostage.api.model.OutputFormat;
 import org.openpostage.api.model.PaymentKind;
 import org.openpostage.api.model.PaymentMethod;
+import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
@@ -278,6 +280,46 @@ public abstract class PostalServiceContract {
             assertArrayEquals(new byte[] {'%', 'P', 'D', 'F'}, head(pdf.indicia().get(0).image().content().toArray(), 4));
             Purchase data = f.service().purchase(PurchaseRequest.of(List.of(item), PaymentMethod.account()), ctx());
             assertEquals(null, data.indicia().get(0).image(), "data only means no image");
+        }
+
+        @Test
+        @DisplayName("renders ZPL for thermal label printers on request")
+        void rendersZpl() {
+            Purchase p = f.service().purchase(PurchaseRequest.of(List.of(PurchaseItem.of(quote())), PaymentMethod.account())
+                    .withPrint(PrintOptions.zpl(203)), ctx());
+            var image = p.indicia().get(0).image();
+            assertNotNull(image, "ZPL was asked for");
+            assertEquals(OutputFormat.ZPL, image.format());
+            assertEquals(203, image.dpi());
+            String zpl = new String(image.content().toArray(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertTrue(zpl.startsWith("^XA") && zpl.strip().endsWith("^XZ"), "one ZPL label: " + zpl);
+            assertTrue(zpl.chars().allMatch(c -> c == '\n' || (c >= 0x20 && c < 0x7F)), "ZPL is printable ASCII");
+            assertThrows(InvalidRequestException.class, () -> PrintOptions.zpl(203).withBackground("any"),
+                    "thermal labels have no backgrounds");
+        }
+
+        @Test
+        @DisplayName("carries sender and recipient addresses, and counts them as part of the request")
+        void carriesAddresses() {
+            RateQuote q = quote();
+            MailPiece piece = q.piece();
+            Address sender = address(piece.origin(), "Ada Lovelace");
+            Address recipient = piece.destination() == null ? Address.freeForm("JP", "Yamada Taro",
+                    List.of("1-1 Chiyoda", "Tokyo 100-0001")) : address(piece.destination(), "Grace Hopper");
+            PurchaseRequest request = PurchaseRequest.of(List.of(PurchaseItem.of(q).withAddresses(sender, recipient)),
+                    PaymentMethod.account());
+            CallContext key = ctx();
+            Purchase p = f.service().purchase(request, key);
+            IndiciumData data = p.indicia().get(0).decode().data();
+            assertEquals(piece.origin(), data.origin(), "the signed origin is the sender's postal code");
+            assertEquals(p, f.service().purchase(request, key), "a replay with the same addresses");
+            PurchaseRequest other = PurchaseRequest.of(List.of(PurchaseItem.of(q).withAddresses(sender,
+                    address(piece.destination() == null ? piece.origin() : piece.destination(), "Someone Else"))),
+                    PaymentMethod.account());
+            Ledger after = Ledger.of(f.service());
+            assertThrows(IdempotencyConflictException.class, () -> f.service().purchase(other, key),
+                    "other addresses under a used key are another request");
+            after.assertUnchanged(f.service());
         }
 
         @Test
@@ -654,6 +696,17 @@ public abstract class PostalServiceContract {
 
     private RateQuote quote() {
         return f.service().quote(QuoteRequest.of(f.samplePiece()), ctx());
+    }
+
+    /**
+     * An address with postal code {@code code}: a US address for a ZIP or ZIP+4, else free lines
+     * (in the Netherlands, whose codes the SDK does not check further) with the code.
+     */
+    private static Address address(PostalCode code, String name) {
+        if (code.value().matches("[0-9]{5}(-[0-9]{4})?")) {
+            return Address.of("US", name, List.of("1 Main St"), "Springfield", "IL", code.value());
+        }
+        return new Address("NL", name, List.of("Hoofdstraat 1"), "Amsterdam", null, code.value());
     }
 
     /** A fresh context with a unique idempotency key. */

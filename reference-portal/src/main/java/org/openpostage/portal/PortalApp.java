@@ -13,6 +13,7 @@ import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.portal.internal.shop.Checkout;
 import org.openpostage.portal.internal.shop.Passwords;
+import org.openpostage.portal.internal.shop.TopUps;
 import org.openpostage.portal.internal.shop.PendingOrderResolver;
 import org.openpostage.portal.internal.shop.Postage;
 import org.openpostage.portal.internal.shop.SignInThrottle;
@@ -70,7 +71,7 @@ public final class PortalApp implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDir());
             store = PortalStore.open(config.dataDir());
-            Postage postage = new Postage(postal);
+            Postage postage = new Postage(postal, config.operatorMark());
             String currency = postal.accountStatement().meters().stream().findFirst()
                     .map(m -> m.descending().currency().getCurrencyCode()).orElse("USD");
             if (config.demoUsers()) {
@@ -83,7 +84,8 @@ public final class PortalApp implements AutoCloseable {
             Sessions sessions = new Sessions(cookieName(config), config.secureCookies());
             Security security = new Security(sessions, store, layout, new SignInThrottle(store, config.signInLimit(),
                     config.signInAddressLimit(), config.signInLock()));
-            Services services = new Services(security, layout, postage, store, checkout);
+            Services services = new Services(security, layout, postage, store, checkout, config,
+                    new TopUps(store, TopUps.SIMULATED));
             ShopRoutes shop = new ShopRoutes(services);
             OrderRoutes orders = new OrderRoutes(services);
             Javalin web = Javalin.create(c -> {

@@ -67,7 +67,11 @@ public final class PortalConfig {
             new Setting("portal.resolve-interval", "PT1M", "how often pending store-credit orders are sent again in the background (ISO-8601 duration; 0 turns it off)"),
             new Setting("portal.sign-in-limit", "5", "failed sign-ins for one user name within portal.sign-in-lock before that name is locked"),
             new Setting("portal.sign-in-address-limit", "20", "failed sign-ins from one client address within portal.sign-in-lock before that address is locked (0 turns it off)"),
-            new Setting("portal.sign-in-lock", "PT15M", "the window failed sign-ins are counted in, and how long a lock lasts (ISO-8601 duration)"));
+            new Setting("portal.sign-in-lock", "PT15M", "the window failed sign-ins are counted in, and how long a lock lasts (ISO-8601 duration)"),
+            new Setting("portal.country", "US", "the shop's country (ISO 3166-1 code): where pieces are mailed from by default, and the default paper"),
+            new Setting("portal.paper", "", "label sheets offered first: letter or a4 (default: letter in the US and Canada, a4 elsewhere)"),
+            new Setting("portal.max-days-ahead", "30", "how many days ahead a date of mailing may be: the postal server's mailing.max-days-ahead"),
+            new Setting("portal.operator-mark", "", "the postal operator's mark on stamps the portal composes, such as US POSTAGE (empty: none)"));
 
     private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
             .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -86,6 +90,50 @@ public final class PortalConfig {
         signInLimit();
         signInAddressLimit();
         signInLock();
+        country();
+        paper();
+        maxDaysAhead();
+        operatorMark();
+    }
+
+    /** The shop's country, an ISO 3166-1 alpha-2 code. */
+    public String country() {
+        String v = values.get("portal.country");
+        try {
+            return org.openpostage.api.model.AddressFormat.of(v).country();
+        } catch (org.openpostage.api.InvalidRequestException e) {
+            throw new ConfigurationException("portal.country '" + v + "' must be an ISO 3166-1 country code such as US, CA, GB or DE");
+        }
+    }
+
+    /** The label sheets offered first: {@code letter} or {@code a4}. */
+    public String paper() {
+        String v = values.getOrDefault("portal.paper", "").toLowerCase(Locale.ROOT);
+        if (v.isEmpty()) {
+            return country().equals("US") || country().equals("CA") ? "letter" : "a4";
+        }
+        if (!v.equals("letter") && !v.equals("a4")) {
+            throw new ConfigurationException("portal.paper '" + v + "' must be letter or a4");
+        }
+        return v;
+    }
+
+    /** How many days ahead a date of mailing may be. */
+    public int maxDaysAhead() {
+        return intValue("portal.max-days-ahead", 0, 366);
+    }
+
+    /** The operator's mark on stamps the portal composes, or {@code null}. */
+    public String operatorMark() {
+        String v = values.get("portal.operator-mark");
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return org.openpostage.render.OperatorMarks.DEFAULT.withOperatorMark(v).operatorMark();
+        } catch (org.openpostage.api.InvalidRequestException e) {
+            throw new ConfigurationException("portal.operator-mark '" + v + "' must be 1 to 20 printable ASCII characters");
+        }
     }
 
     /**

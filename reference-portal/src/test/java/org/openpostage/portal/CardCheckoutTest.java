@@ -63,7 +63,8 @@ class CardCheckoutTest {
 
         Matcher refund = Pattern.compile("action=\"(/orders/" + order + "/items/[0-9]+/refund)\"").matcher(page);
         assertTrue(refund.find(), page);
-        assertEquals(303, web.post(refund.group(1), Map.of("_csrf", web.hidden(page, "_csrf"))).statusCode());
+        assertEquals(303, web.post(refund.group(1), Map.of("_csrf", web.hidden(page, "_csrf"), "confirm", "yes"))
+                .statusCode());
         page = web.get("/orders/" + order).body();
         assertTrue(page.contains("to your card (VISA ending 4242)"), page);
         assertEquals(1, occurrences(page, "<span class=\"status\">Refunded</span>"), page);
@@ -86,7 +87,8 @@ class CardCheckoutTest {
         String cart = web.get("/cart").body();
         assertTrue(cart.contains("Your card was declined"), cart);
 
-        Matcher latest = Pattern.compile("href=\"/orders/([0-9]+)\"").matcher(web.get("/orders").body());
+        // A declined checkout is listed among the attempts that did not go through, not as an order.
+        Matcher latest = Pattern.compile("(?s)id=\"attempts\".*?href=\"/orders/([0-9]+)\"").matcher(web.get("/orders").body());
         assertTrue(latest.find());
         String page = web.get("/orders/" + latest.group(1)).body();
         assertTrue(page.contains("Status: <strong id=\"order-status\">Failed</strong>"), page);

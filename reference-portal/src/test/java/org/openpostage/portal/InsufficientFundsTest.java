@@ -84,9 +84,14 @@ class InsufficientFundsTest {
         assertEquals(message, m.group(1).replace("&#39;", "'"));
     }
 
+    /** The newest order or attempt listed (attempts that charged nothing are listed apart from orders). */
     private static String latestOrder(Web web) throws Exception {
         Matcher m = Pattern.compile("href=\"/orders/([0-9]+)\"").matcher(web.get("/orders").body());
-        assertTrue(m.find(), "an order is listed");
-        return m.group(1);
+        long latest = 0;
+        while (m.find()) {
+            latest = Math.max(latest, Long.parseLong(m.group(1)));
+        }
+        assertTrue(latest > 0, "an order is listed");
+        return Long.toString(latest);
     }
 }

@@ -251,7 +251,7 @@ class PendingCheckoutTest {
     private static String listedStatus(Web web, String order) throws Exception {
         String page = web.get("/orders").body();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<a href=\"/orders/" + order + "\">Order " + order
-                + "</a>.*?<td>([^<]*)</td></tr>").matcher(page);
+                + "</a>.*?<td[^>]*>([^<]*)</td></tr>").matcher(page);
         assertTrue(m.find(), page);
         return m.group(1);
     }

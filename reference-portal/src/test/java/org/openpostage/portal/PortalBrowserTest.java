@@ -167,7 +167,8 @@ class PortalBrowserTest {
         addToCart(17);
         payByCard("4242424242424242", "on-request");
         assertTrue(text().contains("Your 17 stamps are ready."), text());
-        assertTrue(text().contains("17 stamps on 2 A4 label sheets"), text());
+        assertTrue(text().contains("17 stamps on 2 US Letter label sheets"), text()); // a shop in the US
+
         assertImagesLoaded();
         String order = orderId();
         assertEquals(0L, prints(), "on-request mode must not print before the click");
@@ -176,7 +177,7 @@ class PortalBrowserTest {
         assertEquals(1L, prints(), "one print job");
         assertEquals(List.of(List.of("/orders/" + order + "/print-1.png", "/orders/" + order + "/print-2.png")),
                 printed(), "both sheets went to the printer in one job, in order");
-        assertPrintedPages(2, 210, 297);
+        assertPrintedPages(2, 215.9, 279.4);
         assertEquals(List.of(), cspViolations());
         // The page's policy is strict and its violations are seen: an inline style is refused.
         ((JavascriptExecutor) driver).executeScript("const s = document.createElement('style');"
@@ -266,6 +267,10 @@ class PortalBrowserTest {
         long before = PortalSecurityTest.balance(web);
         driver.get(portal.url() + "/orders/" + order);
         clickAndWait(By.cssSelector("button.refund"));
+        assertTrue(text().contains("Refund this stamp?"), text());
+        assertEquals(before, PortalSecurityTest.balance(web), "asking refunds nothing");
+        screenshot("refund-confirm");
+        clickAndWait(By.id("confirm-refund"));
         assertTrue(text().matches("(?s).*Refunded USD [0-9.]+ to your store credit\\. The stamp is no longer valid postage\\..*"),
                 text());
         assertEquals(1, driver.findElements(By.xpath("//span[@class='status' and text()='Refunded']")).size());
@@ -273,6 +278,127 @@ class PortalBrowserTest {
         assertTrue(after > before, "the credit came back");
         driver.get(portal.url() + "/orders");
         screenshot("orders");
+    }
+
+    @Test
+    void anAddressedStampShowsItsEnvelopeLabelAndAddressSheet() throws Exception {
+        PortalApp portal = world.paperShop;
+        signIn(portal, "bob");
+        rates("20", "94107", "10001");
+        for (String[] f : List.of(new String[] {"sender-name", "Bob Example"}, new String[] {"sender-line1", "1 Market St"},
+                new String[] {"sender-city", "San Francisco"}, new String[] {"recipient-name", "Grace Hopper"},
+                new String[] {"recipient-line1", "350 Fifth Avenue"}, new String[] {"recipient-city", "New York"})) {
+            driver.findElement(By.id(f[0])).sendKeys(f[1]);
+        }
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("sender-region"))).selectByValue("CA");
+        clickAndWait(By.id("add-to-cart"));
+        // The recipient's state was left out: the message stands next to it, and nothing typed is lost.
+        assertTrue(driver.findElement(By.id("recipient-region-error")).getText().contains("Please choose the recipient's state."));
+        assertEquals("Grace Hopper", driver.findElement(By.id("recipient-name")).getAttribute("value"));
+        screenshot("address-error");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("recipient-region"))).selectByValue("NY");
+        clickAndWait(By.id("add-to-cart"));
+        assertTrue(text().contains("To GRACE HOPPER, 350 FIFTH AVENUE, NEW YORK NY 10001"), text());
+        payByCredit("on-request");
+        String order = orderId();
+        driver.get(portal.url() + "/orders/" + order);
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("paper"))).selectByValue("a4");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("envelope"))).selectByValue("DL");
+        WebElement first = driver.findElement(By.id("first"));
+        first.clear();
+        first.sendKeys("4");
+        clickAndWait(By.id("apply-paper"));
+        waitFor(() -> driver.findElements(By.cssSelector(".envelope-preview")).size() == 1);
+        assertImagesLoaded();
+        assertTrue(driver.findElement(By.id("addresses-link")).getAttribute("href").endsWith("paper=a4&first=4"));
+        assertTrue(text().contains("Envelope DL (PDF)"), text());
+        assertEquals(List.of(), cspViolations());
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('print-options').scrollIntoView();");
+        screenshot("order-print");
+        byte[] envelope = download(portal, driver.findElement(By.cssSelector(".envelope-preview")).getAttribute("src")
+                .replaceFirst("^https?://[^/]+", ""));
+        assertTrue(org.openpostage.render.StampReader.create().verify(envelope, world.keys()).valid(),
+                "the envelope's stamp is valid postage");
+    }
+
+    @Test
+    void aPicturesSubjectIsPlacedWithAPreviewOfThePrintedStamp() {
+        PortalApp portal = world.market;
+        signIn(portal, "alice");
+        rates("20", "94107", "10001");
+        driver.findElement(By.id("bg-hills")).click();
+        waitFor(() -> driver.findElement(By.id("stamp-preview")).isDisplayed());
+        String centred = driver.findElement(By.id("stamp-preview")).getAttribute("src");
+        driver.findElement(By.id("focus-x")).sendKeys("80");
+        driver.findElement(By.id("focus-y")).sendKeys("30");
+        waitFor(() -> driver.findElement(By.id("stamp-preview")).getAttribute("src").contains("focusX=80&focusY=30"));
+        waitFor(() -> Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                "const i = document.getElementById('stamp-preview'); return i.complete && i.naturalWidth > 0;")));
+        assertTrue(!centred.equals(driver.findElement(By.id("stamp-preview")).getAttribute("src")));
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('frame').scrollIntoView();");
+        screenshot("picture-placement");
+        clickAndWait(By.id("add-to-cart"));
+        assertImagesLoaded();
+        assertTrue(text().contains("Added a standard letter stamp"), text());
+        PortalSecurityTest.class.getName(); // the cart keeps the placement: its preview is the same rendering
+        driver.findElements(By.cssSelector("form[action='/cart/remove'] button")).get(0).click();
+    }
+
+    @Test
+    void storeCreditIsToppedUpByCardAndACheckoutErrorKeepsTheForm() throws Exception {
+        PortalApp portal = world.market;
+        signIn(portal, "bob");
+        driver.get(portal.url() + "/account");
+        driver.findElement(By.id("amount")).sendKeys("25.00");
+        driver.findElement(By.id("card-number")).sendKeys("4242 4242 4242 4242");
+        driver.findElement(By.id("card-expiry")).sendKeys("12/30");
+        driver.findElement(By.id("card-cvv")).sendKeys("123");
+        clickAndWait(By.id("top-up"));
+        assertTrue(text().contains("Added USD 25.00 to your store credit"), text());
+        assertTrue(text().contains("Top-up by VISA ending 4242"), text());
+        screenshot("top-up");
+
+        rates("20", "94107", "10001");
+        clickAndWait(By.id("add-to-cart"));
+        driver.findElement(By.id("card-number")).sendKeys("4242 4242 4242 4242");
+        driver.findElement(By.id("card-expiry")).sendKeys("13/30");
+        driver.findElement(By.id("card-cvv")).sendKeys("123");
+        clickAndWait(By.id("pay"));
+        assertTrue(driver.findElement(By.id("card-expiry-error")).getText().contains("The expiry date must look like 12/30."));
+        assertEquals("4242 4242 4242 4242", driver.findElement(By.id("card-number")).getAttribute("value"));
+        screenshot("checkout-error");
+        WebElement expiry = driver.findElement(By.id("card-expiry"));
+        expiry.clear();
+        expiry.sendKeys("12/30");
+        clickAndWait(By.id("pay"));
+        assertTrue(text().contains("Thank you! Your stamp is ready."), text());
+    }
+
+    @Test
+    void everyPageFitsAPhoneWithoutScrollingSideways() throws Exception {
+        PortalApp portal = world.paperShop;
+        signIn(portal, "alice");
+        rates("20", "94107", "10001");
+        clickAndWait(By.id("add-to-cart"));
+        payByCredit("on-request");
+        String order = orderId();
+        org.openqa.selenium.Dimension desktop = driver.manage().window().getSize();
+        try {
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            for (String path : List.of("/", "/?weight=20&from=94107&to=10001", "/cart", "/orders", "/orders/" + order,
+                    "/orders/" + order + "/print?mode=on-request", "/account")) {
+                driver.get(portal.url() + path);
+                waitFor(() -> "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState;")));
+                Object overflow = ((JavascriptExecutor) driver).executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertTrue(((Number) overflow).longValue() <= 0, path + " scrolls sideways by " + overflow + " px");
+                if (path.equals("/orders")) {
+                    screenshot("phone-orders");
+                }
+            }
+        } finally {
+            driver.manage().window().setSize(desktop);
+        }
     }
 
     // ---- helpers ----

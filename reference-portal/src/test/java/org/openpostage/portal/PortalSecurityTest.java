@@ -147,7 +147,8 @@ class PortalSecurityTest {
         String page = web.get("/?weight=heavy&from=94107&to=10001").body();
         assertTrue(page.contains("The weight must be a whole number of grams from 1 to 70000; &quot;heavy&quot; is not."), page);
         page = web.get("/?weight=20&from=9%2A1&to=10001").body();
-        assertTrue(page.contains("The sender&#39;s postal code &quot;9*1&quot; is not valid"), page);
+        assertTrue(page.contains("The sender&#39;s postal code &quot;9*1&quot; is not a ZIP Code of the United States"
+                + " (5 digits, or ZIP+4 such as 94107-1234)."), page);
     }
 
     // ---- helpers ----

@@ -34,8 +34,9 @@ final class World {
         try (Reader r = Files.newBufferedReader(dir.resolve("postal").resolve("demo-api-keys.properties"))) {
             keys.load(r);
         }
+        // Paper Shop prints on A4, Market Stall on US Letter (the default of a shop in the US).
         paperShop = PortalApp.start(portal("paper-shop", "Paper Shop", "#1f5f8b", server.xmlEndpoint().toString(),
-                keys.getProperty("paper-shop.live")));
+                keys.getProperty("paper-shop.live")).with("portal.paper", "a4"));
         market = PortalApp.start(portal("market", "Market Stall", "#7a3e9d", server.grpcEndpoint().toString(),
                 keys.getProperty("market.live")));
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));

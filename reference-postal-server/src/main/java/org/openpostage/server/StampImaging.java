@@ -8,7 +8,7 @@ import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.RenderedImage;
 
 /**
- * Everything the core needs from a renderer: stamps as PNG or PDF, the browser print component,
+ * Everything the core needs from a renderer: stamps as PNG, PDF or ZPL, the browser print component,
  * and a deep check of background images that operators upload. The reference server wires the
  * implementation built on {@code sdk-render}; {@link #unavailable()} stands in until then (and
  * for operators who only sell raw indicium data).
@@ -24,7 +24,7 @@ public interface StampImaging {
      * Renders one stamp.
      *
      * @param indicium   the signed indicium to draw (its test flag decides the SPECIMEN mark)
-     * @param options    the format ({@code PNG} or {@code PDF}) and resolution
+     * @param options    the format ({@code PNG}, {@code PDF} or {@code ZPL}) and resolution
      * @param background the catalogue image to compose onto, or {@code null}
      */
     RenderedImage render(SignedIndicium indicium, PrintOptions options, BackgroundImage background);

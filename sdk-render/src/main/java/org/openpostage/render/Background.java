@@ -23,13 +23,38 @@ public final class Background {
     private final Bytes content;
     private final BufferedImage pixels;
     private final String sha256;
-    private final Map<Long, BufferedImage> covers = new ConcurrentHashMap<>();
+    private final Map<String, BufferedImage> covers = new ConcurrentHashMap<>();
+    private final PictureFrame frame;
 
     Background(String mediaType, Bytes content, BufferedImage pixels) {
+        this(mediaType, content, Pictures.opaque(pixels), content.sha256Hex(), PictureFrame.CENTRE);
+    }
+
+    private Background(String mediaType, Bytes content, BufferedImage opaque, String sha256, PictureFrame frame) {
         this.mediaType = mediaType;
         this.content = content;
-        this.pixels = Pictures.opaque(pixels);
-        this.sha256 = content.sha256Hex();
+        this.pixels = opaque;
+        this.sha256 = sha256;
+        this.frame = frame;
+    }
+
+    /**
+     * This picture shown through {@code frame}: a focal point or crop box that keeps its subject
+     * in the picture panel, clear of the plate. Shares the decoded pixels; cheap.
+     */
+    public Background framed(PictureFrame frame) {
+        java.util.Objects.requireNonNull(frame, "frame");
+        return frame.equals(this.frame) ? this : new Background(mediaType, content, pixels, sha256, frame);
+    }
+
+    /** How the picture is placed on a stamp; {@link PictureFrame#CENTRE} unless {@link #framed} said otherwise. */
+    public PictureFrame frame() {
+        return frame;
+    }
+
+    /** What a stamp composed with this background shows: the file's SHA-256 and the frame. */
+    String identity() {
+        return sha256 + (frame.equals(PictureFrame.CENTRE) ? "" : "@" + frame);
     }
 
     /** The SHA-256 of the file, lower-case hex: a stable identity for caches and documents. */
@@ -75,16 +100,19 @@ public final class Background {
     }
 
     /**
-     * The picture scaled and cropped to cover {@code width} &times; {@code height} pixels. The
-     * returned image is shared: callers only read it.
+     * The picture scaled and cropped to cover {@code width} &times; {@code height} pixels, placed
+     * by the frame, whose picture panel is the left {@code panelWidth} pixels inset by
+     * {@code frameBorder}. The returned image is shared: callers only read it.
      */
-    BufferedImage cover(int width, int height) {
-        long key = ((long) width << 32) | height;
+    BufferedImage cover(int width, int height, int panelLeft, int panelTop, int panelWidth, int panelHeight) {
+        String key = width + "x" + height + "/" + panelLeft + "," + panelTop + "," + panelWidth + "," + panelHeight;
         BufferedImage cached = covers.get(key);
         if (cached != null) {
             return cached;
         }
-        BufferedImage scaled = Pictures.cover(pixels, width, height);
+        BufferedImage scaled = frame.equals(PictureFrame.CENTRE) ? Pictures.cover(pixels, width, height)
+                : Pictures.place(pixels, width, height, new java.awt.Rectangle(panelLeft, panelTop, panelWidth, panelHeight),
+                frame.x(), frame.y(), frame.width(), frame.height());
         if (covers.size() >= MAX_CACHED_SIZES) {
             covers.clear();
         }
@@ -94,6 +122,7 @@ public final class Background {
 
     @Override
     public String toString() {
-        return "Background[" + mediaType + ", " + widthPx() + " x " + heightPx() + ", " + content.size() + " bytes]";
+        return "Background[" + mediaType + ", " + widthPx() + " x " + heightPx() + ", " + content.size() + " bytes"
+                + (frame.equals(PictureFrame.CENTRE) ? "" : ", " + frame) + "]";
     }
 }

@@ -55,6 +55,6 @@ final class PdfDocuments {
             throws IOException {
         int width = (int) Math.round(geometry.widthMm() * PICTURE_DPI / SizeMm.MM_PER_INCH);
         int height = (int) Math.round(geometry.heightMm() * PICTURE_DPI / SizeMm.MM_PER_INCH);
-        return JPEGFactory.createFromImage(document, background.cover(width, height), PICTURE_QUALITY);
+        return JPEGFactory.createFromImage(document, StampRenderer.cover(background, geometry, width, height), PICTURE_QUALITY);
     }
 }

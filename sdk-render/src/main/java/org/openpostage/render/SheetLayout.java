@@ -31,6 +31,22 @@ public record SheetLayout(double pageWidthMm, double pageHeightMm, int columns, 
     public static final SheetLayout US_LETTER = new SheetLayout(215.9, 279.4, 2, 7, 21.167, 3.969, 101.6, 33.867,
             4.763, 0);
 
+    /**
+     * US Letter, 3 &times; 10 address labels of 2⅝ &times; 1 in (66.675 &times; 25.4 mm), ½ in top
+     * margin, 3/16 in left margin, ⅛ in between columns: the common 30-per-sheet address label
+     * stock (such as Avery 5160). Too small for a stamp: for addresses
+     * ({@link AddressLabelRenderer}).
+     */
+    public static final SheetLayout US_LETTER_30 = new SheetLayout(215.9, 279.4, 3, 10, 12.7, 4.7625, 66.675, 25.4,
+            3.175, 0);
+    /**
+     * A4, 3 &times; 7 address labels of 63.5 &times; 38.1 mm, 15.15 mm top margin, 7.25 mm left
+     * margin, 2.5 mm between columns: the common 21-per-sheet A4 address label stock (such as
+     * Avery L7160). For addresses ({@link AddressLabelRenderer}); a plain stamp (63 &times; 27 mm)
+     * fits too, one with a picture does not.
+     */
+    public static final SheetLayout A4_21 = new SheetLayout(210, 297, 3, 7, 15.15, 7.25, 63.5, 38.1, 2.5, 0);
+
     private static final double TOLERANCE_MM = 0.05;
 
     public SheetLayout {

@@ -87,7 +87,7 @@ public final class SheetRenderer {
                 (float) (layout.pageHeightMm() * SizeMm.POINTS_PER_MM));
         StringBuilder identity = new StringBuilder(layout.toString()).append(firstLabel);
         try (PDDocument document = new PDDocument()) {
-            StampRenderer.PdfResources resources = new StampRenderer.PdfResources();
+            StampRenderer.PdfResources resources = new StampRenderer.PdfResources(document);
             int slot = 0;
             PDPage page = null;
             PDPageContentStream cs = null;

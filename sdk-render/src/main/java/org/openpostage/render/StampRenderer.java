@@ -5,6 +5,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,12 +51,14 @@ import org.openpostage.render.internal.Zpl;
 public final class StampRenderer {
     private final int dpi;
     private final StampLayout layout;
+    private final OperatorMarks marks;
     private final StampGeometry plain;
     private final StampGeometry withPicture;
 
     private StampRenderer(Builder b) {
         this.dpi = b.dpi;
         this.layout = b.layout;
+        this.marks = b.marks;
         this.plain = geometry(layout, false);
         this.withPicture = geometry(layout, true);
     }
@@ -80,9 +83,14 @@ public final class StampRenderer {
         return layout;
     }
 
+    /** The marks of the human-readable block. */
+    public OperatorMarks marks() {
+        return marks;
+    }
+
     /** A renderer like this one at another resolution. */
     public StampRenderer withDpi(int dpi) {
-        return dpi == this.dpi ? this : builder().layout(layout).dpi(dpi).build();
+        return dpi == this.dpi ? this : builder().layout(layout).marks(marks).dpi(dpi).build();
     }
 
     /** The physical size of a stamp, with or without background: what the print component needs. */
@@ -117,7 +125,7 @@ public final class StampRenderer {
         Graphics2D g = image.createGraphics();
         try {
             painter.paint(g, 0, 0, symbol(indicium), lines(indicium), background == null ? null
-                    : background.cover(painter.widthPx(), painter.heightPx()), background != null);
+                    : cover(background, geometry, painter.widthPx(), painter.heightPx()), background != null);
         } finally {
             g.dispose();
         }
@@ -142,7 +150,7 @@ public final class StampRenderer {
             document.addPage(page);
             try (PDPageContentStream cs = new PDPageContentStream(document, page)) {
                 paintPdf(document, cs, indicium, background, 0, page.getMediaBox().getHeight(),
-                        new PdfResources());
+                        new PdfResources(document));
             }
             return new RenderedImage(OutputFormat.PDF, Bytes.of(PdfDocuments.save(document, identity(indicium, background))),
                     PdfDocuments.REPORTED_DPI);
@@ -158,7 +166,23 @@ public final class StampRenderer {
      */
     public String zpl(SignedIndicium indicium) {
         Objects.requireNonNull(indicium, "indicium");
-        return Zpl.nativeStamp(plain, dpi, indicium.encoded().toArray(), symbol(indicium), lines(indicium));
+        return Zpl.nativeStamp(plain, dpi, indicium.encoded().toArray(), symbol(indicium), textBitmap(indicium));
+    }
+
+    /**
+     * The human-readable block of a plain stamp as a 1-bit image at this resolution, cut from the
+     * rendered stamp: ZPL labels send it as a bitmap so the printer shows exactly the glyphs of the
+     * PNG and PDF (its own fonts draw a zero like the letter O).
+     */
+    BufferedImage textBitmap(SignedIndicium indicium) {
+        BufferedImage stamp = image(indicium, null);
+        int x = SizeMm.toPx(plain.text().x(), dpi);
+        int y = SizeMm.toPx(plain.text().y(), dpi);
+        int w = SizeMm.toPx(plain.text().x() + plain.text().width(), dpi) - x;
+        int h = SizeMm.toPx(plain.text().y() + plain.text().height(), dpi) - y;
+        BufferedImage block = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_BINARY);
+        block.setData(stamp.getData(new java.awt.Rectangle(x, y, w, h)).createTranslatedChild(0, 0));
+        return block;
     }
 
     /**
@@ -170,8 +194,9 @@ public final class StampRenderer {
     }
 
     /**
-     * The stamp in {@code format} ({@link OutputFormat#PNG} or {@link OutputFormat#PDF}): what a
-     * postal server returns for a purchase's {@link PrintOptions}.
+     * The stamp in {@code format} ({@link OutputFormat#PNG}, {@link OutputFormat#PDF} or
+     * {@link OutputFormat#ZPL}, the native label of {@link #zpl}): what a postal server returns for
+     * a purchase's {@link PrintOptions}.
      *
      * @throws InvalidRequestException for {@link OutputFormat#INDICIUM_DATA}, which is not an image
      */
@@ -179,6 +204,12 @@ public final class StampRenderer {
         return switch (Objects.requireNonNull(format, "format")) {
             case PNG -> png(indicium, background);
             case PDF -> pdf(indicium, background);
+            case ZPL -> {
+                if (background != null) {
+                    throw new InvalidRequestException("thermal labels (ZPL) have no background pictures");
+                }
+                yield new RenderedImage(OutputFormat.ZPL, Bytes.of(zpl(indicium).getBytes(StandardCharsets.US_ASCII)), dpi);
+            }
             case INDICIUM_DATA, UNKNOWN -> throw new InvalidRequestException(format + " is not an image format");
         };
     }
@@ -203,32 +234,60 @@ public final class StampRenderer {
 
     /** What one PDF document's stamps share: its fonts and its embedded pictures. Not thread-safe. */
     static final class PdfResources {
-        private final PdfPainter.Fonts fonts = PdfPainter.Fonts.standard();
+        private final PdfPainter.Fonts fonts;
         private final Map<Background, PDImageXObject> pictures = new HashMap<>();
+
+        PdfResources(PDDocument document) throws IOException {
+            this.fonts = PdfPainter.Fonts.embedded(document);
+        }
+
+        PdfPainter.Fonts fonts() {
+            return fonts;
+        }
     }
 
     /** What a document shows, for its deterministic identifier. */
     String identity(SignedIndicium indicium, Background background) {
-        return indicium.encoded().toHex() + '/' + (background == null ? "-" : background.sha256()) + '/' + layout;
+        return indicium.encoded().toHex() + '/' + (background == null ? "-" : background.identity()) + '/' + layout
+                + '/' + marks;
     }
 
     void paintRaster(Graphics2D g, int x, int y, SignedIndicium indicium, Background background, boolean smooth) {
+        paintRaster(g, x, y, indicium, background, smooth, true);
+    }
+
+    /** As above; without the Data Matrix when {@code symbol} is false (a ZPL label's printer draws it). */
+    void paintRaster(Graphics2D g, int x, int y, SignedIndicium indicium, Background background, boolean smooth,
+                     boolean withSymbol) {
         StampGeometry geometry = geometry(background != null);
         RasterPainter painter = new RasterPainter(geometry, dpi);
-        painter.paint(g, x, y, symbol(indicium), lines(indicium), background == null ? null
-                : background.cover(painter.widthPx(), painter.heightPx()), smooth);
+        painter.paint(g, x, y, withSymbol ? symbol(indicium) : null, lines(indicium), background == null ? null
+                : cover(background, geometry, painter.widthPx(), painter.heightPx()), smooth);
+    }
+
+    /**
+     * {@code background} covering a stamp of {@code geometry} drawn {@code width} x {@code height}
+     * pixels, placed by its frame on the picture panel: left of the plate, inside the frame band.
+     */
+    static BufferedImage cover(Background background, StampGeometry geometry, int width, int height) {
+        double px = width / geometry.widthMm();
+        double band = geometry.plate().y();
+        int left = (int) Math.round(band * px);
+        int panelWidth = (int) Math.round((geometry.plate().x() - band) * px);
+        int panelHeight = (int) Math.round((geometry.heightMm() - 2 * band) * px);
+        return background.cover(width, height, left, left, Math.max(1, panelWidth), Math.max(1, panelHeight));
     }
 
     StampGeometry geometry(boolean withBackground) {
         return withBackground ? withPicture : plain;
     }
 
-    private static BitMatrix symbol(SignedIndicium indicium) {
+    static BitMatrix symbol(SignedIndicium indicium) {
         return DataMatrix.encode(indicium.encoded().toArray());
     }
 
     private List<TextLine> lines(SignedIndicium indicium) {
-        return HumanReadable.layout(indicium.data(), plain.text().height());
+        return HumanReadable.layout(indicium.data(), plain.text().height(), marks);
     }
 
     private static StampGeometry geometry(StampLayout l, boolean withBackground) {
@@ -240,8 +299,15 @@ public final class StampRenderer {
     public static final class Builder {
         private int dpi = PrintOptions.DEFAULT_DPI;
         private StampLayout layout = StampLayout.DEFAULT;
+        private OperatorMarks marks = OperatorMarks.DEFAULT;
 
         private Builder() {
+        }
+
+        /** The marks of the human-readable block; {@link OperatorMarks#DEFAULT} unless set. */
+        public Builder marks(OperatorMarks marks) {
+            this.marks = Objects.requireNonNull(marks, "marks");
+            return this;
         }
 
         /**

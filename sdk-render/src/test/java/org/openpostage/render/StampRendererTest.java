@@ -82,10 +82,13 @@ class StampRendererTest {
             assertEquals(27, page.getMediaBox().getHeight() / SizeMm.POINTS_PER_MM, 0.01);
             assertFalse(page.getResources().getXObjectNames().iterator().hasNext(), "no images: the barcode is vector");
             String text = new PDFTextStripper().getText(document);
-            for (String line : new String[] {"SPECIMEN", "USD 0.85", "Standard letter", "Mailed 2026-11-25",
+            for (String line : new String[] {"SPECIMEN", "$000.85", "LTR Standard letter", "Mailed 2026-11-25",
                     "From 94107", "Meter 4711", "Serial 201"}) {
                 assertTrue(text.contains(line), line + " in " + text);
             }
+            var font = page.getResources().getFont(page.getResources().getFontNames().iterator().next());
+            assertTrue(font.getName().contains("DejaVuSansMono"), "the bundled font, embedded: " + font.getName());
+            assertTrue(font.isEmbedded());
         }
     }
 
@@ -101,7 +104,52 @@ class StampRendererTest {
         Matcher m = Pattern.compile("\\^BXN,4,200,44,44,,_\\^FH_\\^FD([^\\^]*)\\^FS").matcher(zpl);
         assertTrue(m.find(), zpl);
         assertEquals(HexFormat.of().formatHex(indicium.encoded().toArray()), HexFormat.of().formatHex(printerBytes(m.group(1))));
-        assertTrue(zpl.contains("^FDUSD 0.85^FS"), zpl);
+    }
+
+    @Test
+    void zplTextIsTheBundledFontsBitmapCompressed() {
+        StampRenderer renderer = StampRenderer.builder().dpi(203).build();
+        String zpl = renderer.zpl(letter);
+        Matcher m = Pattern.compile("\\^FO(\\d+),(\\d+)\\^GFA,(\\d+),(\\d+),(\\d+),([^\\^]+)\\^FS").matcher(zpl);
+        assertTrue(m.find(), zpl);
+        int rowBytes = Integer.parseInt(m.group(5));
+        BufferedImage text = ZplGraphics.decode(m.group(6), rowBytes, Integer.parseInt(m.group(3)) / rowBytes);
+        BufferedImage png = TestPictures.read(renderer.png(letter).content().toArray());
+        int x0 = Integer.parseInt(m.group(1));
+        int y0 = Integer.parseInt(m.group(2));
+        int dark = 0;
+        for (int y = 0; y < text.getHeight(); y++) {
+            for (int x = 0; x < text.getWidth() && x0 + x < png.getWidth(); x++) {
+                boolean inZpl = (text.getRGB(x, y) & 0xFFFFFF) == 0;
+                boolean inPng = (png.getRGB(x0 + x, y0 + y) & 0xFFFFFF) == 0;
+                assertEquals(inPng, inZpl, "pixel " + x + "," + y + " of the text block");
+                dark += inZpl ? 1 : 0;
+            }
+        }
+        assertTrue(dark > 500, "the block has text: " + dark);
+        assertTrue(m.group(6).length() < text.getHeight() * rowBytes * 2 / 3, "compressed: " + m.group(6).length());
+        assertTrue(zpl.length() < 6000, "a small label: " + zpl.length());
+    }
+
+    @Test
+    void operatorMarksProductCodesAndPostalAmounts() throws IOException {
+        OperatorMarks marks = OperatorMarks.DEFAULT.withOperatorMark("US POSTAGE")
+                .withProductCode(org.openpostage.api.model.MailClass.LETTER, "FCM LTR");
+        RenderedImage pdf = StampRenderer.builder().marks(marks).build().pdf(letter);
+        try (PDDocument document = Loader.loadPDF(pdf.content().toArray())) {
+            String text = new PDFTextStripper().getText(document);
+            assertTrue(text.contains("US POSTAGE"), text);
+            assertTrue(text.contains("FCM LTR Standard letter"), text);
+        }
+        assertEquals("$000.85", marks.amount(org.openpostage.api.model.Money.of(85, "USD")));
+        assertEquals("$012.30", marks.amount(org.openpostage.api.model.Money.of(1230, "USD")));
+        assertEquals("€000,85", marks.amount(org.openpostage.api.model.Money.of(85, "EUR")));
+        assertEquals("£001.05", marks.amount(org.openpostage.api.model.Money.of(105, "GBP")));
+        assertEquals("CHF 000,85", marks.amount(org.openpostage.api.model.Money.of(85, "CHF")));
+        assertEquals("¥085", marks.amount(org.openpostage.api.model.Money.of(85, "JPY")));
+        assertEquals("USD 0.85", marks.withAmounts(OperatorMarks.AmountStyle.ISO).amount(
+                org.openpostage.api.model.Money.of(85, "USD")));
+        assertThrows(InvalidRequestException.class, () -> marks.withOperatorMark("X".repeat(21)));
     }
 
     @Test

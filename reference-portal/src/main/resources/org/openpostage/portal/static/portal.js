@@ -31,3 +31,33 @@ if (checkout) {
     pay.textContent = 'Paying…';
   });
 }
+
+// The stamp preview on the rates page: the same rendering as the printed stamp, with the picture
+// and the subject's place the form says. Without script the stamp is previewed in the cart.
+const addForm = document.getElementById('add-form');
+const preview = document.getElementById('stamp-preview');
+if (addForm && preview) {
+  const refresh = () => {
+    const data = new FormData(addForm);
+    const chosen = data.get('class');
+    const background = data.get('background') || '';
+    if (!chosen || !background) {
+      preview.hidden = true;
+      return;
+    }
+    const q = new URLSearchParams({
+      class: chosen, grams: data.get('grams'), from: data.get('from'), to: data.get('to') || '',
+      date: data.get('date') || '', price: data.get('price_' + chosen), background,
+      focusX: data.get('focusX') || '', focusY: data.get('focusY') || ''
+    });
+    preview.src = '/preview.png?' + q.toString();
+    preview.hidden = false;
+  };
+  addForm.addEventListener('change', refresh);
+  addForm.addEventListener('input', (e) => {
+    if (e.target.name === 'focusX' || e.target.name === 'focusY') {
+      refresh();
+    }
+  });
+  refresh();
+}

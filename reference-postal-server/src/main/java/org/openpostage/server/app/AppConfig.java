@@ -68,7 +68,8 @@ public final class AppConfig {
     public static final int DEFAULT_GRPC_PORT = 9443;
 
     private static final Set<String> APP_KEYS = Set.of("bind", "xml.port", "grpc.port", "tls.keystore",
-            "tls.keystore-password", "tls.ca-certificate", "tls.client-auth", "tls.client-ca", "demo");
+            "tls.keystore-password", "tls.ca-certificate", "tls.client-auth", "tls.client-ca", "demo",
+            "stamp.operator-mark");
 
     private final ServerConfig server;
     private final String bind;
@@ -80,6 +81,7 @@ public final class AppConfig {
     private final ClientAuth clientAuth;
     private final Path clientCa;
     private final boolean demo;
+    private final String operatorMark;
 
     private AppConfig(Builder b) {
         this.server = Objects.requireNonNull(b.server, "server");
@@ -92,6 +94,7 @@ public final class AppConfig {
         this.clientAuth = Objects.requireNonNull(b.clientAuth, "clientAuth");
         this.clientCa = b.clientCa;
         this.demo = b.demo;
+        this.operatorMark = b.operatorMark;
         if (keystore != null && keystorePassword == null) {
             throw new ConfigurationException("tls.keystore is set but tls.keystore-password is not");
         }
@@ -183,6 +186,7 @@ public final class AppConfig {
                 case "tls.client-auth" -> b.clientAuth(ClientAuth.valueOf(v.toUpperCase(Locale.ROOT)), b.clientCa);
                 case "tls.client-ca" -> b.clientCa = Path.of(v);
                 case "demo" -> b.demo(bool(v));
+                case "stamp.operator-mark" -> b.operatorMark(operatorMark(v));
                 default -> throw new IllegalStateException("unhandled key " + key);
             }
         } catch (IllegalArgumentException ex) {
@@ -196,8 +200,17 @@ public final class AppConfig {
             case "xml.port", "grpc.port" -> "expected a port number from 0 to 65535";
             case "tls.client-auth" -> "expected none, optional or require";
             case "demo" -> "expected true or false";
+            case "stamp.operator-mark" -> "1 to 20 printable ASCII characters, such as US POSTAGE";
             default -> ex.getMessage();
         };
+    }
+
+    private static String operatorMark(String v) {
+        try {
+            return org.openpostage.render.OperatorMarks.DEFAULT.withOperatorMark(v).operatorMark();
+        } catch (org.openpostage.api.InvalidRequestException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static boolean bool(String v) {
@@ -272,6 +285,14 @@ public final class AppConfig {
         return demo;
     }
 
+    /**
+     * The operator's mark printed first in the human-readable block of every stamp the server
+     * renders (such as {@code US POSTAGE}), or {@code null} for none: {@code stamp.operator-mark}.
+     */
+    public String operatorMark() {
+        return operatorMark;
+    }
+
     /** A builder holding these settings. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -285,6 +306,7 @@ public final class AppConfig {
         b.clientAuth = clientAuth;
         b.clientCa = clientCa;
         b.demo = demo;
+        b.operatorMark = operatorMark;
         return b;
     }
 
@@ -307,6 +329,7 @@ public final class AppConfig {
         private ClientAuth clientAuth = ClientAuth.NONE;
         private Path clientCa;
         private boolean demo;
+        private String operatorMark;
 
         private Builder() {
         }
@@ -339,6 +362,8 @@ public final class AppConfig {
 
         /** Sets {@link AppConfig#demo()}. */
         public Builder demo(boolean v) { demo = v; return this; }
+        /** Sets {@link AppConfig#operatorMark()}. */
+        public Builder operatorMark(String v) { operatorMark = v; return this; }
 
         /**
          * The configuration.

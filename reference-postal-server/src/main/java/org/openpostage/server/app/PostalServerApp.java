@@ -103,7 +103,7 @@ public final class PostalServerApp implements AutoCloseable {
      * @throws ConfigurationException if the configuration, the TLS files, the database or a port cannot be used
      */
     public static PostalServerApp start(AppConfig config) {
-        PostalCore core = PostalCore.builder(config.server()).imaging(new RenderImaging()).open();
+        PostalCore core = PostalCore.builder(config.server()).imaging(new RenderImaging(config.operatorMark())).open();
         XmlHttpsEndpoint xml = null;
         GrpcServerBinding grpc = null;
         try {

@@ -12,6 +12,13 @@ public enum OutputFormat {
     /** The stamp as a one-page PDF, barcode as vector graphics. */
     PDF("application/pdf"),
     /**
+     * The stamp as a ZPL II label for thermal label printers (printable ASCII text): the printer
+     * draws the Data Matrix itself. At the requested resolution (203, 300 or 600 dpi); no
+     * backgrounds. Added in protocol version 1 as an additive value: servers that predate it refuse
+     * it as an unknown format.
+     */
+    ZPL("application/zpl"),
+    /**
      * A value this version of the SDK does not know, sent by a newer server: a client decodes it as
      * this member instead of failing (see docs/api-evolution.md). Never sent by a client.
      */

@@ -9,8 +9,8 @@ import org.openpostage.api.internal.Checks;
  * How the postal server should render the indicia of a purchase.
  *
  * @param format       what to return besides the signed data
- * @param dpi          the resolution for {@link OutputFormat#PNG}: 203, 300 or 600 (ignored otherwise,
- *                     but must still be one of these)
+ * @param dpi          the resolution for {@link OutputFormat#PNG} and {@link OutputFormat#ZPL}: 203, 300
+ *                     or 600 (ignored for PDF, but must still be one of these)
  * @param backgroundId the id of a background image from the server's catalogue to compose the stamp
  *                     onto, or {@code null} for none; needs {@code PNG} or {@code PDF}
  */
@@ -35,6 +35,10 @@ public record PrintOptions(OutputFormat format, int dpi, @Nullable String backgr
                 throw new InvalidArgumentException("print.backgroundId needs format PNG or PDF: "
                         + "with INDICIUM_DATA the portal composes the stamp itself");
             }
+            if (format == OutputFormat.ZPL) {
+                throw new InvalidArgumentException("print.backgroundId needs format PNG or PDF: "
+                        + "thermal labels (ZPL) have no background pictures");
+            }
         }
     }
 
@@ -51,6 +55,11 @@ public record PrintOptions(OutputFormat format, int dpi, @Nullable String backgr
     /** A PDF. */
     public static PrintOptions pdf() {
         return new PrintOptions(OutputFormat.PDF, DEFAULT_DPI, null);
+    }
+
+    /** A ZPL label for a thermal printer at {@code dpi}. */
+    public static PrintOptions zpl(int dpi) {
+        return new PrintOptions(OutputFormat.ZPL, dpi, null);
     }
 
     /** A copy composed onto catalogue background {@code backgroundId}. */

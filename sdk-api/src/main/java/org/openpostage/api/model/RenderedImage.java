@@ -7,15 +7,15 @@ import org.openpostage.api.internal.Checks;
 /**
  * A rendered stamp as returned by the postal server.
  *
- * @param format  {@link OutputFormat#PNG} or {@link OutputFormat#PDF}
+ * @param format  {@link OutputFormat#PNG}, {@link OutputFormat#PDF} or {@link OutputFormat#ZPL}
  * @param content the file's bytes
- * @param dpi     the resolution a PNG was rendered at (PDFs are vector and report the default)
+ * @param dpi     the resolution a PNG or ZPL label was rendered at (PDFs are vector and report the default)
  */
 public record RenderedImage(OutputFormat format, Bytes content, int dpi) {
     public RenderedImage {
         Checks.notNull("image.format", format);
         if (format == OutputFormat.INDICIUM_DATA) {
-            throw new InvalidArgumentException("image.format must be PNG or PDF");
+            throw new InvalidArgumentException("image.format must be PNG, PDF or ZPL");
         }
         Checks.notNull("image.content", content);
         if (content.isEmpty()) {
@@ -24,7 +24,7 @@ public record RenderedImage(OutputFormat format, Bytes content, int dpi) {
         Checks.range("image.dpi", dpi, 72, 2400);
     }
 
-    /** The media type, {@code image/png} or {@code application/pdf}. */
+    /** The media type: {@code image/png}, {@code application/pdf} or {@code application/zpl}. */
     public String mediaType() {
         return format.mediaType();
     }

@@ -3,14 +3,16 @@ package org.openpostage.render.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.openpostage.api.indicium.IndiciumData;
+import org.openpostage.render.OperatorMarks;
 
 /**
  * The human-readable block of a stamp: which lines it shows and where they go. Every output
  * (PNG, PDF, ZPL) places the same lines at the same millimetres; only the font metrics differ,
  * and each painter shrinks a line that would overflow the block's width.
  *
- * <p>Lines: {@code SPECIMEN} (test indicia only), the postage amount, the mail class, the date of
- * mailing, the origin (and destination, if any) postal code, the meter id and the piece serial.
+ * <p>Lines: {@code SPECIMEN} (test indicia only), the operator's mark (if configured), the postage
+ * amount written the postal way, the product code and mail class, the date of mailing, the origin
+ * (and destination, if any) postal code, the meter id and the piece serial.
  */
 public final class HumanReadable {
     /** The text of the mark on test indicia. */
@@ -18,6 +20,7 @@ public final class HumanReadable {
 
     private static final double BANNER_MM = 3.2;
     private static final double AMOUNT_MM = 4.6;
+    private static final double MARK_MM = 3.0;
     private static final double BODY_MM = 2.7;
     private static final double LEADING = 1.22;
     /** The height of capital letters, as a fraction of the font size, in Helvetica and DejaVu Sans. */
@@ -30,13 +33,16 @@ public final class HumanReadable {
     }
 
     /** The lines' styles and texts for {@code data}, top to bottom. */
-    private static List<Entry> entries(IndiciumData data) {
+    private static List<Entry> entries(IndiciumData data, OperatorMarks marks) {
         List<Entry> lines = new ArrayList<>();
         if (data.testMode()) {
             lines.add(new Entry(TextLine.Style.BANNER, SPECIMEN));
         }
-        lines.add(new Entry(TextLine.Style.AMOUNT, data.postage().toString()));
-        lines.add(new Entry(TextLine.Style.BODY, data.mailClass().displayName()));
+        if (marks.operatorMark() != null) {
+            lines.add(new Entry(TextLine.Style.MARK, marks.operatorMark()));
+        }
+        lines.add(new Entry(TextLine.Style.AMOUNT, marks.amount(data.postage())));
+        lines.add(new Entry(TextLine.Style.BODY, marks.mailClassLine(data.mailClass())));
         lines.add(new Entry(TextLine.Style.BODY, "Mailed " + data.dateOfMailing()));
         lines.add(new Entry(TextLine.Style.BODY, "From " + data.origin().value()));
         if (data.destination() != null) {
@@ -51,8 +57,8 @@ public final class HumanReadable {
      * The lines for {@code data}, laid out top-aligned in a block {@code heightMm} high: font
      * sizes shrink together if the lines would not fit.
      */
-    public static List<TextLine> layout(IndiciumData data, double heightMm) {
-        List<Entry> entries = entries(data);
+    public static List<TextLine> layout(IndiciumData data, double heightMm, OperatorMarks marks) {
+        List<Entry> entries = entries(data, marks);
         double needed = 0;
         for (Entry e : entries) {
             needed += size(e.style()) * LEADING;
@@ -77,6 +83,7 @@ public final class HumanReadable {
     private static double size(TextLine.Style style) {
         return switch (style) {
             case BANNER -> BANNER_MM;
+            case MARK -> MARK_MM;
             case AMOUNT -> AMOUNT_MM;
             case BODY -> BODY_MM;
         };

@@ -4,14 +4,15 @@ import com.google.zxing.common.BitMatrix;
 import java.io.IOException;
 import java.util.List;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
 /**
  * Paints a stamp into a PDF content stream: the Data Matrix as vector rectangles (exactly the
- * nominal module size, sharp at any printer resolution), text in the standard Helvetica fonts
- * (never embedded: every PDF reader has them), the background as an image.
+ * nominal module size, sharp at any printer resolution), text in the bundled {@link TypeFaces} font
+ * (embedded as a subset, so every reader shows the same glyphs: a zero unlike the letter O), the
+ * background as an image.
  */
 public final class PdfPainter {
     private static final double POINTS_PER_MM = 72.0 / 25.4;
@@ -20,14 +21,13 @@ public final class PdfPainter {
      * The fonts of one document. PDFBox font objects belong to the documents that use them and
      * are not thread-safe, so each document gets its own, shared by all its stamps.
      *
-     * @param regular Helvetica
-     * @param bold    Helvetica-Bold
+     * @param regular DejaVu Sans Mono
+     * @param bold    DejaVu Sans Mono Bold
      */
-    public record Fonts(PDType1Font regular, PDType1Font bold) {
-        /** New instances of the standard fonts, for one document. */
-        public static Fonts standard() {
-            return new Fonts(new PDType1Font(Standard14Fonts.FontName.HELVETICA),
-                    new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD));
+    public record Fonts(PDFont regular, PDFont bold) {
+        /** The bundled fonts, loaded into {@code document} (embedded as subsets when it is saved). */
+        public static Fonts embedded(PDDocument document) throws IOException {
+            return new Fonts(TypeFaces.pdf(document, false), TypeFaces.pdf(document, true));
         }
     }
 
@@ -90,7 +90,7 @@ public final class PdfPainter {
     private void paintText(PDPageContentStream cs, Mapper at, List<TextLine> lines) throws IOException {
         StampGeometry.Box block = geometry.text();
         for (TextLine line : lines) {
-            PDType1Font font = line.bold() ? fonts.bold() : fonts.regular();
+            PDFont font = line.bold() ? fonts.bold() : fonts.regular();
             double width = block.width() * (line.style() == TextLine.Style.BANNER ? 0.92 : 1.0);
             double size = line.sizeMm();
             double textWidth = font.getStringWidth(line.text()) / 1000 * size;

@@ -7,6 +7,9 @@ import java.awt.image.BufferedImage;
 
 /** Scaling and cropping of background pictures. */
 public final class Pictures {
+    /** The most a focal point or crop box enlarges a picture beyond covering the stamp. */
+    private static final double MAX_ZOOM = 4;
+
     private Pictures() {
     }
 
@@ -20,11 +23,57 @@ public final class Pictures {
         // The part of the source that ends up visible, in source pixels.
         double cropW = width / scale;
         double cropH = height / scale;
-        int sx = (int) Math.floor((source.getWidth() - cropW) / 2);
-        int sy = (int) Math.floor((source.getHeight() - cropH) / 2);
+        return cut(source, width, height, (source.getWidth() - cropW) / 2, (source.getHeight() - cropH) / 2, scale);
+    }
+
+    /**
+     * {@code source} scaled and cropped to cover {@code width} &times; {@code height} pixels, placed
+     * so that a focal point ({@code cropW} = 0) or the centre of a crop box lands as near as the
+     * picture's edges allow to the centre of {@code panel}; a crop box is also scaled to cover the
+     * panel. All positions are fractions of the source's size.
+     */
+    public static BufferedImage place(BufferedImage source, int width, int height, java.awt.Rectangle panel,
+                                      double x, double y, double cropW, double cropH) {
+        double cover = Math.max((double) width / source.getWidth(), (double) height / source.getHeight());
+        double scale = cover;
+        double focalX = x * source.getWidth();
+        double focalY = y * source.getHeight();
+        if (cropW > 0) {
+            scale = Math.max(scale, Math.max(panel.width / (cropW * source.getWidth()),
+                    panel.height / (cropH * source.getHeight())));
+            focalX = (x + cropW / 2) * source.getWidth();
+            focalY = (y + cropH / 2) * source.getHeight();
+        }
+        double tx = panel.x + panel.width / 2.0;
+        double ty = panel.y + panel.height / 2.0;
+        // Zoom in as little as needed for the picture to reach past the stamp's edges on every side
+        // once the point sits at the panel's centre (at most four times the covering scale).
+        scale = Math.max(scale, Math.min(MAX_ZOOM * cover, Math.max(
+                Math.max(needed(tx, focalX), needed(width - tx, source.getWidth() - focalX)),
+                Math.max(needed(ty, focalY), needed(height - ty, source.getHeight() - focalY)))));
+        double visibleW = width / scale;
+        double visibleH = height / scale;
+        double sx = focalX - tx / scale;
+        double sy = focalY - ty / scale;
+        sx = Math.max(0, Math.min(sx, source.getWidth() - visibleW));
+        sy = Math.max(0, Math.min(sy, source.getHeight() - visibleH));
+        return cut(source, width, height, sx, sy, scale);
+    }
+
+    /** The scale at which {@code room} source pixels span {@code span} target pixels (0 when there is no room). */
+    private static double needed(double span, double room) {
+        return room <= 0 ? 0 : span / room;
+    }
+
+    /** The part of {@code source} from ({@code x}, {@code y}) that {@code scale} makes {@code width} x {@code height}. */
+    private static BufferedImage cut(BufferedImage source, int width, int height, double x, double y, double scale) {
+        double cropW = width / scale;
+        double cropH = height / scale;
+        int sx = Math.max(0, (int) Math.floor(x));
+        int sy = Math.max(0, (int) Math.floor(y));
         BufferedImage current = source.getSubimage(sx, sy,
-                Math.min(source.getWidth() - sx, (int) Math.ceil(cropW)),
-                Math.min(source.getHeight() - sy, (int) Math.ceil(cropH)));
+                Math.max(1, Math.min(source.getWidth() - sx, (int) Math.ceil(cropW))),
+                Math.max(1, Math.min(source.getHeight() - sy, (int) Math.ceil(cropH))));
         while (current.getWidth() / 2 >= width && current.getHeight() / 2 >= height) {
             current = resize(current, current.getWidth() / 2, current.getHeight() / 2);
         }

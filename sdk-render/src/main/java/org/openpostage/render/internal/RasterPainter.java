@@ -11,13 +11,13 @@ import java.util.List;
 /**
  * Paints a stamp into a bitmap with Java 2D, at a given resolution and pixel origin (a stamp of
  * its own, or one label of a sheet). Millimetres become whole pixels; the Data Matrix gets an
- * integral number of pixels per module so every module has the same size. Text uses the logical
- * font {@link Font#SANS_SERIF}, available on every JDK.
+ * integral number of pixels per module so every module has the same size. Text uses the bundled
+ * {@link TypeFaces} font, whose zero and letter O differ.
  */
 public final class RasterPainter {
     private static final double MM_PER_INCH = 25.4;
-    private static final Font REGULAR = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-    private static final Font BOLD = new Font(Font.SANS_SERIF, Font.BOLD, 12);
+    private static final Font REGULAR = TypeFaces.awt(false);
+    private static final Font BOLD = TypeFaces.awt(true);
 
     private final StampGeometry geometry;
     private final int dpi;
@@ -52,7 +52,7 @@ public final class RasterPainter {
      * @param g       where to paint; its hints are changed
      * @param x0      left edge in pixels
      * @param y0      top edge in pixels
-     * @param symbol  the Data Matrix, one cell per module
+     * @param symbol  the Data Matrix, one cell per module, or {@code null} to leave its area white
      * @param lines   the human-readable lines
      * @param picture the background already scaled and cropped to the stamp's pixel size, or
      *                {@code null} for none
@@ -72,7 +72,9 @@ public final class RasterPainter {
         }
         StampGeometry.Box plate = geometry.plate();
         fillBox(g, Color.WHITE, x0, y0, plate.x(), plate.y(), plate.width(), plate.height());
-        paintSymbol(g, x0, y0, symbol);
+        if (symbol != null) {
+            paintSymbol(g, x0, y0, symbol);
+        }
         paintText(g, x0, y0, lines);
     }
 

@@ -112,7 +112,8 @@ public final class Checkout {
                     + " please check your cart and pay again.");
         }
         List<OrderItem> items = cart.stream().map(c -> OrderItem.of(c.mailClass().name(), c.grams(), c.origin(),
-                c.destination(), c.price(), c.dateOfMailing(), c.background())).toList();
+                c.destination(), c.price(), c.dateOfMailing(), c.background(), c.frame(), c.sender(), c.recipient()))
+                .toList();
         Order order = store.createOrder(user.id(), card == null ? "CREDIT" : "CARD", card == null ? null : label(card),
                         currency, printMode, card == null ? meterId : null, items, card == null ? total : 0)
                 .orElseThrow(() -> new UserError(409, "Your store credit (" + Money.of(store.balance(user.id()), currency)
@@ -283,6 +284,8 @@ public final class Checkout {
             refund = postage.client().refund(new RefundRequest(item.indiciumId()),
                     CallContext.withKey(order.idempotencyKey() + "-refund-" + item.id()));
         } catch (PostageException e) {
+            log.warn("refund of order {} stamp {} refused: {} {} (request {})", orderId, itemId, e.code(), e.getMessage(),
+                    e.requestId());
             throw new UserError(409, Messages.of(e));
         }
         boolean credit = "CREDIT".equals(order.paymentKind());
@@ -310,7 +313,7 @@ public final class Checkout {
         PrintOptions print = prints.size() == 1 ? prints.get(0) : PrintOptions.dataOnly();
         List<PurchaseItem> purchase = items.stream().map(i -> new PurchaseItem(Forms.piece(MailClass.valueOf(
                 i.mailClass()), i.grams(), i.origin(), i.destination()), Money.of(i.price(), order.currency()),
-                i.dateOfMailing())).toList();
+                i.dateOfMailing(), i.sender(), i.recipient())).toList();
         return new PurchaseRequest(purchase, payment, print, order.meterId());
     }
 
@@ -320,10 +323,11 @@ public final class Checkout {
         if (bg == null) {
             return PrintOptions.png(PrintOptions.DEFAULT_DPI);
         }
-        if (bg.startsWith("catalogue:")) {
+        if (bg.startsWith("catalogue:") && item.frame() == null) {
             return PrintOptions.png(PrintOptions.DEFAULT_DPI).withBackground(bg.substring("catalogue:".length()));
         }
-        return PrintOptions.dataOnly(); // the user's own picture: the portal composes the stamp
+        // The user's own picture, or one placed by the user: the portal composes the stamp.
+        return PrintOptions.dataOnly();
     }
 
     private Order reload(Order order) {

@@ -7,12 +7,17 @@ public final class Messages {
     private Messages() {
     }
 
-    /** Why a class cannot carry a piece, for the rates table. */
-    public static String unavailable(PostageException e) {
-        return switch (e.code()) {
-            case INVALID_REQUEST -> "not available for this piece (" + e.getMessage() + ")";
-            default -> "not available right now";
-        };
+    /**
+     * Why a class cannot carry a piece, for the rates table, in the shop's words (the postal
+     * server's message is for developers): {@code tooHeavy} when the class is sold, only not at
+     * this weight.
+     */
+    public static String unavailable(PostageException e, boolean tooHeavy, boolean needsDestination) {
+        if (e.code() != org.openpostage.api.ErrorCode.INVALID_REQUEST) {
+            return "Not available right now";
+        }
+        return tooHeavy ? "Too heavy for this kind of mail" : needsDestination
+                ? "Needs the recipient's postal code" : "Not offered for this piece";
     }
 
     /** What a message is about: a stamp of a card order, a stamp of a store-credit order, or anything else. */
@@ -26,9 +31,9 @@ public final class Messages {
     }
 
     /**
-     * What went wrong with a purchase or refund, for the user. The postal server's {@code detail}
-     * is written for developers: it appears only where it helps the user (what was refused), never
-     * for missing funds, where it names the card or the shop's own meter and its balance.
+     * What went wrong with a purchase or refund, for the user, in the shop's words: the postal
+     * server's {@code detail} is written for developers (it names fields, cards, the shop's own
+     * meter and its balance) and never reaches a page; callers log it.
      */
     public static String of(org.openpostage.api.ErrorCode code, String detail, Payment payment) {
         return switch (code) {
@@ -42,9 +47,11 @@ public final class Messages {
             };
             case PAYMENT_PENDING -> "Your bank has not answered yet. Nothing was issued; please check your orders again in a minute.";
             case PRICE_CHANGED -> "The price changed since you added this stamp. Nothing was charged; please add it again at the new price.";
-            case REFUND_NOT_ALLOWED -> "This stamp cannot be refunded: " + detail + ".";
-            case NOT_FOUND -> "The postal server does not know this item: " + detail + ".";
-            case INVALID_REQUEST -> "The postal server refused the request: " + detail + ".";
+            // The server's detail is for developers (and names its own records): the user gets the outcome.
+            case REFUND_NOT_ALLOWED -> "This stamp cannot be refunded: it was used or refunded already, or its"
+                    + " refund period is over.";
+            case NOT_FOUND -> "The postal service does not know this stamp any more.";
+            case INVALID_REQUEST -> "The postal service could not accept this request. Nothing was charged.";
             case RATE_LIMITED, SERVICE_UNAVAILABLE, DEADLINE_EXCEEDED, REQUEST_IN_PROGRESS ->
                     "The postal service is busy or unreachable; please try again shortly.";
             default -> "The postal service could not do this (" + code + "). Nothing was charged.";

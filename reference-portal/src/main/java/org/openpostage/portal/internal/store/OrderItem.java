@@ -1,6 +1,7 @@
 package org.openpostage.portal.internal.store;
 
 import java.time.LocalDate;
+import org.openpostage.api.model.Address;
 
 /**
  * One stamp of an order.
@@ -20,15 +21,31 @@ import java.time.LocalDate;
  * @param indicium      the signed indicium bytes, once issued
  * @param image         the PNG the postal server rendered, or {@code null} when the portal composes it
  * @param refundId      the postal server's refund id, once refunded
+ * @param frame         where the picture's subject goes ({@code Frames}), or {@code null} for centred
+ * @param sender        the return address, or {@code null}
+ * @param recipient     the delivery address, or {@code null}
  */
 public record OrderItem(long id, int position, String mailClass, int grams, String origin, String destination,
                         long price, LocalDate dateOfMailing, String background, String status, String message,
-                        String indiciumId, byte[] indicium, byte[] image, String refundId) {
+                        String indiciumId, byte[] indicium, byte[] image, String refundId, String frame,
+                        Address sender, Address recipient) {
     /** A new item, before it is stored. */
     public static OrderItem of(String mailClass, int grams, String origin, String destination, long price,
                                LocalDate dateOfMailing, String background) {
+        return of(mailClass, grams, origin, destination, price, dateOfMailing, background, null, null, null);
+    }
+
+    /** A new item with a picture frame and addresses, before it is stored. */
+    public static OrderItem of(String mailClass, int grams, String origin, String destination, long price,
+                               LocalDate dateOfMailing, String background, String frame, Address sender,
+                               Address recipient) {
         return new OrderItem(0, 0, mailClass, grams, origin, destination, price, dateOfMailing, background,
-                "PENDING", null, null, null, null, null);
+                "PENDING", null, null, null, null, null, frame, sender, recipient);
+    }
+
+    /** Whether it was refunded. */
+    public boolean refunded() {
+        return "REFUNDED".equals(status);
     }
 
     /** Whether the postal server's answer for it is not known yet. */

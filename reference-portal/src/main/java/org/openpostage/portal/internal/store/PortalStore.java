@@ -85,6 +85,10 @@ public final class PortalStore implements AutoCloseable {
                 s.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS claimed_until TIMESTAMP WITH TIME ZONE");
                 // When the resolver last claimed it, so each pass starts with the orders tried least recently.
                 s.execute("ALTER TABLE orders ADD COLUMN IF NOT EXISTS last_tried_at TIMESTAMP WITH TIME ZONE");
+                // Each stamp's picture placement and addresses (issue 15), kept so envelopes and labels can be printed.
+                s.execute("ALTER TABLE order_items ADD COLUMN IF NOT EXISTS frame VARCHAR(40)");
+                s.execute("ALTER TABLE order_items ADD COLUMN IF NOT EXISTS sender VARCHAR(400)");
+                s.execute("ALTER TABLE order_items ADD COLUMN IF NOT EXISTS recipient VARCHAR(400)");
                 // Failed sign-ins of one subject (a hashed user name or client address) and its lock.
                 s.execute("CREATE TABLE IF NOT EXISTS sign_in_throttle (subject VARCHAR(80) PRIMARY KEY,"
                         + " failures INT NOT NULL, window_start TIMESTAMP WITH TIME ZONE,"
@@ -108,6 +112,15 @@ public final class PortalStore implements AutoCloseable {
                 insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, created_at) VALUES (?, ?, ?, ?, ?)",
                         id, credit, currency, "Welcome credit", now());
             }
+            return null;
+        });
+    }
+
+    /** Adds {@code amount} minor units to the user's store credit, with {@code reason}, in one journal entry. */
+    public void addCredit(long userId, long amount, String currency, String reason) {
+        run(c -> {
+            insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+                    userId, amount, currency, reason, now());
             return null;
         });
     }
@@ -367,9 +380,12 @@ public final class PortalStore implements AutoCloseable {
             int position = 0;
             for (OrderItem i : items) {
                 insert(c, "INSERT INTO order_items (order_id, position, mail_class, grams, origin, destination, price,"
-                                + " date_of_mailing, background, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING')",
+                                + " date_of_mailing, background, status, frame, sender, recipient)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
                         id, position++, i.mailClass(), i.grams(), i.origin(), i.destination(), i.price(),
-                        i.dateOfMailing(), i.background());
+                        i.dateOfMailing(), i.background(), i.frame(),
+                        org.openpostage.portal.internal.shop.Addresses.encode(i.sender()),
+                        org.openpostage.portal.internal.shop.Addresses.encode(i.recipient()));
             }
             if (hold > 0) {
                 insert(c, "INSERT INTO credit_journal (user_id, amount, currency, reason, order_id, created_at)"
@@ -525,13 +541,16 @@ public final class PortalStore implements AutoCloseable {
         }
         List<OrderItem> items = new ArrayList<>();
         try (PreparedStatement ps = prepare(c, "SELECT id, position, mail_class, grams, origin, destination, price,"
-                + " date_of_mailing, background, status, message, indicium_id, indicium, image, refund_id"
+                + " date_of_mailing, background, status, message, indicium_id, indicium, image, refund_id,"
+                + " frame, sender, recipient"
                 + " FROM order_items WHERE order_id = ? ORDER BY position", orderId); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 items.add(new OrderItem(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getInt(4), rs.getString(5),
                         rs.getString(6), rs.getLong(7), rs.getObject(8, LocalDate.class), rs.getString(9),
                         rs.getString(10), rs.getString(11), rs.getString(12), rs.getBytes(13), rs.getBytes(14),
-                        rs.getString(15)));
+                        rs.getString(15), rs.getString(16),
+                        org.openpostage.portal.internal.shop.Addresses.decode(rs.getString(17)),
+                        org.openpostage.portal.internal.shop.Addresses.decode(rs.getString(18))));
             }
         }
         return Optional.of(head.withItems(items));

@@ -21,7 +21,11 @@ import org.openpostage.portal.internal.store.CreditEntry;
 import org.openpostage.portal.internal.store.Order;
 import org.openpostage.portal.internal.store.OrderItem;
 import org.openpostage.portal.internal.store.User;
+import org.openpostage.portal.internal.shop.FieldError;
+import org.openpostage.portal.internal.shop.TopUps;
+import org.openpostage.render.AddressedStamp;
 import org.openpostage.render.Background;
+import org.openpostage.render.EnvelopeLayout;
 import org.openpostage.render.SizeMm;
 import org.openpostage.render.Stamp;
 
@@ -29,12 +33,16 @@ import org.openpostage.render.Stamp;
 public final class OrderRoutes {
     /** How long opening a pending order waits for the postal server's answer. */
     private static final java.time.Duration AUTO_CONFIRM_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** Thermal label printers print at 203 dpi. */
+    private static final int ZPL_DPI = 203;
 
     private final Services app;
+    private final ShopRoutes shop;
 
     /** Wires the order pages. */
     public OrderRoutes(Services app) {
         this.app = app;
+        this.shop = new ShopRoutes(app);
     }
 
     /** Registers the routes. */
@@ -48,8 +56,18 @@ public final class OrderRoutes {
         r.get("/orders/{order}/sheet.pdf", this::sheetPdf);
         r.get("/orders/{order}/items/{item}/stamp.png", ctx -> stamp(ctx, false));
         r.get("/orders/{order}/items/{item}/stamp.pdf", ctx -> stamp(ctx, true));
+        r.get("/orders/{order}/items/{item}/stamp.zpl", this::stampZpl);
+        r.get("/orders/{order}/items/{item}/envelope.pdf", ctx -> envelope(ctx, true));
+        r.get("/orders/{order}/items/{item}/envelope.png", ctx -> envelope(ctx, false));
+        r.get("/orders/{order}/items/{item}/label.pdf", ctx -> label(ctx, "pdf"));
+        r.get("/orders/{order}/items/{item}/label.png", ctx -> label(ctx, "png"));
+        r.get("/orders/{order}/items/{item}/label.zpl", ctx -> label(ctx, "zpl"));
+        r.get("/orders/{order}/labels.zpl", this::labelsZpl);
+        r.get("/orders/{order}/addresses.pdf", ctx -> addresses(ctx, true));
+        r.get("/orders/{order}/addresses.png", ctx -> addresses(ctx, false));
         r.post("/orders/{order}/items/{item}/refund", this::refund);
         r.get("/account", this::account);
+        r.post("/account/top-up", this::topUp);
         r.get("/print/openpostage-print-{version}.js", this::printScript);
     }
 
@@ -66,9 +84,21 @@ public final class OrderRoutes {
         }
         List<CartItem> cart = s.cart();
         String printMode = "on-request".equals(ctx.formParam("print")) ? "on-request" : "auto";
-        CardPayment card = "credit".equals(ctx.formParam("payment")) ? null
-                : Forms.card(ctx.formParam("cardNumber"), ctx.formParam("cardExpiry"), ctx.formParam("cardCvv"),
-                ctx.formParam("cardHolder"));
+        CardPayment card;
+        try {
+            card = "credit".equals(ctx.formParam("payment")) ? null
+                    : Forms.card(ctx.formParam("cardNumber"), ctx.formParam("cardExpiry"), ctx.formParam("cardCvv"),
+                    ctx.formParam("cardHolder"));
+        } catch (FieldError e) {
+            java.util.Map<String, String> posted = new java.util.HashMap<>();
+            for (String k : List.of("payment", "print", "cardNumber", "cardExpiry", "cardCvv", "cardHolder")) {
+                if (ctx.formParam(k) != null) {
+                    posted.put(k, ctx.formParam(k));
+                }
+            }
+            shop.cartPage(ctx, e, posted);
+            return;
+        }
         long shownTotal;
         try {
             shownTotal = Long.parseLong(String.valueOf(ctx.formParam("total")).strip());
@@ -119,20 +149,41 @@ public final class OrderRoutes {
     private void orders(Context ctx) {
         User user = app.user(ctx);
         Session s = app.session(ctx);
-        List<Order> orders = app.store().orders(user.id());
+        List<Order> all = app.store().orders(user.id());
+        // An attempt that charged nothing (a declined card, a price that changed) is not an order of 0.00.
+        List<Order> orders = all.stream().filter(o -> !"FAILED".equals(o.status())).toList();
+        List<Order> attempts = all.stream().filter(o -> "FAILED".equals(o.status())).toList();
         StringBuilder b = new StringBuilder("<h1>Your orders</h1>\n");
         if (orders.isEmpty()) {
             b.append("<p id=\"no-orders\">You have no orders yet.</p>");
         } else {
-            b.append("<table class=\"orders\"><thead><tr><th scope=\"col\">Order</th><th scope=\"col\">Placed</th>"
+            b.append("<table class=\"orders stack\"><thead><tr><th scope=\"col\">Order</th><th scope=\"col\">Placed</th>"
                     + "<th scope=\"col\">Stamps</th><th scope=\"col\">Paid</th><th scope=\"col\">Status</th></tr></thead><tbody>");
             for (Order o : orders) {
-                b.append("<tr><td><a href=\"/orders/").append(o.id()).append("\">Order ").append(o.id()).append("</a></td><td>")
-                        .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC</td><td>")
-                        .append(o.items().size()).append("</td><td>").append(Html.money(o.charged(), o.currency()))
-                        .append(" by ").append(esc(payment(o))).append("</td><td>").append(esc(status(o))).append("</td></tr>");
+                long refunded = o.items().stream().filter(OrderItem::refunded).count();
+                long back = o.items().stream().filter(OrderItem::refunded).mapToLong(OrderItem::price).sum();
+                b.append("<tr><td data-label=\"Order\"><a href=\"/orders/").append(o.id()).append("\">Order ").append(o.id())
+                        .append("</a></td><td data-label=\"Placed\">")
+                        .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC</td><td data-label=\"Stamps\">")
+                        .append(o.items().size()).append(refunded > 0 ? ", " + refunded + " refunded" : "")
+                        .append("</td><td data-label=\"Paid\">").append(Html.money(o.charged(), o.currency()))
+                        .append(" by ").append(esc(payment(o)))
+                        .append(refunded > 0 ? "<br><span class=\"muted\">" + Html.money(back, o.currency()) + " refunded</span>" : "")
+                        .append("</td><td data-label=\"Status\">").append(esc(status(o))).append("</td></tr>");
             }
             b.append("</tbody></table>");
+        }
+        if (!attempts.isEmpty()) {
+            b.append("<h2>Attempts that did not go through</h2><ul class=\"attempts\" id=\"attempts\">");
+            for (Order o : attempts) {
+                String why = o.message() != null && o.message().startsWith("Your card was declined")
+                        ? "Declined, nothing charged" : "Not issued, nothing charged";
+                b.append("<li><a href=\"/orders/").append(o.id()).append("\">")
+                        .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC</a>: ")
+                        .append(o.items().size()).append(o.items().size() == 1 ? " stamp" : " stamps").append(" by ")
+                        .append(esc(payment(o))).append(". ").append(esc(why)).append(".</li>");
+            }
+            b.append("</ul>");
         }
         ctx.html(app.page("Orders", user, s, b.toString(), ""));
     }
@@ -154,9 +205,7 @@ public final class OrderRoutes {
             b.append("<p class=\"flash error\" role=\"alert\">").append(esc(o.message())).append("</p>");
         }
         if (!o.printable().isEmpty()) {
-            b.append("<p class=\"actions\"><a class=\"button\" href=\"/orders/").append(o.id())
-                    .append("/print?mode=on-request\" id=\"print-link\">Print stamps</a> <a href=\"/orders/").append(o.id())
-                    .append("/sheet.pdf\" id=\"sheet-link\">Label sheet (PDF, A4)</a></p>");
+            b.append(Templates.render("order-print.jte", printOptions(ctx, o)));
         }
         b.append("<ol class=\"cart\">");
         for (OrderItem i : o.items()) {
@@ -174,8 +223,13 @@ public final class OrderRoutes {
             }
             if (i.issued()) {
                 String base = "/orders/" + o.id() + "/items/" + i.id();
+                if (i.recipient() != null) {
+                    b.append("<br><span class=\"muted\">To ").append(esc(String.join(", ", i.recipient()
+                            .printedLines(fromCountry(i))))).append("</span>");
+                }
                 b.append("<br><a href=\"").append(base).append("/stamp.png\" download>PNG</a> · <a href=\"").append(base)
-                        .append("/stamp.pdf\" download>PDF</a> · ")
+                        .append("/stamp.pdf\" download>PDF</a> · <a href=\"").append(base)
+                        .append("/stamp.zpl\" download>ZPL</a> · ")
                         .append("<form method=\"post\" action=\"").append(base).append("/refund\" class=\"inline\">")
                         .append(Layout.csrf(s)).append("<button type=\"submit\" class=\"link refund\">Refund this unused stamp</button></form>");
             }
@@ -229,7 +283,9 @@ public final class OrderRoutes {
         if (!mode.equals("auto") && !mode.equals("on-request")) {
             throw UserError.invalid("Printing is either \"auto\" or \"on-request\".");
         }
-        SizeMm size = printSize(o);
+        String paper = paper(ctx);
+        int first = firstLabel(ctx, paper);
+        SizeMm size = printSize(o, paper);
         String w = Html.mm(size.widthMm());
         String h = Html.mm(size.heightMm());
         PrintComponent component = app.postage().printComponent();
@@ -237,46 +293,215 @@ public final class OrderRoutes {
                 + " integrity=\"" + esc(component.integrity()) + "\" crossorigin=\"anonymous\"></script>\n"
                 + "<script type=\"module\" src=\"/static/print-page.js\"></script>\n";
         int n = o.printable().size();
-        int pages = pages(o);
+        int pages = pages(o, paper, first);
+        String sheet = paper.equals("letter") ? "US Letter" : "A4";
+        boolean usual = paper.equals(app.config().paper()) && first == 0;
         StringBuilder b = new StringBuilder("<h1>Print your stamps</h1>\n");
         b.append("<p>Order ").append(o.id()).append(": ").append(n).append(n == 1 ? " stamp" : " stamps")
-                .append(n == 1 ? "" : pages == 1 ? " on an A4 label sheet" : " on " + pages + " A4 label sheets")
+                .append(n == 1 ? "" : (pages == 1 ? (paper.equals("a4") ? " on an " : " on a ") + sheet + " label sheet"
+                        : " on " + pages + " " + sheet
+                        + " label sheets") + (first > 0 ? ", from label " + (first + 1) : ""))
                 .append(". Print at 100 % (actual size), without margins.</p>");
         b.append("<div id=\"print-area\" data-width-mm=\"").append(w).append("\" data-height-mm=\"").append(h)
                 .append("\" data-mode=\"").append(esc(mode)).append("\">");
         for (int page = 1; page <= pages; page++) {
             b.append("<img class=\"print-preview\" src=\"/orders/").append(o.id()).append("/print-").append(page)
-                    .append(".png\" alt=\"").append(n == 1 ? "Your stamp" : "Label sheet " + page + " of " + pages).append("\">");
+                    .append(".png").append(usual ? "" : "?paper=" + paper + "&amp;first=" + (first + 1)).append("\" alt=\"").append(n == 1 ? "Your stamp" : "Label sheet " + page + " of " + pages).append("\">");
         }
         b.append("</div>");
         b.append("<p class=\"actions\"><button type=\"button\" id=\"print-button\">Print")
                 .append(mode.equals("auto") ? " again" : "").append("</button> <span id=\"print-status\" role=\"status\">")
                 .append(mode.equals("auto") ? "Opening the print dialog…" : "Ready to print.").append("</span></p>");
         b.append("<p><a href=\"/orders/").append(o.id()).append("\">Order details and downloads</a> · <a href=\"/orders/")
-                .append(o.id()).append("/print?mode=").append(mode.equals("auto") ? "on-request" : "auto").append("\">")
+                .append(o.id()).append("/print?mode=").append(mode.equals("auto") ? "on-request" : "auto")
+                .append("&amp;paper=").append(paper).append("&amp;first=").append(first + 1).append("\">")
                 .append(mode.equals("auto") ? "Print only when I click" : "Print at once").append("</a></p>");
         ctx.html(app.page("Print", user, s, b.toString(), head));
     }
 
     /** How many pages the print page prints: one stamp, or as many label sheets as the stamps fill. */
-    private int pages(Order o) {
+    private int pages(Order o, String paper, int first) {
         int n = o.printable().size();
-        return n == 1 ? 1 : app.postage().sheetCount(n);
+        return n == 1 ? 1 : app.postage().sheetCount(n, paper, first);
     }
 
-    private SizeMm printSize(Order o) {
+    private SizeMm printSize(Order o, String paper) {
         List<OrderItem> items = o.printable();
         if (items.size() == 1) {
             return app.postage().stampSize(items.get(0).background() != null);
         }
-        return app.postage().sheetLayout().pageSize();
+        return app.postage().sheets(paper).layout().pageSize();
+    }
+
+    /** The paper of the request ({@code ?paper=letter|a4}), else the shop's. */
+    private String paper(Context ctx) {
+        String p = ctx.queryParam("paper");
+        if (p == null || p.isBlank()) {
+            return app.config().paper();
+        }
+        if (!p.equals("letter") && !p.equals("a4")) {
+            throw UserError.invalid("The paper is either \"letter\" (US Letter) or \"a4\".");
+        }
+        return p;
+    }
+
+    /** The first free label of the request ({@code ?first=}, from 1), from 0; 0 when not given. */
+    private int firstLabel(Context ctx, String paper) {
+        return firstLabel(ctx, app.postage().sheets(paper).layout().capacity());
+    }
+
+    private static int firstLabel(Context ctx, int capacity) {
+        String v = ctx.queryParam("first");
+        if (v == null || v.isBlank()) {
+            return 0;
+        }
+        try {
+            int first = Integer.parseInt(v.strip());
+            if (first >= 1 && first <= capacity) {
+                return first - 1;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw UserError.invalid("The first label must be a number from 1 to " + capacity + " (the labels of one sheet).");
+    }
+
+    /** The country a stamp is mailed from: its sender's, else its recipient's, else the shop's. */
+    private String fromCountry(OrderItem i) {
+        return i.sender() != null ? i.sender().country() : i.recipient() != null ? i.recipient().country()
+                : app.config().country();
+    }
+
+    private Pages.PrintOptions printOptions(Context ctx, Order o) {
+        String paper = paper(ctx);
+        int first = firstLabel(ctx, paper);
+        EnvelopeLayout envelope = envelope(ctx);
+        List<Pages.StampDownloads> stamps = new ArrayList<>();
+        for (OrderItem i : o.printable()) {
+            stamps.add(new Pages.StampDownloads(i.id(), "/orders/" + o.id() + "/items/" + i.id(),
+                    "Stamp " + i.id() + " (" + MailClass.valueOf(i.mailClass()).displayName() + ")", i.recipient() != null));
+        }
+        boolean addressed = stamps.stream().anyMatch(Pages.StampDownloads::addressed);
+        List<Pages.Option> envelopes = EnvelopeLayout.presets().stream().map(e -> new Pages.Option(
+                e.name().replace("#", ""), e.name() + " (" + e.size() + ")")).toList();
+        return new Pages.PrintOptions(o.id(), paper, List.of(new Pages.Option("letter", "US Letter (stamps 14, addresses 30 a sheet)"),
+                new Pages.Option("a4", "A4 (stamps 16, addresses 21 a sheet)")),
+                app.postage().sheets(paper).layout().capacity(), app.postage().addressSheets(paper).layout().capacity(),
+                first + 1, envelopes, envelope.name().replace("#", ""), stamps, addressed);
+    }
+
+    /** The envelope of the request ({@code ?envelope=DL}), else the shop's usual one: #10 in the US and Canada, DL elsewhere. */
+    private EnvelopeLayout envelope(Context ctx) {
+        String e = ctx.queryParam("envelope");
+        if (e == null || e.isBlank()) {
+            return app.config().paper().equals("letter") ? EnvelopeLayout.NUMBER_10 : EnvelopeLayout.DL;
+        }
+        try {
+            return EnvelopeLayout.named(e);
+        } catch (org.openpostage.api.InvalidRequestException ex) {
+            throw UserError.invalid("There is no envelope \"" + e + "\": choose #10, DL, C6 or C5.");
+        }
+    }
+
+    private Stamp stamp(User user, OrderItem i) {
+        return Stamp.of(IndiciumCodec.decode(i.indicium()), app.background(i.background(), i.frame(), user.id()));
+    }
+
+    private OrderItem addressedItem(Context ctx, Order o) {
+        OrderItem i = ownItem(ctx, o);
+        if (!i.issued()) {
+            throw new UserError(404, "Stamp " + i.id() + " is " + itemStatus(i).toLowerCase(java.util.Locale.ROOT)
+                    + ": there is nothing to print.");
+        }
+        if (i.recipient() == null) {
+            throw new UserError(404, "Stamp " + i.id() + " has no recipient's address to print; add one when buying.");
+        }
+        return i;
+    }
+
+    private void stampZpl(Context ctx) {
+        Order o = ownOrder(ctx);
+        OrderItem i = ownItem(ctx, o);
+        if (!i.issued()) {
+            throw new UserError(404, "Stamp " + i.id() + " is " + itemStatus(i).toLowerCase(java.util.Locale.ROOT)
+                    + ": there is nothing to download.");
+        }
+        zpl(ctx, "stamp-" + o.id() + "-" + i.id() + ".zpl", app.postage().zpl(i.indicium(), ZPL_DPI));
+    }
+
+    private void envelope(Context ctx, boolean pdf) {
+        User user = app.user(ctx);
+        Order o = ownOrder(ctx);
+        OrderItem i = addressedItem(ctx, o);
+        EnvelopeLayout layout = envelope(ctx);
+        AddressedStamp piece = new AddressedStamp(stamp(user, i), i.sender(), i.recipient());
+        try {
+            if (pdf) {
+                ctx.header("Content-Disposition", "attachment; filename=\"envelope-" + layout.name().replace("#", "")
+                        + "-" + o.id() + "-" + i.id() + ".pdf\"").contentType("application/pdf")
+                        .result(app.postage().envelopes(layout).pdf(List.of(piece)).content().toArray());
+            } else {
+                ctx.contentType("image/png").result(app.postage().envelopes(layout).png(piece, 150).content().toArray());
+            }
+        } catch (org.openpostage.api.InvalidRequestException e) {
+            throw new UserError(409, "This stamp does not fit a " + layout.name() + " envelope's postage area: a stamp"
+                    + " with a picture needs a #10 envelope or a shipping label.");
+        }
+    }
+
+    private void label(Context ctx, String format) {
+        User user = app.user(ctx);
+        Order o = ownOrder(ctx);
+        OrderItem i = addressedItem(ctx, o);
+        AddressedStamp piece = new AddressedStamp(stamp(user, i), i.sender(), i.recipient());
+        String name = "label-" + o.id() + "-" + i.id();
+        switch (format) {
+            case "pdf" -> ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".pdf\"")
+                    .contentType("application/pdf").result(app.postage().labels(300).pdf(List.of(piece)).content().toArray());
+            case "png" -> ctx.contentType("image/png").result(app.postage().labels(203).png(piece).content().toArray());
+            default -> zpl(ctx, name + ".zpl", app.postage().labels(ZPL_DPI).zpl(List.of(piece)));
+        }
+    }
+
+    private void labelsZpl(Context ctx) {
+        User user = app.user(ctx);
+        Order o = ownOrder(ctx);
+        List<AddressedStamp> pieces = o.printable().stream().filter(i -> i.recipient() != null)
+                .map(i -> new AddressedStamp(stamp(user, i), i.sender(), i.recipient())).toList();
+        if (pieces.isEmpty()) {
+            throw new UserError(404, "Order " + o.id() + " has no addressed stamps to print labels for.");
+        }
+        zpl(ctx, "labels-" + o.id() + ".zpl", app.postage().labels(ZPL_DPI).zpl(pieces));
+    }
+
+    private void addresses(Context ctx, boolean pdf) {
+        Order o = ownOrder(ctx);
+        String paper = paper(ctx);
+        var sheets = app.postage().addressSheets(paper);
+        int first = firstLabel(ctx, sheets.layout().capacity());
+        List<org.openpostage.api.model.Address> addresses = o.printable().stream().map(OrderItem::recipient)
+                .filter(java.util.Objects::nonNull).toList();
+        if (addresses.isEmpty()) {
+            throw new UserError(404, "Order " + o.id() + " has no recipients' addresses to print.");
+        }
+        String from = fromCountry(o.printable().stream().filter(i -> i.recipient() != null).findFirst().orElseThrow());
+        if (pdf) {
+            ctx.header("Content-Disposition", "attachment; filename=\"addresses-" + o.id() + ".pdf\"")
+                    .contentType("application/pdf").result(sheets.pdf(addresses, from, first).content().toArray());
+        } else {
+            ctx.contentType("image/png").result(sheets.png(addresses, from, first, 150).get(0).content().toArray());
+        }
+    }
+
+    private static void zpl(Context ctx, String filename, String zpl) {
+        ctx.header("Content-Disposition", "attachment; filename=\"" + filename + "\"")
+                .contentType("application/zpl; charset=us-ascii").result(zpl);
     }
 
     private List<Stamp> stamps(User user, Order o) {
         List<Stamp> stamps = new ArrayList<>();
         for (OrderItem i : o.printable()) {
-            Background bg = app.background(i.background(), user.id());
-            stamps.add(Stamp.of(IndiciumCodec.decode(i.indicium()), bg));
+            stamps.add(stamp(user, i));
         }
         return stamps;
     }
@@ -291,11 +516,13 @@ public final class OrderRoutes {
         } catch (NumberFormatException e) {
             page = 0;
         }
-        if (items.isEmpty() || page < 1 || page > pages(o)) {
+        String paper = paper(ctx);
+        int first = firstLabel(ctx, paper);
+        if (items.isEmpty() || page < 1 || page > pages(o, paper, first)) {
             throw new UserError(404, "Order " + o.id() + " has no page " + ctx.pathParam("page") + " to print.");
         }
         byte[] png = items.size() == 1 ? stampPng(user, items.get(0))
-                : app.postage().sheetPng(stamps(user, o), page).content().toArray();
+                : app.postage().sheetPng(stamps(user, o), page, paper, first).content().toArray();
         ctx.contentType("image/png").result(png);
     }
 
@@ -303,7 +530,7 @@ public final class OrderRoutes {
         if (i.image() != null) {
             return i.image();
         }
-        Background bg = app.background(i.background(), user.id());
+        Background bg = app.background(i.background(), i.frame(), user.id());
         return app.postage().png(i.indicium(), bg).content().toArray();
     }
 
@@ -313,7 +540,8 @@ public final class OrderRoutes {
         if (o.printable().isEmpty()) {
             throw new UserError(404, "Order " + o.id() + " has no stamps to print.");
         }
-        RenderedImage pdf = app.postage().sheetPdf(stamps(user, o));
+        String paper = paper(ctx);
+        RenderedImage pdf = app.postage().sheetPdf(stamps(user, o), paper, firstLabel(ctx, paper));
         ctx.header("Content-Disposition", "attachment; filename=\"order-" + o.id() + "-labels.pdf\"")
                 .contentType("application/pdf").result(pdf.content().toArray());
     }
@@ -327,7 +555,7 @@ public final class OrderRoutes {
         }
         String name = "stamp-" + o.id() + "-" + i.id();
         if (pdf) {
-            Background bg = app.background(i.background(), user.id());
+            Background bg = app.background(i.background(), i.frame(), user.id());
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".pdf\"").contentType("application/pdf")
                     .result(app.postage().pdf(i.indicium(), bg).content().toArray());
         } else {
@@ -346,6 +574,26 @@ public final class OrderRoutes {
             itemId = Long.parseLong(ctx.pathParam("item"));
         } catch (NumberFormatException e) {
             throw new UserError(404, "There is no such stamp.");
+        }
+        if (!"yes".equals(ctx.formParam("confirm"))) {
+            // Ask first: a refunded stamp is no longer postage.
+            Order o = app.store().order(user.id(), orderId).orElseThrow(() -> Checkout.notYours(orderId));
+            OrderItem i = o.item(itemId).orElseThrow(() -> new UserError(404, "Order " + orderId + " has no stamp "
+                    + itemId + "."));
+            if (!i.issued()) {
+                throw new UserError(409, "Only an issued, unused stamp can be refunded; this one is "
+                        + itemStatus(i).toLowerCase(java.util.Locale.ROOT) + ".");
+            }
+            String amount = org.openpostage.api.model.Money.of(i.price(), o.currency()).toString();
+            String body = Templates.render("refund-confirm.jte", new Pages.RefundConfirm(
+                    "Stamp " + i.id() + " of order " + o.id() + ": " + MailClass.valueOf(i.mailClass()).displayName()
+                            + ", " + i.grams() + " g, mailed " + i.dateOfMailing() + ".",
+                    (o.byCredit() ? amount + " goes back to your store credit" : amount + " goes back to your card ("
+                            + o.cardLabel() + ")") + ". The stamp stops being valid postage at once: do not use it"
+                            + " on mail afterwards.", amount, "/orders/" + o.id() + "/items/" + i.id() + "/refund",
+                    s.csrf, "/orders/" + o.id()));
+            ctx.html(app.page("Refund", user, s, body, ""));
+            return;
         }
         s.flash("ok", app.checkout().refund(user, orderId, itemId));
         ctx.redirect("/orders/" + orderId, HttpStatus.SEE_OTHER);
@@ -367,7 +615,50 @@ public final class OrderRoutes {
                     .append("</td><td class=\"num\">").append(Html.money(e.amount(), e.currency())).append("</td></tr>");
         }
         b.append("</tbody></table>");
+        b.append(Templates.render("top-up.jte", topUpForm(s, currency, "", java.util.Map.of(), null)));
         ctx.html(app.page("Store credit", user, s, b.toString(), ""));
+    }
+
+    private static Pages.TopUp topUpForm(Session s, String currency, String amount, java.util.Map<String, String> posted,
+                                         FieldError error) {
+        List<Pages.Field> card = List.of(
+                cardField("card-number", "cardNumber", "Card number", "cc-number", posted, error),
+                cardField("card-expiry", "cardExpiry", "Expiry (MM/YY)", "cc-exp", posted, error),
+                cardField("card-cvv", "cardCvv", "Security code", "cc-csc", posted, error),
+                cardField("card-holder", "cardHolder", "Name on card", "cc-name", posted, error));
+        return new Pages.TopUp(s.csrf, currency, amount, card,
+                error != null && error.field().equals("amount") ? error.getMessage() : null);
+    }
+
+    private static Pages.Field cardField(String id, String name, String label, String autocomplete,
+                                         java.util.Map<String, String> posted, FieldError error) {
+        return new Pages.Field(id, name, label, posted.getOrDefault(name, ""), autocomplete, false, List.of(),
+                error != null && error.field().equals(id) ? error.getMessage() : null);
+    }
+
+    private void topUp(Context ctx) {
+        User user = app.user(ctx);
+        Session s = app.session(ctx);
+        List<CreditEntry> journal = app.store().creditJournal(user.id());
+        String currency = journal.isEmpty() ? "USD" : journal.get(0).currency();
+        String amountText = ctx.formParam("amount") == null ? "" : ctx.formParam("amount");
+        try {
+            long amount = TopUps.amount(amountText, currency);
+            CardPayment card = Forms.card(ctx.formParam("cardNumber"), ctx.formParam("cardExpiry"),
+                    ctx.formParam("cardCvv"), ctx.formParam("cardHolder"));
+            s.flash("ok", app.topUps().topUp(user.id(), amount, currency, card));
+            ctx.redirect("/account", HttpStatus.SEE_OTHER);
+        } catch (FieldError e) {
+            java.util.Map<String, String> posted = new java.util.HashMap<>();
+            for (String k : List.of("cardNumber", "cardExpiry", "cardCvv", "cardHolder")) {
+                if (ctx.formParam(k) != null) {
+                    posted.put(k, ctx.formParam(k));
+                }
+            }
+            String body = "<h1>Store credit</h1>\n<p class=\"flash error\" role=\"alert\">Nothing was charged. "
+                    + esc(e.getMessage()) + "</p>" + Templates.render("top-up.jte", topUpForm(s, currency, amountText, posted, e));
+            ctx.status(400).html(app.page("Store credit", user, s, body, ""));
+        }
     }
 
     private void printScript(Context ctx) {

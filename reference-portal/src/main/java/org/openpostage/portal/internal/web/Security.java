@@ -98,6 +98,7 @@ public final class Security {
         if (!"POST".equals(ctx.method().name())) {
             return;
         }
+        refuseOversizedUpload(ctx);
         Session s = sessions.find(ctx);
         String sent = ctx.formParam("_csrf");
         if (s == null || sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
@@ -105,6 +106,20 @@ public final class Security {
             log.info("refused a {} to {} without a valid CSRF token", ctx.method(), ctx.path());
             throw new UserError(403, "This form has expired or did not come from this site, so it was refused and"
                     + " nothing was changed. Please go back, reload the page and try again.");
+        }
+    }
+
+    /**
+     * Refuses a multipart post larger than an upload may be before anything reads its body: the
+     * container's multipart limit would otherwise fail the first read (the CSRF token's) with an
+     * exception, and the shopper would see a 500 instead of what is wrong with the picture.
+     */
+    private static void refuseOversizedUpload(Context ctx) {
+        String type = ctx.contentType();
+        long length = ctx.contentLength();
+        if (type != null && type.startsWith("multipart/") && length > ShopRoutes.MAX_UPLOAD_REQUEST) {
+            // The request is the picture and a few hundred bytes of form: its length is the picture's size.
+            throw ShopRoutes.tooLarge(length - ShopRoutes.MULTIPART_OVERHEAD);
         }
     }
 

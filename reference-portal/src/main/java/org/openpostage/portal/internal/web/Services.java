@@ -1,6 +1,7 @@
 package org.openpostage.portal.internal.web;
 
 import io.javalin.http.Context;
+import org.openpostage.portal.PortalConfig;
 import org.openpostage.portal.internal.shop.Checkout;
 import org.openpostage.portal.internal.shop.Postage;
 import org.openpostage.portal.internal.store.PortalStore;
@@ -16,8 +17,11 @@ import org.openpostage.render.BackgroundImages;
  * @param postage  the postal server and the stamp rendering
  * @param store    the portal's database
  * @param checkout orders, re-sends and refunds
+ * @param config   the portal's settings
+ * @param topUps   store credit bought by card
  */
-public record Services(Security security, Layout layout, Postage postage, PortalStore store, Checkout checkout) {
+public record Services(Security security, Layout layout, Postage postage, PortalStore store, Checkout checkout,
+                       PortalConfig config, org.openpostage.portal.internal.shop.TopUps topUps) {
     /** The signed-in user of the request. */
     User user(Context ctx) {
         return security.user(ctx);
@@ -31,6 +35,12 @@ public record Services(Security security, Layout layout, Postage postage, Portal
     /** A whole page (see {@link Layout#page}). */
     String page(String title, User user, Session session, String body, String head) {
         return layout.page(title, user, session, body, head);
+    }
+
+    /** The picture a stamp is composed with, placed by {@code frame} ({@code Frames}), or {@code null}. */
+    Background background(String ref, String frame, long userId) {
+        Background bg = background(ref, userId);
+        return bg == null ? null : bg.framed(org.openpostage.portal.internal.shop.Frames.parse(frame));
     }
 
     /** The picture a stamp is composed with, for a background reference of the user's, or {@code null}. */

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.openpostage.api.Bytes;
+import org.openpostage.api.model.Address;
 import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.CardPayment;
@@ -33,7 +34,12 @@ import org.openpostage.api.model.RefundRequest;
  * payment|CARD|VISA|4242|2030-12
  * print|INDICIUM_DATA|300|-
  * item|LETTER|20|-|94107|10115|2026-07-02|USD|82
+ * recipient|DE|Erika Mustermann|Berlin||10115|Heidestrasse 17
  * </pre>
+ *
+ * <p>An item's addresses follow its {@code item} line, only when it has them (so the forms of
+ * requests without addresses are what they always were): country, name, locality, region and
+ * postal code ({@code ""} for none: no field may be blank), then the street lines.
  */
 public final class RequestForm {
     private static final String PURCHASE_HEADER = "openpostage-purchase v1";
@@ -67,8 +73,24 @@ public final class RequestForm {
                     .append(piece.destination() == null ? "-" : piece.destination().value()).append('|')
                     .append(item.dateOfMailing()).append('|').append(item.price().currency().getCurrencyCode())
                     .append('|').append(item.price().minorUnits()).append('\n');
+            address(sb, "sender", item.sender());
+            address(sb, "recipient", item.recipient());
         }
         return sb.toString();
+    }
+
+    private static void address(StringBuilder sb, String role, Address a) {
+        if (a == null) {
+            return;
+        }
+        sb.append(role).append('|').append(a.country()).append('|').append(a.name()).append('|')
+                .append(a.locality() == null ? "" : a.locality()).append('|')
+                .append(a.region() == null ? "" : a.region()).append('|')
+                .append(a.postalCode() == null ? "" : a.postalCode());
+        for (String line : a.lines()) {
+            sb.append('|').append(line);
+        }
+        sb.append('\n');
     }
 
     /** The canonical form of a batch: each entry's reference and the fingerprint of its request. */
@@ -111,10 +133,24 @@ public final class RequestForm {
                 case "print" -> print = new PrintOptions(OutputFormat.valueOf(f[1]), Integer.parseInt(f[2]),
                         f[3].equals("-") ? null : f[3]);
                 case "item" -> items.add(item(f));
+                case "sender", "recipient" -> {
+                    if (items.isEmpty()) {
+                        throw new IllegalArgumentException("an address before the first item in a purchase form");
+                    }
+                    PurchaseItem last = items.remove(items.size() - 1);
+                    Address a = new Address(f[1], f[2], List.of(f).subList(6, f.length), blankToNull(f[3]),
+                            blankToNull(f[4]), blankToNull(f[5]));
+                    items.add(f[0].equals("sender") ? last.withAddresses(a, last.recipient())
+                            : last.withAddresses(last.sender(), a));
+                }
                 default -> throw new IllegalArgumentException("unknown line '" + f[0] + "' in a purchase form");
             }
         }
         return new Stored(items, print, meterId);
+    }
+
+    private static String blankToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     private static PurchaseItem item(String[] f) {

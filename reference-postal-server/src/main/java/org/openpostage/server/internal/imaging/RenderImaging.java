@@ -10,12 +10,13 @@ import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.RenderedImage;
 import org.openpostage.render.Background;
 import org.openpostage.render.BackgroundImages;
+import org.openpostage.render.OperatorMarks;
 import org.openpostage.render.PrintComponents;
 import org.openpostage.render.StampRenderer;
 import org.openpostage.server.StampImaging;
 
 /**
- * {@link StampImaging} on {@code sdk-render}: PNG at the requested resolution or PDF, composed by
+ * {@link StampImaging} on {@code sdk-render}: PNG or ZPL at the requested resolution or PDF, composed by
  * the server onto a catalogue background when asked; test indicia carry the renderer's SPECIMEN
  * mark (it reads the indicium's test flag). Catalogue images are checked and decoded once and
  * kept, so a busy background costs one decode. Thread-safe.
@@ -26,6 +27,17 @@ public final class RenderImaging implements StampImaging {
 
     private final Map<Integer, StampRenderer> renderers = new ConcurrentHashMap<>();
     private final Map<String, Background> decoded = new ConcurrentHashMap<>();
+    private final OperatorMarks marks;
+
+    /** Renders with the default marks and no operator's mark. */
+    public RenderImaging() {
+        this(null);
+    }
+
+    /** Renders with the default marks and {@code operatorMark} (such as {@code US POSTAGE}, or {@code null}). */
+    public RenderImaging(String operatorMark) {
+        this.marks = OperatorMarks.DEFAULT.withOperatorMark(operatorMark);
+    }
 
     @Override
     public boolean available() {
@@ -37,7 +49,7 @@ public final class RenderImaging implements StampImaging {
         Objects.requireNonNull(indicium, "indicium");
         Objects.requireNonNull(options, "options");
         StampRenderer renderer = renderers.computeIfAbsent(options.dpi(),
-                dpi -> StampRenderer.builder().dpi(dpi).build());
+                dpi -> StampRenderer.builder().dpi(dpi).marks(marks).build());
         return renderer.render(indicium, options.format(), background == null ? null : decode(background));
     }
 

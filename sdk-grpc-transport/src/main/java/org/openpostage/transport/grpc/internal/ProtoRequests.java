@@ -10,6 +10,7 @@ import java.time.DateTimeException;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.model.Address;
 import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.CardPayment;
@@ -57,8 +58,15 @@ public final class ProtoRequests {
                 .setPayment(payment(request.payment()))
                 .setPrint(print(request.print()));
         for (PurchaseItem item : request.items()) {
-            b.addItems(V1.PurchaseItem.newBuilder().setPiece(piece(item.piece())).setPrice(money(item.price()))
-                    .setDateOfMailing(date(item.dateOfMailing())));
+            V1.PurchaseItem.Builder w = V1.PurchaseItem.newBuilder().setPiece(piece(item.piece()))
+                    .setPrice(money(item.price())).setDateOfMailing(date(item.dateOfMailing()));
+            if (item.sender() != null) {
+                w.setSender(address(item.sender()));
+            }
+            if (item.recipient() != null) {
+                w.setRecipient(address(item.recipient()));
+            }
+            b.addItems(w);
         }
         if (request.meterId() != null) {
             b.setMeterId(request.meterId());
@@ -82,10 +90,31 @@ public final class ProtoRequests {
         try {
             return new PurchaseItem(item.hasPiece() ? piece(item.getPiece()) : null,
                     item.hasPrice() ? money(item.getPrice()) : null,
-                    item.hasDateOfMailing() ? date("dateOfMailing", item.getDateOfMailing()) : null);
+                    item.hasDateOfMailing() ? date("dateOfMailing", item.getDateOfMailing()) : null,
+                    item.hasSender() ? address(item.getSender()) : null,
+                    item.hasRecipient() ? address(item.getRecipient()) : null);
         } catch (InvalidRequestException e) {
             throw new InvalidRequestException("items[" + index + "]: " + e.getMessage());
         }
+    }
+
+    private static V1.Address address(Address a) {
+        V1.Address.Builder b = V1.Address.newBuilder().setCountry(a.country()).setName(a.name()).addAllLines(a.lines());
+        if (a.locality() != null) {
+            b.setLocality(a.locality());
+        }
+        if (a.region() != null) {
+            b.setRegion(a.region());
+        }
+        if (a.postalCode() != null) {
+            b.setPostalCode(a.postalCode());
+        }
+        return b.build();
+    }
+
+    private static Address address(V1.Address a) {
+        return new Address(a.getCountry(), a.getName(), a.getLinesList(), a.hasLocality() ? a.getLocality() : null,
+                a.hasRegion() ? a.getRegion() : null, a.hasPostalCode() ? a.getPostalCode() : null);
     }
 
     private static V1.PaymentMethod payment(PaymentMethod payment) {

@@ -191,6 +191,7 @@ public final class ProtoValues {
             case INDICIUM_DATA -> V1.OutputFormat.OUTPUT_FORMAT_INDICIUM_DATA;
             case PNG -> V1.OutputFormat.OUTPUT_FORMAT_PNG;
             case PDF -> V1.OutputFormat.OUTPUT_FORMAT_PDF;
+            case ZPL -> V1.OutputFormat.OUTPUT_FORMAT_ZPL;
             case UNKNOWN -> V1.OutputFormat.OUTPUT_FORMAT_UNSPECIFIED;
         };
     }
@@ -206,6 +207,7 @@ public final class ProtoValues {
             case OUTPUT_FORMAT_INDICIUM_DATA -> OutputFormat.INDICIUM_DATA;
             case OUTPUT_FORMAT_PNG -> OutputFormat.PNG;
             case OUTPUT_FORMAT_PDF -> OutputFormat.PDF;
+            case OUTPUT_FORMAT_ZPL -> OutputFormat.ZPL;
             case UNRECOGNIZED -> OutputFormat.UNKNOWN;
         };
     }

@@ -77,7 +77,16 @@ class ProtoMappingTest {
                 new PurchaseRequest(List.of(item, item), card, PrintOptions.png(203).withBackground("bg-1"), 77L),
                 new PurchaseRequest(List.of(item), new CardPayment("4111111111111111", YearMonth.of(2029, 12), "123",
                         null), PrintOptions.pdf(), null),
-                PurchaseRequest.of(List.of(item), PaymentMethod.account()));
+                PurchaseRequest.of(List.of(item), PaymentMethod.account()),
+                PurchaseRequest.of(List.of(item.withAddresses(
+                        org.openpostage.api.model.Address.of("GB", "Ada Lovelace", List.of("10 Downing Street"),
+                                "London", null, "sw1a1aa"),
+                        org.openpostage.api.model.Address.of("DE", "Erika Mustermann", List.of("Heidestraße 17", "c/o Lab"),
+                                "Berlin", null, "10115")),
+                        new PurchaseItem(BARE, Money.of(145, "EUR"), DAY).withAddresses(null,
+                                org.openpostage.api.model.Address.freeForm("JP", "Yamada Taro",
+                                List.of("1-1 Chiyoda", "Tokyo 100-0001")))), PaymentMethod.account())
+                        .withPrint(PrintOptions.zpl(203)));
         for (PurchaseRequest p : purchases) {
             assertEquals(p, ProtoRequests.purchase(ProtoRequests.purchase(p)));
         }

@@ -8,6 +8,7 @@ import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountPayment;
 import org.openpostage.api.model.AccountStatement;
+import org.openpostage.api.model.Address;
 import org.openpostage.api.model.BackgroundCatalogue;
 import org.openpostage.api.model.BackgroundImage;
 import org.openpostage.api.model.BatchEntry;
@@ -216,6 +217,22 @@ public final class ModelToWire {
         w.piece = piece(i.piece());
         w.price = money(i.price());
         w.dateOfMailing = i.dateOfMailing().toString();
+        w.sender = address(i.sender());
+        w.recipient = address(i.recipient());
+        return w;
+    }
+
+    private static Wire.Address address(Address a) {
+        if (a == null) {
+            return null;
+        }
+        Wire.Address w = new Wire.Address();
+        w.country = a.country();
+        w.name = a.name();
+        w.lines = a.lines();
+        w.locality = a.locality();
+        w.region = a.region();
+        w.postalCode = a.postalCode();
         return w;
     }
 

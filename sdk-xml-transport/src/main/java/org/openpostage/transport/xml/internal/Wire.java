@@ -25,7 +25,7 @@ public final class Wire {
     /** Wrapper elements of lists and the name of their items, for XPath-like positions in error messages. */
     public static final Map<String, String> LIST_ITEMS = Map.of(
             "items", "item", "entries", "entry", "results", "result", "indicia", "indicium",
-            "meters", "meter", "images", "image", "keys", "key");
+            "meters", "meter", "images", "image", "keys", "key", "lines", "line");
 
     private Wire() {
     }
@@ -97,11 +97,26 @@ public final class Wire {
     }
 
     /** One item of a purchase. */
-    @JsonPropertyOrder({"piece", "price", "dateOfMailing"})
+    @JsonPropertyOrder({"piece", "price", "dateOfMailing", "sender", "recipient"})
     public static final class PurchaseItem {
         public MailPiece piece;
         public Money price;
         public String dateOfMailing;
+        public Address sender;
+        public Address recipient;
+    }
+
+    /** A postal address. */
+    @JsonPropertyOrder({"country", "name", "lines", "locality", "region", "postalCode"})
+    public static final class Address {
+        public String country;
+        public String name;
+        @JacksonXmlElementWrapper(namespace = NS, localName = "lines")
+        @JacksonXmlProperty(localName = "line")
+        public List<String> lines;
+        public String locality;
+        public String region;
+        public String postalCode;
     }
 
     /** A choice of {@code <card>} or an empty {@code <account/>}. */

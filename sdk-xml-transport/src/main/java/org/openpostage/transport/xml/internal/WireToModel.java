@@ -18,6 +18,7 @@ import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
+import org.openpostage.api.model.Address;
 import org.openpostage.api.model.BackgroundCatalogue;
 import org.openpostage.api.model.BackgroundImage;
 import org.openpostage.api.model.BatchEntry;
@@ -280,7 +281,16 @@ public final class WireToModel {
         MailPiece piece = piece(required(w.piece, at, "piece"), at + "/piece");
         Money price = money(required(w.price, at, "price"), at + "/price");
         LocalDate date = date(required(w.dateOfMailing, at, "dateOfMailing"), at + "/dateOfMailing");
-        return build(at, () -> new PurchaseItem(piece, price, date));
+        Address sender = w.sender == null ? null : address(w.sender, at + "/sender");
+        Address recipient = w.recipient == null ? null : address(w.recipient, at + "/recipient");
+        return build(at, () -> new PurchaseItem(piece, price, date, sender, recipient));
+    }
+
+    private static Address address(Wire.Address w, String at) {
+        String country = required(w.country, at, "country");
+        String name = required(w.name, at, "name");
+        List<String> lines = required(w.lines, at, "lines");
+        return build(at, () -> new Address(trim(country), name, lines, w.locality, w.region, w.postalCode));
     }
 
     private static PaymentMethod payment(Wire.Payment w, String at) {

@@ -60,7 +60,8 @@ class WireRoundTripTest {
                 Wire.QuoteRequest.class, Wire.QuoteRequest.ELEMENT)));
         for (PurchaseRequest p : List.of(Samples.twoPieces(), Samples.purchase(PaymentMethod.account()),
                 Samples.purchase(Samples.card()).withMeter(1001L).withPrint(
-                        org.openpostage.api.model.PrintOptions.png(600).withBackground("bg-harbour")))) {
+                        org.openpostage.api.model.PrintOptions.png(600).withBackground("bg-harbour")),
+                Samples.addressed().withPrint(org.openpostage.api.model.PrintOptions.zpl(300)))) {
             assertEquals(p, WireToModel.purchaseRequest(server.read(write(ModelToWire.purchaseRequest(p), "purchase"),
                     Wire.PurchaseRequest.class, Wire.PurchaseRequest.ELEMENT), Wire.PurchaseRequest.ELEMENT));
         }

@@ -60,6 +60,16 @@ public final class Samples {
                 payment);
     }
 
+    /** Two letters with addresses (a sender alone, sender and recipient), paid from the account. */
+    public static PurchaseRequest addressed() {
+        PurchaseItem item = new PurchaseItem(letter(), InMemoryPostalService.price(letter()), MAILING);
+        org.openpostage.api.model.Address sender = org.openpostage.api.model.Address.of("US", "Ada Lovelace",
+                List.of("1 Market St", "Suite 200"), "San Francisco", "CA", item.piece().origin().value() + "-1234");
+        return PurchaseRequest.of(List.of(item.withAddresses(sender, null),
+                item.withAddresses(sender, org.openpostage.api.model.Address.of("US", "Grace Hopper",
+                        List.of("350 5th Ave"), "New York", "NY", "10001"))), PaymentMethod.account());
+    }
+
     /** A letter and a parcel, paid by card, rendered as PNG at 300 dpi. */
     public static PurchaseRequest twoPieces() {
         return new PurchaseRequest(List.of(
