@@ -107,6 +107,21 @@ class XmlDocumentationExamplesTest {
             recorded.add(batch);
             recorded.add(post("/v1/purchase-batches", batch, "batch-0001", 200));
 
+            // Addresses and ZPL: the request only (the answer's ZPL is long)
+            String toBerlin = text(post("/v1/quote", quoteRequest("LETTER", 20, null, "94107", "10115", day), null,
+                    200), "price");
+            String addressed = "<item>" + piece("LETTER", 20, null, "94107", "10115") + "<price currency=\"USD\">"
+                    + toBerlin + "</price><dateOfMailing>" + day + "</dateOfMailing>"
+                    + "<sender><country>US</country><name>Ada Lovelace</name><lines><line>1 Market St</line>"
+                    + "<line>Suite 200</line></lines><locality>San Francisco</locality><region>CA</region>"
+                    + "<postalCode>94107-1234</postalCode></sender>"
+                    + "<recipient><country>DE</country><name>Erika Mustermann</name><lines><line>Heidestrasse 17"
+                    + "</line></lines><locality>Berlin</locality><postalCode>10115</postalCode></recipient></item>";
+            String zpl = "<purchaseRequest xmlns=\"" + NS + "\"><items>" + addressed + "</items><payment><account/>"
+                    + "</payment><print><format>ZPL</format><dpi>203</dpi></print></purchaseRequest>";
+            recorded.add(zpl);
+            post("/v1/purchases", zpl, "order-7783", 200);
+
             // Refund the parcel
             String refund = "<refundRequest xmlns=\"" + NS + "\"><indiciumId>" + nth(bought, "indiciumId", 1)
                     + "</indiciumId></refundRequest>";
