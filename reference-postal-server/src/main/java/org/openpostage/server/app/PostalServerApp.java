@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>From the command line: {@code java -jar reference-postal-server.jar [--config FILE]} (and
- * {@code ... admin ...} for the operator's commands, {@link AdminCommand}); the
+ * {@code ... admin ...} for the operator's commands, {@link AdminCommand}, chosen by {@link Main}); the
  * environment's {@code OPENPOSTAGE_*} variables override the file (docs/operations.md). It prints
  * both endpoints and the CA certificate to trust, and stops cleanly on SIGTERM or Ctrl-C.
  */
@@ -230,11 +230,6 @@ public final class PostalServerApp implements AutoCloseable {
      * and exits with status 2 for a configuration problem, 1 for anything else.
      */
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("admin")) {
-            // The operator's command line (key ceremony, journal audit): docs/operations.md.
-            AdminCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
         routeJavaUtilLogging();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Launch launch = launch(args, System.getenv(), System.err);

@@ -80,8 +80,6 @@ public final class AdminCommand implements Callable<Integer> {
 
     /** Runs the command line; {@code java -jar reference-postal-server.jar admin ARGS} comes here. */
     public static void main(String[] args) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         System.exit(run(args, System.getenv(), new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
     }
