@@ -65,13 +65,20 @@ public final class Forms {
             }
             return null;
         }
+        AddressFormat format;
         try {
-            String checked = country == null ? v : AddressFormat.of(country).checkPostalCode(v);
+            format = country == null ? null : AddressFormat.of(country);
+        } catch (InvalidRequestException e) {
+            // Routes check the country first (country(...)); a caller that did not gets a message, not a 500.
+            throw new FieldError(field, "\"" + country + "\" is not a country we know; choose one from the list.");
+        }
+        try {
+            String checked = format == null ? v : format.checkPostalCode(v);
             return PostalCode.of(checked).value();
         } catch (InvalidRequestException e) {
             throw new FieldError(field, "The " + what + " postal code \"" + v + "\" is not "
-                    + (country == null ? "valid: use 3 to 10 letters and digits, such as 94107"
-                    : "a " + AddressFormat.of(country).describePostalCode()) + ".");
+                    + (format == null ? "valid: use 3 to 10 letters and digits, such as 94107"
+                    : "a " + format.describePostalCode()) + ".");
         }
     }
 

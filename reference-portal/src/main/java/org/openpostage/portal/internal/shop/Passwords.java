@@ -7,9 +7,15 @@ import java.util.Base64;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
-/** Password hashes: PBKDF2-HMAC-SHA256 with a random salt, stored as {@code pbkdf2$iterations$salt$hash}. */
+/**
+ * Password hashes: PBKDF2-HMAC-SHA256 with a random salt, stored as
+ * {@code pbkdf2$iterations$salt$hash}, at {@value #ITERATIONS} iterations (OWASP's recommendation
+ * for PBKDF2-HMAC-SHA256). A hash made with fewer iterations still checks; {@link #needsRehash}
+ * tells the sign-in to replace it with a current one while it has the password in hand.
+ */
 public final class Passwords {
-    private static final int ITERATIONS = 120_000;
+    /** The work factor of new hashes. */
+    public static final int ITERATIONS = 600_000;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** A hash no password is known for, checked for user names no one has. */
     private static final String NOBODY = hash(Base64.getEncoder().encodeToString(RANDOM.generateSeed(16)));
@@ -33,6 +39,19 @@ public final class Passwords {
         byte[] salt = Base64.getDecoder().decode(p[2]);
         byte[] expected = Base64.getDecoder().decode(p[3]);
         return MessageDigest.isEqual(expected, derive(password, salt, Integer.parseInt(p[1])));
+    }
+
+    /** Whether {@code stored} was made with a weaker work factor than today's, or in another form. */
+    public static boolean needsRehash(String stored) {
+        String[] p = stored.split("\\$");
+        if (p.length != 4 || !p[0].equals("pbkdf2")) {
+            return true;
+        }
+        try {
+            return Integer.parseInt(p[1]) < ITERATIONS;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     /**

@@ -116,6 +116,17 @@ public final class PortalStore implements AutoCloseable {
         });
     }
 
+    /** Replaces the user's password hash (a rehash at a newer work factor). */
+    public void updatePasswordHash(long userId, String passwordHash) {
+        run(c -> {
+            try (PreparedStatement ps = prepare(c, "UPDATE users SET password_hash = ? WHERE id = ?", passwordHash,
+                    userId)) {
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** Adds {@code amount} minor units to the user's store credit, with {@code reason}, in one journal entry. */
     public void addCredit(long userId, long amount, String currency, String reason) {
         run(c -> {

@@ -176,6 +176,10 @@ public final class Security {
         }
         throttle.succeeded(username, ctx.ip());
         User user = found.get();
+        if (Passwords.needsRehash(user.passwordHash())) {
+            // A hash from before the current work factor: replaced now, while the password is at hand.
+            store.updatePasswordHash(user.id(), Passwords.hash(password));
+        }
         Session s = sessions.renew(ctx);
         s.userId = user.id();
         s.flash("ok", "Welcome, " + user.displayName() + ".");
