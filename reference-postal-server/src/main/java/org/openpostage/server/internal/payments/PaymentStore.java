@@ -173,15 +173,17 @@ public final class PaymentStore {
     }
 
     /**
-     * Payments the reconciler should settle: every {@code UNKNOWN} or {@code COMPENSATING} one, and
-     * those stuck in an intermediate state since before {@code staleBefore} (their request died),
-     * that nobody holds a claim on.
+     * Payments the reconciler should settle: every {@code UNKNOWN}, {@code COMPENSATING} or
+     * {@code CAPTURED} one (a captured payment nobody drives was kept after its issuing transaction
+     * failed: a database failover, say), and those stuck in {@code AUTHORIZING} or
+     * {@code AUTHORIZED} since before {@code staleBefore} (their request died), that nobody holds a
+     * claim on.
      */
     public List<String> unsettled(Instant staleBefore, int limit) {
         Instant now = Time.now(clock);
         return db.read("list unsettled payments", c -> Sql.list(c, "SELECT payment_id FROM payments"
-                        + " WHERE (state IN ('UNKNOWN', 'COMPENSATING')"
-                        + " OR (state IN ('AUTHORIZING', 'AUTHORIZED', 'CAPTURED') AND updated_at < ?))"
+                        + " WHERE (state IN ('UNKNOWN', 'COMPENSATING', 'CAPTURED')"
+                        + " OR (state IN ('AUTHORIZING', 'AUTHORIZED') AND updated_at < ?))"
                         + " AND (claim_until IS NULL OR claim_until < ?) ORDER BY created_at FETCH FIRST " + limit
                         + " ROWS ONLY",
                 rs -> rs.getString(1), staleBefore, now));
