@@ -98,7 +98,11 @@ public final class PurchaseFlow {
             IdempotencyStore.Begin begin = ctx.idempotency().begin(caller.partnerId(), key,
                     IdempotencyStore.Operation.PURCHASE, fingerprint);
             if (begin instanceof IdempotencyStore.Claimed claimed) {
-                return execute(caller, claimed.claim(), request, form);
+                try {
+                    return execute(caller, claimed.claim(), request, form);
+                } finally {
+                    ctx.idempotency().done(claimed.claim());
+                }
             }
             Row row = ((IdempotencyStore.Existing) begin).row();
             Optional<Purchase> outcome = outcome(row, request.print());
@@ -147,6 +151,8 @@ public final class PurchaseFlow {
                 // The entries are done and keyed on their own: the caller still gets their results.
                 log.warn("batch of partner {}: its key could not be completed ({}); a retry replays the entries",
                         caller.partnerId(), Reconciler.describe(e));
+            } finally {
+                ctx.idempotency().done(claim);
             }
         }
         long ok = results.stream().filter(BatchItemResult::succeeded).count();
@@ -290,6 +296,7 @@ public final class PurchaseFlow {
         }
         String paymentId = Ids.newId("pay");
         String owner = ctx.nodeId() + ":" + Ids.random(8);
+        ctx.nodes().hold(owner);
         Payment payment = new Payment(paymentId, caller.partnerId(), claim.key(), caller.mode(), v.meter.meterId(),
                 request.total(), card.brand(), card.last4(), State.AUTHORIZING, null, null, form, null);
         try {
@@ -299,6 +306,7 @@ public final class PurchaseFlow {
                 return null;
             });
         } catch (RuntimeException e) {
+            ctx.nodes().release(owner);
             ctx.idempotency().release(claim);
             throw e;
         }
@@ -578,7 +586,16 @@ public final class PurchaseFlow {
      */
     public Settlement settle(String paymentId) {
         String owner = ctx.nodeId() + ":" + Ids.random(8);
-        if (!ctx.payments().claim(paymentId, owner)) {
+        ctx.nodes().hold(owner);
+        boolean claimed = false;
+        try {
+            claimed = ctx.payments().claim(paymentId, owner);
+        } finally {
+            if (!claimed) {
+                ctx.nodes().release(owner);
+            }
+        }
+        if (!claimed) {
             return Settlement.BUSY;
         }
         try {
@@ -608,7 +625,7 @@ public final class PurchaseFlow {
     /**
      * Frees this driver's claim on a payment; when the database cannot be reached (a failover), the
      * claim is left to expire, and this node's heartbeat frees it once the database answers again
-     * (internal.nodes.Nodes), so the caller's answer is not lost.
+     * ({@link org.openpostage.server.internal.nodes.Nodes}), so the caller's answer is not lost.
      */
     private void releaseQuietly(String paymentId, String owner) {
         try {
@@ -616,6 +633,8 @@ public final class PurchaseFlow {
         } catch (RuntimeException e) {
             log.info("the claim on payment {} could not be freed now ({}); it is freed when the ledger answers again",
                     paymentId, Failures.describe(e));
+        } finally {
+            ctx.nodes().release(owner);
         }
     }
 
