@@ -40,6 +40,7 @@ import org.openpostage.server.internal.auth.PartnerStore;
 import org.openpostage.server.internal.backgrounds.BackgroundStore;
 import org.openpostage.server.internal.backgrounds.SampleBackgrounds;
 import org.openpostage.server.internal.db.Database;
+import org.openpostage.server.internal.db.HealthProbe;
 import org.openpostage.server.internal.flow.CoreContext;
 import org.openpostage.server.internal.flow.Failures;
 import org.openpostage.server.internal.flow.PurchaseFlow;
@@ -108,6 +109,8 @@ public final class PostalCore implements PostalService, AutoCloseable {
     private final Checkpoints checkpoints;
     private final Nodes nodes;
     private final ScheduledExecutorService heartbeat;
+    private final HealthProbe health;
+    private volatile boolean closed;
 
     /**
      * The rate tables: the sample ones, or those of {@code rates.file}.
@@ -173,6 +176,7 @@ public final class PostalCore implements PostalService, AutoCloseable {
         this.authenticator = new ApiKeyAuthenticator(partners);
         this.maintenance = config.backgroundTasks() ? startMaintenance(nodeId) : null;
         this.heartbeat = startHeartbeat(nodeId);
+        this.health = db.healthProbe();
         log.info("postal core {} started: {} ledger, rates from {}, signing in the {}, rendering {}", nodeId,
                 db.vendor(), rates.source(), device.description(), b.imaging.available() ? "configured" : "not configured");
         if (device.kind() == SigningDevice.Kind.SOFTWARE) {
@@ -300,16 +304,12 @@ public final class PostalCore implements PostalService, AutoCloseable {
     }
 
     /**
-     * Whether this node can serve: its database answers within two seconds. Never throws; what
+     * Whether this node can serve: it is open and its database answered a check made in the last
+     * few seconds, within one second ({@link HealthProbe}). Never blocks and never throws: what
      * health checks and load balancers ask before sending traffic to a node.
      */
     public boolean healthy() {
-        try {
-            return db.read("health check", c -> c.isValid(2));
-        } catch (RuntimeException e) {
-            log.warn("health check failed: {}", e.getMessage());
-            return false;
-        }
+        return !closed && health.healthy();
     }
 
     /** Deletes finished idempotency keys past their retention; returns how many. */
@@ -333,6 +333,8 @@ public final class PostalCore implements PostalService, AutoCloseable {
     /** Stops the timers, signs a last checkpoint of the journals, and closes the device and the connection pool. */
     @Override
     public void close() {
+        closed = true;
+        health.close();
         heartbeat.shutdownNow();
         if (maintenance != null) {
             maintenance.shutdownNow();
