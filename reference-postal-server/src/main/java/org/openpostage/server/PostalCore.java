@@ -40,6 +40,7 @@ import org.openpostage.server.internal.auth.PartnerStore;
 import org.openpostage.server.internal.backgrounds.BackgroundStore;
 import org.openpostage.server.internal.backgrounds.SampleBackgrounds;
 import org.openpostage.server.internal.db.Database;
+import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.db.HealthProbe;
 import org.openpostage.server.internal.flow.CoreContext;
 import org.openpostage.server.internal.flow.Failures;
@@ -310,6 +311,19 @@ public final class PostalCore implements PostalService, AutoCloseable {
      */
     public boolean healthy() {
         return !closed && health.healthy();
+    }
+
+    /**
+     * Runs {@code work} while this node holds the ledger-wide lock on the {@code installation} row
+     * (the one key changes take), so that it runs on one node at a time: for one-off set-up such as
+     * the demo seed, which several nodes starting at once would otherwise each do. {@code work}
+     * uses connections of its own; the lock's transaction changes nothing.
+     */
+    <T> T exclusively(String what, Supplier<T> work) {
+        return db.transaction(what, c -> {
+            Sql.one(c, "SELECT id FROM installation WHERE id = 1 FOR UPDATE", rs -> rs.getInt(1));
+            return work.get();
+        });
     }
 
     /** Deletes finished idempotency keys past their retention; returns how many. */
