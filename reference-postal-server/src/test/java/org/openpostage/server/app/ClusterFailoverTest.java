@@ -195,6 +195,13 @@ class ClusterFailoverTest {
             keys.load(r);
         }
         Path ca = dir.resolve("postal/tls/ca.pem");
+        try (PostalCore operator = operator()) {
+            // The demo's 1,000.00 per test meter lasts about 1,200 letters: fund both for the load.
+            for (String meter : List.of("paper-shop.test.meter", "market.test.meter")) {
+                operator.admin().fundMeter(Long.parseLong(keys.getProperty(meter)),
+                        new org.openpostage.api.model.Money(10_000_000, operator.currency()), "failover test");
+            }
+        }
         try (Load load = new Load(keys, ca)) {
             // ---------------------------------------------------------- 1. kill -9 of the PostgreSQL primary
             assertEquals("ANY 1 (pgautofailover_standby_2)", sql(6501 + OFFSET, "SHOW synchronous_standby_names"),
@@ -270,17 +277,22 @@ class ClusterFailoverTest {
                 }
             }
         }
-        try (PostalCore auditor = PostalCore.open(ServerConfig.builder().dataDir(dir.resolve("auditor"))
-                .jdbcUrl("jdbc:postgresql://127.0.0.1:" + (6501 + OFFSET) + ",127.0.0.1:" + (6502 + OFFSET)
-                        + "/postage?targetServerType=primary").jdbcUser(dbUser)
-                .keystorePassword(Files.readString(dir.resolve("postal/keystore.password")).strip())
-                .backgroundTasks(false).build())) {
+        try (PostalCore auditor = operator()) {
             for (MeterAudit a : auditor.admin().audit()) {
                 assertTrue(a.balanced(), when + ": meter " + a.meterId() + ": " + a.problems());
             }
             JournalAuditReport journal = auditor.admin().auditJournal();
             assertTrue(journal.intact(), when + ": " + journal);
         }
+    }
+
+    /** A core of the operator's own on the cluster's ledger (no endpoints, no timers): funding and the audit. */
+    private static PostalCore operator() throws IOException {
+        return PostalCore.open(ServerConfig.builder().dataDir(dir.resolve("operator"))
+                .jdbcUrl("jdbc:postgresql://127.0.0.1:" + (6501 + OFFSET) + ",127.0.0.1:" + (6502 + OFFSET)
+                        + "/postage?targetServerType=primary").jdbcUser(dbUser)
+                .keystorePassword(Files.readString(dir.resolve("postal/keystore.password")).strip())
+                .backgroundTasks(false).build());
     }
 
     // ------------------------------------------------------------------ the load
