@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * <p>Idempotent: running it again keeps the partners, meters and working keys, and only replaces
  * keys that are missing from the file or no longer authenticate. Meters are funded once, when
  * created: test meters with 1,000.00, live meters with 250.00 in the rate table's currency.
+ *
+ * <p>Safe when several nodes seed at once: the seed runs under a lock in the ledger (the
+ * installation row), so one node seeds and the others find its partners and meters; nodes sharing
+ * a data directory (the cluster script's) also find its key file and write no keys of their own.
+ * A node with a data directory of its own issues its own pair of keys for the same partners (the
+ * ledger keeps only hashes of keys, so it cannot learn another node's).
  */
 public final class DemoSeed {
     /** The file the demo API keys are written to, in the data directory. */
@@ -68,6 +74,10 @@ public final class DemoSeed {
 
     /** Seeds {@code core} and writes the key file into its data directory. */
     public static Result seed(PostalCore core) {
+        return core.exclusively("seed the demo partners", () -> seedLocked(core));
+    }
+
+    private static Result seedLocked(PostalCore core) {
         Path file = core.config().dataDir().resolve(KEYS_FILE);
         Properties existing = read(file);
         PostalAdmin admin = core.admin();

@@ -40,6 +40,8 @@ import org.openpostage.server.internal.auth.PartnerStore;
 import org.openpostage.server.internal.backgrounds.BackgroundStore;
 import org.openpostage.server.internal.backgrounds.SampleBackgrounds;
 import org.openpostage.server.internal.db.Database;
+import org.openpostage.server.internal.db.Sql;
+import org.openpostage.server.internal.db.HealthProbe;
 import org.openpostage.server.internal.flow.CoreContext;
 import org.openpostage.server.internal.flow.Failures;
 import org.openpostage.server.internal.flow.PurchaseFlow;
@@ -48,6 +50,7 @@ import org.openpostage.server.internal.flow.RefundFlow;
 import org.openpostage.server.internal.flow.VerifyFlow;
 import org.openpostage.server.internal.idempotency.IdempotencyStore;
 import org.openpostage.server.internal.ledger.Ledger;
+import org.openpostage.server.internal.nodes.Nodes;
 import org.openpostage.server.internal.payments.PaymentStore;
 import org.openpostage.server.internal.rates.Priced;
 import org.openpostage.server.internal.rates.RateBook;
@@ -105,6 +108,10 @@ public final class PostalCore implements PostalService, AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final SigningDevice device;
     private final Checkpoints checkpoints;
+    private final Nodes nodes;
+    private final ScheduledExecutorService heartbeat;
+    private final HealthProbe health;
+    private volatile boolean closed;
 
     /**
      * The rate tables: the sample ones, or those of {@code rates.file}.
@@ -142,9 +149,11 @@ public final class PostalCore implements PostalService, AutoCloseable {
         }
         this.checkpoints = new Checkpoints(db, signingKeys, clock);
         Ledger ledger = new Ledger(db, signingKeys, clock, config.vendorId(), config.softwareId());
+        this.nodes = new Nodes(db, nodeId, config.deadAfter());
+        nodes.register();
         IdempotencyStore idempotency = new IdempotencyStore(db, clock, config.idempotencyRetention(),
-                config.requestLease(), IN_PROGRESS_WAIT);
-        PaymentStore payments = new PaymentStore(db, clock, config.requestLease());
+                config.requestLease(), IN_PROGRESS_WAIT, nodes);
+        PaymentStore payments = new PaymentStore(db, clock, config.requestLease(), nodeId);
         BackgroundStore backgrounds = new BackgroundStore(db, SampleBackgrounds.load(), clock);
         PaymentGateway simulated = new SimulatedCardGateway(db.dataSource(), clock);
         PaymentGateway live = b.liveGateway != null ? b.liveGateway : config.simulatedLivePayments() ? simulated : null;
@@ -157,7 +166,7 @@ public final class PostalCore implements PostalService, AutoCloseable {
             }
         }
         this.ctx = new CoreContext(config, db, clock, ledger, idempotency, payments, rates, backgrounds, signingKeys,
-                new Signatures(db, signingKeys), b.imaging, simulated, live, nodeId);
+                new Signatures(db, signingKeys), b.imaging, simulated, live, nodes);
         this.purchases = new PurchaseFlow(ctx);
         this.refunds = new RefundFlow(ctx);
         this.verifier = new VerifyFlow(ctx);
@@ -167,6 +176,8 @@ public final class PostalCore implements PostalService, AutoCloseable {
                 checkpoints, new JournalAudit(db, Providers.bouncyCastle()), db, clock, OperatorJournal.SYSTEM);
         this.authenticator = new ApiKeyAuthenticator(partners);
         this.maintenance = config.backgroundTasks() ? startMaintenance(nodeId) : null;
+        this.heartbeat = startHeartbeat(nodeId);
+        this.health = db.healthProbe();
         log.info("postal core {} started: {} ledger, rates from {}, signing in the {}, rendering {}", nodeId,
                 db.vendor(), rates.source(), device.description(), b.imaging.available() ? "configured" : "not configured");
         if (device.kind() == SigningDevice.Kind.SOFTWARE) {
@@ -294,16 +305,25 @@ public final class PostalCore implements PostalService, AutoCloseable {
     }
 
     /**
-     * Whether this node can serve: its database answers within two seconds. Never throws; what
+     * Whether this node can serve: it is open and its database answered a check made in the last
+     * few seconds, within one second ({@link HealthProbe}). Never blocks and never throws: what
      * health checks and load balancers ask before sending traffic to a node.
      */
     public boolean healthy() {
-        try {
-            return db.read("health check", c -> c.isValid(2));
-        } catch (RuntimeException e) {
-            log.warn("health check failed: {}", e.getMessage());
-            return false;
-        }
+        return !closed && health.healthy();
+    }
+
+    /**
+     * Runs {@code work} while this node holds the ledger-wide lock on the {@code installation} row
+     * (the one key changes take), so that it runs on one node at a time: for one-off set-up such as
+     * the demo seed, which several nodes starting at once would otherwise each do. {@code work}
+     * uses connections of its own; the lock's transaction changes nothing.
+     */
+    <T> T exclusively(String what, Supplier<T> work) {
+        return db.transaction(what, c -> {
+            Sql.one(c, "SELECT id FROM installation WHERE id = 1 FOR UPDATE", rs -> rs.getInt(1));
+            return work.get();
+        });
     }
 
     /** Deletes finished idempotency keys past their retention; returns how many. */
@@ -327,6 +347,9 @@ public final class PostalCore implements PostalService, AutoCloseable {
     /** Stops the timers, signs a last checkpoint of the journals, and closes the device and the connection pool. */
     @Override
     public void close() {
+        closed = true;
+        health.close();
+        heartbeat.shutdownNow();
         if (maintenance != null) {
             maintenance.shutdownNow();
             try {
@@ -336,6 +359,7 @@ public final class PostalCore implements PostalService, AutoCloseable {
             }
         }
         quietly("journal checkpoint at shutdown", checkpoints::sign);
+        nodes.leave();
         device.close();
         db.close();
         log.info("postal core stopped");
@@ -372,6 +396,21 @@ public final class PostalCore implements PostalService, AutoCloseable {
      */
     private static String key(Caller caller, CallContext context) {
         return caller.mode().name() + ":" + context.ensureIdempotencyKey().idempotencyKey();
+    }
+
+    /**
+     * The node's heartbeat ({@link Nodes#beat}): always on, whatever {@code background-tasks} says,
+     * since the other nodes take a node without a heartbeat for dead.
+     */
+    private ScheduledExecutorService startHeartbeat(String nodeId) {
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "openpostage-heartbeat-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        long interval = config.heartbeatInterval().toMillis();
+        s.scheduleWithFixedDelay(nodes::beat, interval, interval, TimeUnit.MILLISECONDS);
+        return s;
     }
 
     private ScheduledExecutorService startMaintenance(String nodeId) {

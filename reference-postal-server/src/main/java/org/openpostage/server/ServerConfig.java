@@ -60,7 +60,12 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code idempotency.retention}</td><td>{@code OPENPOSTAGE_IDEMPOTENCY_RETENTION}</td><td>{@code PT24H}</td>
  *       <td>how long idempotency keys are kept (at least 24 hours)</td></tr>
  *   <tr><td>{@code request.lease}</td><td>{@code OPENPOSTAGE_REQUEST_LEASE}</td><td>{@code PT60S}</td>
- *       <td>after this, a request left in progress by a crashed node may be taken over</td></tr>
+ *       <td>after this, a request left in progress by a node that still runs may be taken over</td></tr>
+ *   <tr><td>{@code node.heartbeat-interval}</td><td>{@code OPENPOSTAGE_NODE_HEARTBEAT_INTERVAL}</td><td>{@code PT1S}</td>
+ *       <td>how often a node writes its heartbeat into the database and frees claims it left</td></tr>
+ *   <tr><td>{@code node.dead-after}</td><td>{@code OPENPOSTAGE_NODE_DEAD_AFTER}</td><td>{@code PT3S}</td>
+ *       <td>a node whose heartbeat is older than this is dead: its requests in progress are taken over
+ *       by the others (at least twice the heartbeat interval)</td></tr>
  *   <tr><td>{@code reconcile.interval}</td><td>{@code OPENPOSTAGE_RECONCILE_INTERVAL}</td><td>{@code PT30S}</td>
  *       <td>how often each node settles unknown payments</td></tr>
  *   <tr><td>{@code background-tasks}</td><td>{@code OPENPOSTAGE_BACKGROUND_TASKS}</td><td>true</td>
@@ -107,7 +112,7 @@ public final class ServerConfig {
             "idempotency.retention", "request.lease", "reconcile.interval", "background-tasks",
             "backgrounds.max-bytes", "payments.simulated-live", "psd.device", "psd.pkcs11.library",
             "psd.pkcs11.token-label", "psd.pkcs11.slot", "psd.pkcs11.pin", "psd.allow-software-keys-for-live-postage",
-            "journal.checkpoint-interval");
+            "journal.checkpoint-interval", "node.heartbeat-interval", "node.dead-after");
 
     /** The setting of the PKCS#11 user PIN, read from the environment ({@code OPENPOSTAGE_PSD_PKCS11_PIN}) only. */
     public static final String PIN_KEY = "psd.pkcs11.pin";
@@ -147,6 +152,8 @@ public final class ServerConfig {
     private final int maxDaysAhead;
     private final Duration idempotencyRetention;
     private final Duration requestLease;
+    private final Duration heartbeatInterval;
+    private final Duration deadAfter;
     private final Duration reconcileInterval;
     private final boolean backgroundTasks;
     private final int maxBackgroundBytes;
@@ -185,6 +192,12 @@ public final class ServerConfig {
             throw new ConfigurationException("idempotency.retention must be at least PT24H, was " + idempotencyRetention);
         }
         this.requestLease = positive("request.lease", b.requestLease);
+        this.heartbeatInterval = positive("node.heartbeat-interval", b.heartbeatInterval);
+        this.deadAfter = positive("node.dead-after", b.deadAfter);
+        if (deadAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            throw new ConfigurationException("node.dead-after (" + deadAfter + ") must be at least twice "
+                    + "node.heartbeat-interval (" + heartbeatInterval + ")");
+        }
         this.reconcileInterval = positive("reconcile.interval", b.reconcileInterval);
         this.backgroundTasks = b.backgroundTasks;
         this.maxBackgroundBytes = range("backgrounds.max-bytes", b.maxBackgroundBytes, 1024, 50 * 1024 * 1024);
@@ -331,6 +344,8 @@ public final class ServerConfig {
             case "mailing.max-days-ahead" -> b.maxDaysAhead(Integer.parseInt(v));
             case "idempotency.retention" -> b.idempotencyRetention(duration(v));
             case "request.lease" -> b.requestLease(duration(v));
+            case "node.heartbeat-interval" -> b.heartbeatInterval(duration(v));
+            case "node.dead-after" -> b.deadAfter(duration(v));
             case "reconcile.interval" -> b.reconcileInterval(duration(v));
             case "background-tasks" -> b.backgroundTasks(bool(v));
             case "backgrounds.max-bytes" -> b.maxBackgroundBytes(Integer.parseInt(v));
@@ -485,6 +500,16 @@ public final class ServerConfig {
         return requestLease;
     }
 
+    /** How often a node writes its heartbeat into the database and frees the claims it left. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** How old a node's last heartbeat may be before the other nodes take over its requests in progress. */
+    public Duration deadAfter() {
+        return deadAfter;
+    }
+
     /** How often the reconciler runs. */
     public Duration reconcileInterval() {
         return reconcileInterval;
@@ -558,6 +583,7 @@ public final class ServerConfig {
                 .signingProvider(signingProvider).refundWindow(refundWindow).rejectScannedRefunds(rejectScannedRefunds)
                 .vendorId(vendorId).softwareId(softwareId).ratesFile(ratesFile).zone(zone).maxDaysAhead(maxDaysAhead)
                 .idempotencyRetention(idempotencyRetention).requestLease(requestLease)
+                .heartbeatInterval(heartbeatInterval).deadAfter(deadAfter)
                 .reconcileInterval(reconcileInterval).backgroundTasks(backgroundTasks)
                 .maxBackgroundBytes(maxBackgroundBytes).simulatedLivePayments(simulatedLivePayments)
                 .signingDevice(signingDevice).pkcs11Library(pkcs11Library).pkcs11TokenLabel(pkcs11TokenLabel)
@@ -602,6 +628,8 @@ public final class ServerConfig {
         private int maxDaysAhead = 30;
         private Duration idempotencyRetention = MIN_RETENTION;
         private Duration requestLease = Duration.ofSeconds(60);
+        private Duration heartbeatInterval = Duration.ofSeconds(1);
+        private Duration deadAfter = Duration.ofSeconds(3);
         private Duration reconcileInterval = Duration.ofSeconds(30);
         private boolean backgroundTasks = true;
         private int maxBackgroundBytes = 5 * 1024 * 1024;
@@ -652,6 +680,12 @@ public final class ServerConfig {
         public Builder idempotencyRetention(Duration v) { idempotencyRetention = v; return this; }
         /** Sets {@link ServerConfig#requestLease()}. */
         public Builder requestLease(Duration v) { requestLease = v; return this; }
+
+        /** Sets {@link ServerConfig#heartbeatInterval()}. */
+        public Builder heartbeatInterval(Duration v) { heartbeatInterval = v; return this; }
+
+        /** Sets {@link ServerConfig#deadAfter()}. */
+        public Builder deadAfter(Duration v) { deadAfter = v; return this; }
         /** Sets {@link ServerConfig#reconcileInterval()}. */
         public Builder reconcileInterval(Duration v) { reconcileInterval = v; return this; }
         /** Sets {@link ServerConfig#backgroundTasks()}. */

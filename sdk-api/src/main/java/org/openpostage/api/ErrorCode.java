@@ -68,7 +68,8 @@ public enum ErrorCode {
 
     /**
      * As {@link #toException(String, String)}, with the pause the server asked for before a retry
-     * (kept by {@link #RATE_LIMITED}, {@link #SERVICE_UNAVAILABLE} and {@link #DEADLINE_EXCEEDED}).
+     * (kept by {@link #RATE_LIMITED}, {@link #SERVICE_UNAVAILABLE}, {@link #DEADLINE_EXCEEDED} and
+     * {@link #REQUEST_IN_PROGRESS}).
      *
      * @param retryAfter the server's {@code Retry-After}, or {@code null}
      */
@@ -82,7 +83,8 @@ public enum ErrorCode {
             case PAYMENT_DECLINED -> new PaymentDeclinedException(message, requestId);
             case INSUFFICIENT_FUNDS -> new InsufficientFundsException(message, requestId);
             case PAYMENT_PENDING -> new PaymentPendingException(message, requestId);
-            case IDEMPOTENCY_KEY_REUSED, REQUEST_IN_PROGRESS -> new IdempotencyConflictException(this, message, requestId);
+            case IDEMPOTENCY_KEY_REUSED -> new IdempotencyConflictException(this, message, requestId);
+            case REQUEST_IN_PROGRESS -> new IdempotencyConflictException(this, message, requestId, retryAfter);
             case NOT_FOUND -> new NotFoundException(message, requestId);
             case REFUND_NOT_ALLOWED -> new RefundNotAllowedException(message, requestId);
             case RATE_LIMITED -> new RateLimitedException(message, requestId, retryAfter);

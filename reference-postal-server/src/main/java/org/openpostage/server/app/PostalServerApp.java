@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class PostalServerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostalServerApp.class);
 
-    /** How often the gRPC health status is refreshed from the database. */
-    static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
+    /** How often the gRPC health status is refreshed from the core's health probe (which never blocks). */
+    static final Duration HEALTH_INTERVAL = Duration.ofMillis(500);
 
     private final AppConfig config;
     private final PostalCore core;
@@ -89,9 +89,9 @@ public final class PostalServerApp implements AutoCloseable {
     }
 
     /**
-     * Sets the gRPC health status from the database's: SERVING while it answers, NOT_SERVING
-     * otherwise. Runs every {@link #HEALTH_INTERVAL}; {@code GET /health} on the HTTPS port asks
-     * the database on each call.
+     * Sets the gRPC health status from the core's: SERVING while its database answers, NOT_SERVING
+     * otherwise. Runs every {@link #HEALTH_INTERVAL}; {@code GET /health} on the HTTPS port reads
+     * the same status on each call. Neither waits for the database ({@link PostalCore#healthy()}).
      */
     void refreshHealth() {
         grpc.setServing(core.healthy());

@@ -13,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  * {@link org.openpostage.api.ConfigurationException} that no retry can cure, on every transport
  * alike.
  *
+ * <p>A handshake the server merely hangs up on (end of stream, no alert: a load balancer with no
+ * node behind it, a server stopping) is a network failure, not a configuration problem.
+ *
  * <p>Under TLS 1.3 the client's handshake completes before the server judges the client's
  * certificate; the server's refusal then arrives as a fatal alert on the first read
  * ({@code certificate_required}, {@code bad_certificate}, ...), not as a handshake exception,
@@ -32,6 +35,11 @@ public final class TlsFailures {
      */
     public static @Nullable String configurationProblem(@Nullable Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLHandshakeException && hungUp(t)) {
+                // The peer closed the connection mid-handshake without an alert: a load balancer with no
+                // node to pass it to, a server going down. Availability, not configuration: retryable.
+                return null;
+            }
             if (t instanceof SSLHandshakeException || t instanceof SSLPeerUnverifiedException) {
                 return "the TLS handshake failed (check the trust store, the client certificate and the host "
                         + "name): " + t.getMessage();
@@ -47,5 +55,15 @@ public final class TlsFailures {
             }
         }
         return null;
+    }
+
+    /** Whether a handshake failed because the peer closed the connection (end of stream), not by an alert. */
+    private static boolean hungUp(Throwable handshake) {
+        for (Throwable t = handshake.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return String.valueOf(handshake.getMessage()).contains("Remote host terminated the handshake");
     }
 }

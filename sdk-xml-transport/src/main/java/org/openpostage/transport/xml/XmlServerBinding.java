@@ -339,7 +339,8 @@ public final class XmlServerBinding {
             headers.put("WWW-Authenticate", "ApiKey realm=\"openpostage\", header=\"" + XmlProtocol.API_KEY_HEADER
                     + "\"");
         }
-        if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.SERVICE_UNAVAILABLE) {
+        if (e.code() == ErrorCode.RATE_LIMITED || e.code() == ErrorCode.SERVICE_UNAVAILABLE
+                || e.code() == ErrorCode.REQUEST_IN_PROGRESS) {
             headers.put("Retry-After", Long.toString(retryAfterSeconds(e.retryAfter())));
         }
         String message = documentPath(operationOf(request), e.getMessage());
@@ -394,7 +395,7 @@ public final class XmlServerBinding {
     }
 
     /**
-     * The {@code Retry-After} of a 429 or 503, in whole seconds: the service's own
+     * The {@code Retry-After} of a 429, a 503 or a 409 REQUEST_IN_PROGRESS, in whole seconds: the service's own
      * {@link PostageException#retryAfter()} rounded up, else {@link #DEFAULT_RETRY_AFTER}.
      */
     static long retryAfterSeconds(Duration retryAfter) {

@@ -61,10 +61,21 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Vendor vendor;
+    private final String url;
+    private final String user;
+    private final String password;
 
-    private Database(HikariDataSource dataSource, Vendor vendor) {
+    private Database(HikariDataSource dataSource, Vendor vendor, String url, String user, String password) {
         this.dataSource = dataSource;
         this.vendor = vendor;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** Starts a {@link HealthProbe} of this database, on a connection of its own; the caller closes it. */
+    public HealthProbe healthProbe() {
+        return new HealthProbe(url, user, password, vendor, dataSource.getPoolName());
     }
 
     /**
@@ -96,7 +107,7 @@ public final class Database implements AutoCloseable {
         }
         hc.setConnectionTimeout(10_000);
         hc.setInitializationFailTimeout(10_000);
-        Database db = new Database(new HikariDataSource(hc), vendor);
+        Database db = new Database(new HikariDataSource(hc), vendor, jdbcUrl, user, password);
         ownerOnly(h2File, false);
         return db;
     }

@@ -11,6 +11,7 @@ import org.openpostage.server.internal.backgrounds.BackgroundStore;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.idempotency.IdempotencyStore;
 import org.openpostage.server.internal.ledger.Ledger;
+import org.openpostage.server.internal.nodes.Nodes;
 import org.openpostage.server.internal.payments.PaymentStore;
 import org.openpostage.server.internal.rates.RateBook;
 import org.openpostage.server.internal.ledger.Signatures;
@@ -21,12 +22,18 @@ import org.openpostage.server.internal.signing.SigningKeys;
  * The parts of one core instance that the flows share.
  *
  * @param liveGateway the gateway for live-mode card payments, or {@code null} if there is none
- * @param nodeId      identifies this core instance in claims (random per start)
+ * @param nodes       this core instance among the ledger's nodes: its id in claims (random per
+ *                    start), its heartbeat, and the claims its requests hold
  */
 public record CoreContext(ServerConfig config, Database db, Clock clock, Ledger ledger, IdempotencyStore idempotency,
                           PaymentStore payments, RateBook rates, BackgroundStore backgrounds, SigningKeys signingKeys,
                           Signatures signatures, StampImaging imaging, PaymentGateway testGateway,
-                          PaymentGateway liveGateway, String nodeId) {
+                          PaymentGateway liveGateway, Nodes nodes) {
+
+    /** This node's id, as claims name it. */
+    public String nodeId() {
+        return nodes.nodeId();
+    }
 
     /**
      * Refuses to issue postage of {@code mode} that this server may not sign: live postage with keys

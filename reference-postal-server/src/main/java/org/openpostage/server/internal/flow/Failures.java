@@ -1,5 +1,8 @@
 package org.openpostage.server.internal.flow;
 
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import org.openpostage.api.ErrorCode;
 import org.openpostage.api.PostageException;
 import org.openpostage.api.ServiceUnavailableException;
@@ -31,6 +34,36 @@ public final class Failures {
             return "the ledger database failed (SQLSTATE " + dae.sqlState() + ")";
         }
         return e.getClass().getSimpleName();
+    }
+
+    /**
+     * Whether {@code e} is a failure that passes by itself, so that the same work may succeed when
+     * done again: a retryable {@link PostageException} (the ledger busy, a claim lost), or a
+     * database failure whose SQLSTATE says the connection or the server went away rather than the
+     * statement being wrong: class 08 (connection exception), 57P01-57P03 (the server shut down or
+     * is starting: a failover), 53 (insufficient resources), 25006 (a read-only transaction: a
+     * standby answered), 40001 and 40P01 (serialization, deadlock), H2's lock timeout HYT00; and
+     * the driver's own {@link SQLTransientException} and {@link SQLRecoverableException}.
+     */
+    public static boolean isTransient(Throwable e) {
+        if (e instanceof PostageException pe) {
+            return pe.retryable();
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null && transientState(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean transientState(String state) {
+        return state.startsWith("08") || state.startsWith("53") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03") || state.equals("25006") || state.equals("40001") || state.equals("40P01")
+                || state.equals("HYT00");
     }
 
     /** {@code e} as the exception the caller receives. */

@@ -98,7 +98,11 @@ public final class PurchaseFlow {
             IdempotencyStore.Begin begin = ctx.idempotency().begin(caller.partnerId(), key,
                     IdempotencyStore.Operation.PURCHASE, fingerprint);
             if (begin instanceof IdempotencyStore.Claimed claimed) {
-                return execute(caller, claimed.claim(), request, form);
+                try {
+                    return execute(caller, claimed.claim(), request, form);
+                } finally {
+                    ctx.idempotency().done(claimed.claim());
+                }
             }
             Row row = ((IdempotencyStore.Existing) begin).row();
             Optional<Purchase> outcome = outcome(row, request.print());
@@ -147,6 +151,8 @@ public final class PurchaseFlow {
                 // The entries are done and keyed on their own: the caller still gets their results.
                 log.warn("batch of partner {}: its key could not be completed ({}); a retry replays the entries",
                         caller.partnerId(), Reconciler.describe(e));
+            } finally {
+                ctx.idempotency().done(claim);
             }
         }
         long ok = results.stream().filter(BatchItemResult::succeeded).count();
@@ -193,10 +199,22 @@ public final class PurchaseFlow {
                 return switch (now.get().state()) {
                     case COMPLETED -> Optional.of(replay(now.get().purchaseId(), print));
                     case FAILED -> throw now.get().error();
-                    default -> throw new PaymentPendingException("the card payment's outcome is not known yet; "
-                            + "nothing has been issued. Retry later with the same idempotency key");
+                    default -> throw pendingError(row.paymentId());
                 };
         }
+    }
+
+    /** The answer to a retry whose card payment is not settled yet, worded from the payment's state. */
+    private PostageException pendingError(String paymentId) {
+        Optional<Payment> p = ctx.payments().find(paymentId);
+        if (p.isPresent() && p.get().state() == State.CAPTURED) {
+            return new ServiceUnavailableException(ErrorCode.SERVICE_UNAVAILABLE, "the card payment ("
+                    + p.get().brand() + " ending " + p.get().last4() + ") is taken and kept for this purchase, which "
+                    + "could not be recorded yet; retry with the same idempotency key to receive the postage", null,
+                    KEPT_PAYMENT_RETRY_AFTER);
+        }
+        return new PaymentPendingException("the card payment's outcome is not known yet; "
+                + "nothing has been issued. Retry later with the same idempotency key");
     }
 
     // ---------------------------------------------------------------- execution
@@ -278,6 +296,7 @@ public final class PurchaseFlow {
         }
         String paymentId = Ids.newId("pay");
         String owner = ctx.nodeId() + ":" + Ids.random(8);
+        ctx.nodes().hold(owner);
         Payment payment = new Payment(paymentId, caller.partnerId(), claim.key(), caller.mode(), v.meter.meterId(),
                 request.total(), card.brand(), card.last4(), State.AUTHORIZING, null, null, form, null);
         try {
@@ -287,6 +306,7 @@ public final class PurchaseFlow {
                 return null;
             });
         } catch (RuntimeException e) {
+            ctx.nodes().release(owner);
             ctx.idempotency().release(claim);
             throw e;
         }
@@ -307,7 +327,7 @@ public final class PurchaseFlow {
             log.info("payment {} of partner {} is driven by another node now (its claim expired); answering from "
                     + "the stored state", paymentId, caller.partnerId());
         } finally {
-            ctx.payments().release(paymentId, owner);
+            releaseQuietly(paymentId, owner);
         }
         Optional<Row> row = ctx.idempotency().find(claim.partnerId(), claim.key());
         Optional<Purchase> outcome = row.isPresent() ? outcome(row.get(), request.print()) : Optional.empty();
@@ -428,6 +448,9 @@ public final class PurchaseFlow {
                     p.brand(), p.last4(), p.paymentId());
             return issued;
         } catch (RuntimeException e) {
+            if (Failures.isTransient(e)) {
+                return keepCaptured(p, e);
+            }
             if (startCompensation(p, e)) {
                 throw compensate(p, gateway, e);
             }
@@ -440,6 +463,40 @@ public final class PurchaseFlow {
             throw new Superseded(p.paymentId());
         }
     }
+
+    /**
+     * After the issuing transaction of a captured payment failed with a failure that passes by
+     * itself ({@link Failures#isTransient}: a failover, a dropped connection, a busy ledger): the
+     * money stays captured for this purchase, which is issued against it by the client's retry
+     * with the same key ({@link #settle}) or by the reconciler, never refunded and charged again.
+     * If the transaction committed after all (its answer was lost), its purchase is returned.
+     * Otherwise the key is parked as PENDING (when the database lets us) and the caller gets a
+     * retryable error.
+     */
+    private Ledger.Issued keepCaptured(Payment p, RuntimeException cause) {
+        try {
+            Optional<Payment> now = ctx.payments().find(p.paymentId());
+            if (now.isPresent() && now.get().state() == State.ISSUED) {
+                Optional<Ledger.Issued> issued = ctx.ledger().loadPurchase(now.get().purchaseId());
+                if (issued.isPresent()) {
+                    return issued.get();
+                }
+            }
+            ctx.idempotency().pendForPayment(p.partnerId(), p.idemKey(), p.paymentId());
+        } catch (RuntimeException again) {
+            cause.addSuppressed(again);
+        }
+        log.warn("payment {} of partner {} ({} ending {}) is captured but its purchase could not be recorded now ({}); "
+                + "the payment is kept and the purchase is issued against it on retry or by the reconciler",
+                p.paymentId(), p.partnerId(), p.brand(), p.last4(), Failures.describe(cause));
+        throw new ServiceUnavailableException(ErrorCode.SERVICE_UNAVAILABLE, "the card payment (" + p.brand()
+                + " ending " + p.last4() + ") is taken, but the postal server's ledger could not record the purchase "
+                + "just now; the payment is kept for it and will not be charged again: retry with the same idempotency "
+                + "key to receive the postage", null, KEPT_PAYMENT_RETRY_AFTER);
+    }
+
+    /** The pause asked of a client whose purchase waits on a payment kept after a database failure. */
+    private static final Duration KEPT_PAYMENT_RETRY_AFTER = Duration.ofSeconds(2);
 
     /**
      * Moves a captured payment whose purchase failed with {@code cause} to COMPENSATING and, in the
@@ -529,7 +586,16 @@ public final class PurchaseFlow {
      */
     public Settlement settle(String paymentId) {
         String owner = ctx.nodeId() + ":" + Ids.random(8);
-        if (!ctx.payments().claim(paymentId, owner)) {
+        ctx.nodes().hold(owner);
+        boolean claimed = false;
+        try {
+            claimed = ctx.payments().claim(paymentId, owner);
+        } finally {
+            if (!claimed) {
+                ctx.nodes().release(owner);
+            }
+        }
+        if (!claimed) {
             return Settlement.BUSY;
         }
         try {
@@ -552,7 +618,23 @@ public final class PurchaseFlow {
         } catch (PostageException e) {
             return e.retryable() ? Settlement.PENDING : Settlement.FAILED;
         } finally {
+            releaseQuietly(paymentId, owner);
+        }
+    }
+
+    /**
+     * Frees this driver's claim on a payment; when the database cannot be reached (a failover), the
+     * claim is left to expire, and this node's heartbeat frees it once the database answers again
+     * ({@link org.openpostage.server.internal.nodes.Nodes}), so the caller's answer is not lost.
+     */
+    private void releaseQuietly(String paymentId, String owner) {
+        try {
             ctx.payments().release(paymentId, owner);
+        } catch (RuntimeException e) {
+            log.info("the claim on payment {} could not be freed now ({}); it is freed when the ledger answers again",
+                    paymentId, Failures.describe(e));
+        } finally {
+            ctx.nodes().release(owner);
         }
     }
 
@@ -632,7 +714,8 @@ public final class PurchaseFlow {
             signQuietly(issueCaptured(captured, gateway));
             return Settlement.ISSUED;
         } catch (PostageException e) {
-            return Settlement.FAILED;
+            // A retryable failure kept the payment CAPTURED: the next retry or pass issues it.
+            return e.retryable() ? Settlement.PENDING : Settlement.FAILED;
         }
     }
 

@@ -49,6 +49,14 @@ public final class RefundFlow {
                     "refund " + row.refundId() + " is referenced by an idempotency key but missing")));
         }
         Claim claim = ((IdempotencyStore.Claimed) begin).claim();
+        try {
+            return refundClaimed(caller, claim, request);
+        } finally {
+            ctx.idempotency().done(claim);
+        }
+    }
+
+    private Refund refundClaimed(Caller caller, Claim claim, RefundRequest request) {
         Ledger.Refunded refunded;
         try {
             refunded = ctx.db().transaction("refund", c -> {

@@ -13,6 +13,7 @@ import org.openpostage.api.PostageException;
 import org.openpostage.api.ServiceUnavailableException;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
+import org.openpostage.server.internal.nodes.Nodes;
 import org.openpostage.server.internal.util.Ids;
 import org.openpostage.server.internal.util.Time;
 import org.slf4j.Logger;
@@ -28,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * transaction as its effect ({@link #complete}), or records a final failure ({@link #fail}), or
  * removes the row when nothing happened and a retry may run afresh ({@link #release}).
  *
- * <p>Each claim carries a random token and a lease. A row left {@code IN_PROGRESS} by a crashed
- * node can be taken over once its lease has passed; the token makes sure the old claimant can no
- * longer complete it.
+ * <p>Each claim carries a random token, the node holding it ({@code claim_node}) and a lease. A
+ * row left {@code IN_PROGRESS} can be taken over once its lease has passed: the lease of a node
+ * that stopped heartbeating, and of a claim its own node no longer holds, is ended by the nodes'
+ * heartbeats ({@link Nodes}) within seconds; the full {@code request.lease} only bounds a request
+ * that still runs. The token makes sure the old claimant can no longer complete it. A caller must
+ * hand every claim it receives back with {@link #done} when it has finished with it.
  */
 public final class IdempotencyStore {
     /** What a key was used for. */
@@ -102,15 +106,22 @@ public final class IdempotencyStore {
     private final Duration retention;
     private final Duration lease;
     private final Duration maxWait;
+    private final Nodes nodes;
+
+    /** The pause a duplicate call is asked to wait before retrying a key that is in progress. */
+    public static final Duration IN_PROGRESS_RETRY_AFTER = Duration.ofSeconds(1);
 
     /**
      * @param retention how long finished keys are kept
      * @param lease     how long a claim holds before another node may take it over
      * @param maxWait   how long a duplicate call waits for the first one before answering
      *                  {@link ErrorCode#REQUEST_IN_PROGRESS}
+     * @param nodes     this node: claims name it, and it knows which claims its requests hold
      */
-    public IdempotencyStore(Database db, Clock clock, Duration retention, Duration lease, Duration maxWait) {
+    public IdempotencyStore(Database db, Clock clock, Duration retention, Duration lease, Duration maxWait,
+                            Nodes nodes) {
         this.db = db;
+        this.nodes = nodes;
         this.clock = clock;
         this.retention = retention;
         this.lease = lease;
@@ -152,7 +163,7 @@ public final class IdempotencyStore {
             if (row.state != State.IN_PROGRESS) {
                 return new Existing(row);
             }
-            if (row.leaseUntil != null && row.leaseUntil.isBefore(now)) {
+            if (row.leaseUntil != null && !row.leaseUntil.isAfter(now)) { // ended (heartbeats end it at created_at)
                 if (row.paymentId != null) {
                     return new Existing(row); // a card payment may have moved money: settle it, never redo it
                 }
@@ -165,7 +176,9 @@ public final class IdempotencyStore {
             }
             if (System.nanoTime() > deadline) {
                 throw new IdempotencyConflictException(ErrorCode.REQUEST_IN_PROGRESS, "a request with idempotency key '"
-                        + printable(key) + "' is still being processed; retry shortly with the same key", null);
+                        + printable(key) + "' is still being processed; retry in " + IN_PROGRESS_RETRY_AFTER.toSeconds()
+                        + " s with the same key (a request whose node stopped is taken over within seconds)", null,
+                        IN_PROGRESS_RETRY_AFTER);
             }
             sleep(pauseMillis);
             pauseMillis = Math.min(pauseMillis * 2, 100);
@@ -174,27 +187,53 @@ public final class IdempotencyStore {
 
     private boolean tryInsert(String partnerId, String key, Operation operation, String fingerprint, String token,
                               Instant now) {
+        nodes.hold(token); // before the row exists, so the heartbeat never takes it for abandoned
+        boolean inserted = false;
         try {
             db.read("claim idempotency key", c -> Sql.update(c, "INSERT INTO idempotency_keys (partner_id, idem_key,"
-                            + " operation, fingerprint, state, claim_token, lease_until, created_at, expires_at)"
-                            + " VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?, ?, ?, ?)",
-                    partnerId, key, operation, fingerprint, token, now.plus(lease), now, now.plus(retention)));
+                            + " operation, fingerprint, state, claim_token, claim_node, lease_until, created_at,"
+                            + " expires_at) VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?, ?, ?, ?, ?)",
+                    partnerId, key, operation, fingerprint, token, nodes.nodeId(), now.plus(lease), now,
+                    now.plus(retention)));
+            inserted = true;
             return true;
         } catch (org.openpostage.server.internal.db.DataAccessException e) {
             if (Sql.UNIQUE_VIOLATION.equals(e.sqlState())) {
                 return false;
             }
             throw e;
+        } finally {
+            if (!inserted) {
+                nodes.release(token);
+            }
         }
     }
 
     private Optional<Claim> takeOver(Row row, Instant now) {
         String token = Ids.random(20);
-        int n = db.read("take over idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET claim_token = ?,"
-                        + " lease_until = ? WHERE partner_id = ? AND idem_key = ? AND state = 'IN_PROGRESS'"
-                        + " AND claim_token = ? AND payment_id IS NULL",
-                token, now.plus(lease), row.partnerId, row.key, row.claimToken));
+        nodes.hold(token);
+        int n = 0;
+        try {
+            n = db.read("take over idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET claim_token = ?,"
+                            + " claim_node = ?, lease_until = ? WHERE partner_id = ? AND idem_key = ?"
+                            + " AND state = 'IN_PROGRESS' AND claim_token = ? AND payment_id IS NULL",
+                    token, nodes.nodeId(), now.plus(lease), row.partnerId, row.key, row.claimToken));
+        } finally {
+            if (n != 1) {
+                nodes.release(token);
+            }
+        }
         return n == 1 ? Optional.of(new Claim(row.partnerId, row.key, token)) : Optional.empty();
+    }
+
+    /**
+     * The caller is done with {@code claim}: the key is finished, released, or left to be taken
+     * over (the database did not answer). Until then this node's heartbeat keeps the claim alive.
+     */
+    public void done(Claim claim) {
+        if (claim != null) {
+            nodes.release(claim.token);
+        }
     }
 
     /** The row of {@code key}, if any. */
@@ -211,7 +250,7 @@ public final class IdempotencyStore {
     public void complete(Connection c, Claim claim, String purchaseId, String refundId) throws SQLException {
         Instant now = Time.now(clock);
         int n = Sql.update(c, "UPDATE idempotency_keys SET state = 'COMPLETED', purchase_id = ?, refund_id = ?,"
-                        + " claim_token = NULL, lease_until = NULL, expires_at = ?"
+                        + " claim_token = NULL, claim_node = NULL, lease_until = NULL, expires_at = ?"
                         + " WHERE partner_id = ? AND idem_key = ? AND claim_token = ? AND state = 'IN_PROGRESS'",
                 purchaseId, refundId, now.plus(retention), claim.partnerId, claim.key, claim.token);
         if (n != 1) {
@@ -224,8 +263,8 @@ public final class IdempotencyStore {
             throws SQLException {
         Instant now = Time.now(clock);
         Sql.update(c, "UPDATE idempotency_keys SET state = 'COMPLETED', purchase_id = ?, claim_token = NULL,"
-                        + " lease_until = NULL, expires_at = ? WHERE partner_id = ? AND idem_key = ? AND payment_id = ?"
-                        + " AND state IN ('IN_PROGRESS', 'PENDING')",
+                        + " claim_node = NULL, lease_until = NULL, expires_at = ? WHERE partner_id = ? AND idem_key = ?"
+                        + " AND payment_id = ? AND state IN ('IN_PROGRESS', 'PENDING')",
                 purchaseId, now.plus(retention), partnerId, key, paymentId);
     }
 
@@ -242,7 +281,7 @@ public final class IdempotencyStore {
     public void fail(Claim claim, PostageException error) {
         Instant now = Time.now(clock);
         db.read("fail idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET state = 'FAILED', error_code = ?,"
-                        + " error_message = ?, claim_token = NULL, lease_until = NULL, expires_at = ?"
+                        + " error_message = ?, claim_token = NULL, claim_node = NULL, lease_until = NULL, expires_at = ?"
                         + " WHERE partner_id = ? AND idem_key = ? AND claim_token = ? AND state = 'IN_PROGRESS'",
                 error.code(), truncate(error.getMessage()), now.plus(retention), claim.partnerId, claim.key, claim.token));
     }
@@ -260,7 +299,7 @@ public final class IdempotencyStore {
             throws SQLException {
         Instant now = Time.now(clock);
         return Sql.update(c, "UPDATE idempotency_keys SET state = 'FAILED', error_code = ?,"
-                        + " error_message = ?, claim_token = NULL, lease_until = NULL, expires_at = ?"
+                        + " error_message = ?, claim_token = NULL, claim_node = NULL, lease_until = NULL, expires_at = ?"
                         + " WHERE partner_id = ? AND idem_key = ? AND payment_id = ? AND state IN ('IN_PROGRESS', 'PENDING')",
                 error.code(), truncate(error.getMessage()), now.plus(retention), partnerId, key, paymentId) == 1;
     }
@@ -268,7 +307,8 @@ public final class IdempotencyStore {
     /** Parks the key of card payment {@code paymentId} as {@code PENDING} until the reconciler settles it. */
     public void pendForPayment(String partnerId, String key, String paymentId) {
         db.read("park idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET state = 'PENDING',"
-                        + " claim_token = NULL, lease_until = NULL WHERE partner_id = ? AND idem_key = ?"
+                        + " claim_token = NULL, claim_node = NULL, lease_until = NULL"
+                        + " WHERE partner_id = ? AND idem_key = ?"
                         + " AND payment_id = ? AND state = 'IN_PROGRESS'", partnerId, key, paymentId));
     }
 
@@ -311,11 +351,18 @@ public final class IdempotencyStore {
                 + " AND state IN ('IN_PROGRESS', 'PENDING')", partnerId, key, paymentId) == 1;
     }
 
-    /** Deletes finished keys whose retention has passed; returns how many. Pending keys are kept until settled. */
+    /**
+     * Deletes keys whose retention has passed; returns how many. That is every finished key, and every
+     * key abandoned in progress with no card payment attached and no claim holding it any more (its
+     * node stopped before the request's transaction committed, so the key stands for nothing: the
+     * effect and the key's completion commit together). Keys with a card payment are kept until
+     * the payment is settled.
+     */
     public int purgeExpired() {
         Instant now = Time.now(clock);
         return db.read("purge idempotency keys", c -> Sql.update(c, "DELETE FROM idempotency_keys WHERE expires_at < ?"
-                + " AND state IN ('COMPLETED', 'FAILED')", now));
+                + " AND (state IN ('COMPLETED', 'FAILED') OR (state = 'IN_PROGRESS' AND payment_id IS NULL"
+                + " AND lease_until <= ?))", now, now));
     }
 
     private static String truncate(String message) {

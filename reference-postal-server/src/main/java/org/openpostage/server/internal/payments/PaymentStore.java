@@ -68,21 +68,28 @@ public final class PaymentStore {
     private final Database db;
     private final Clock clock;
     private final Duration lease;
+    private final String nodeId;
 
-    public PaymentStore(Database db, Clock clock, Duration lease) {
+    /**
+     * @param lease  how long a claim holds
+     * @param nodeId the node whose claims this store makes ({@code claim_node}): when its heartbeat
+     *               stops, the other nodes end its claims
+     */
+    public PaymentStore(Database db, Clock clock, Duration lease, String nodeId) {
         this.db = db;
         this.clock = clock;
         this.lease = lease;
+        this.nodeId = nodeId;
     }
 
     /** Records a new payment in state {@code AUTHORIZING}, claimed by {@code owner}, in the caller's transaction. */
     public void insert(Connection c, Payment p, String owner) throws SQLException {
         Instant now = Time.now(clock);
-        Sql.update(c, "INSERT INTO payments (" + COLUMNS + ", updated_at, claim_owner, claim_until)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        Sql.update(c, "INSERT INTO payments (" + COLUMNS + ", updated_at, claim_owner, claim_until, claim_node)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 p.paymentId, p.partnerId, p.idemKey, p.mode, p.meterId, p.amount.minorUnits(),
                 p.amount.currency().getCurrencyCode(), p.brand, p.last4, State.AUTHORIZING, null, null, p.requestForm,
-                now, now, owner, now.plus(lease));
+                now, now, owner, now.plus(lease), nodeId);
     }
 
     /** The payment {@code paymentId}. */
@@ -152,7 +159,7 @@ public final class PaymentStore {
     public void markIssued(Connection c, String paymentId, String purchaseId) throws SQLException {
         Instant now = Time.now(clock);
         int n = Sql.update(c, "UPDATE payments SET state = 'ISSUED', purchase_id = ?, claim_owner = NULL,"
-                + " claim_until = NULL, updated_at = ? WHERE payment_id = ? AND state = 'CAPTURED'", purchaseId, now, paymentId);
+                + " claim_until = NULL, claim_node = NULL, updated_at = ? WHERE payment_id = ? AND state = 'CAPTURED'", purchaseId, now, paymentId);
         if (n != 1) {
             throw new IllegalStateException("payment " + paymentId + " is no longer captured: another node issued it");
         }
@@ -161,27 +168,29 @@ public final class PaymentStore {
     /** Claims the payment for {@code owner} unless someone else holds an unexpired claim. */
     public boolean claim(String paymentId, String owner) {
         Instant now = Time.now(clock);
-        return db.read("claim payment", c -> Sql.update(c, "UPDATE payments SET claim_owner = ?, claim_until = ?"
-                + " WHERE payment_id = ? AND (claim_until IS NULL OR claim_until < ?)",
-                owner, now.plus(lease), paymentId, now)) == 1;
+        return db.read("claim payment", c -> Sql.update(c, "UPDATE payments SET claim_owner = ?, claim_until = ?,"
+                + " claim_node = ? WHERE payment_id = ? AND (claim_until IS NULL OR claim_until < ?)",
+                owner, now.plus(lease), nodeId, paymentId, now)) == 1;
     }
 
     /** Frees {@code owner}'s claim on the payment. */
     public void release(String paymentId, String owner) {
-        db.read("release payment", c -> Sql.update(c, "UPDATE payments SET claim_owner = NULL, claim_until = NULL"
-                + " WHERE payment_id = ? AND claim_owner = ?", paymentId, owner));
+        db.read("release payment", c -> Sql.update(c, "UPDATE payments SET claim_owner = NULL, claim_until = NULL,"
+                + " claim_node = NULL WHERE payment_id = ? AND claim_owner = ?", paymentId, owner));
     }
 
     /**
-     * Payments the reconciler should settle: every {@code UNKNOWN} or {@code COMPENSATING} one, and
-     * those stuck in an intermediate state since before {@code staleBefore} (their request died),
-     * that nobody holds a claim on.
+     * Payments the reconciler should settle: every {@code UNKNOWN}, {@code COMPENSATING} or
+     * {@code CAPTURED} one (a captured payment nobody drives was kept after its issuing transaction
+     * failed: a database failover, say), and those stuck in {@code AUTHORIZING} or
+     * {@code AUTHORIZED} since before {@code staleBefore} (their request died), that nobody holds a
+     * claim on.
      */
     public List<String> unsettled(Instant staleBefore, int limit) {
         Instant now = Time.now(clock);
         return db.read("list unsettled payments", c -> Sql.list(c, "SELECT payment_id FROM payments"
-                        + " WHERE (state IN ('UNKNOWN', 'COMPENSATING')"
-                        + " OR (state IN ('AUTHORIZING', 'AUTHORIZED', 'CAPTURED') AND updated_at < ?))"
+                        + " WHERE (state IN ('UNKNOWN', 'COMPENSATING', 'CAPTURED')"
+                        + " OR (state IN ('AUTHORIZING', 'AUTHORIZED') AND updated_at < ?))"
                         + " AND (claim_until IS NULL OR claim_until < ?) ORDER BY created_at FETCH FIRST " + limit
                         + " ROWS ONLY",
                 rs -> rs.getString(1), staleBefore, now));

@@ -98,6 +98,7 @@ public final class SigningKeys {
      * find it.
      */
     public void initialize(SignatureAlgorithm algorithm) {
+        // LIVE and TEST only: Mode.UNKNOWN (what a client decodes from a newer server) is no key's mode.
         for (Mode mode : List.of(Mode.TEST, Mode.LIVE)) {
             db.transaction("create first signing key", c -> {
                 installation.lock(c);

@@ -69,8 +69,8 @@ public final class GrpcErrors {
     }
 
     /**
-     * The status exception that reports {@code code} with {@code message}; a RATE_LIMITED or
-     * SERVICE_UNAVAILABLE error carries {@code retryAfter} (or {@link #DEFAULT_RETRY_AFTER}) as the
+     * The status exception that reports {@code code} with {@code message}; a RATE_LIMITED,
+     * SERVICE_UNAVAILABLE or REQUEST_IN_PROGRESS error carries {@code retryAfter} (or {@link #DEFAULT_RETRY_AFTER}) as the
      * {@code retry-after} trailer, in whole seconds rounded up, and as a {@code google.rpc.RetryInfo}.
      */
     public static StatusRuntimeException toStatusException(ErrorCode code, String message, String requestId,
@@ -88,7 +88,8 @@ public final class GrpcErrors {
         if (requestId != null) {
             trailers.put(Headers.REQUEST_ID, requestId);
         }
-        if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.SERVICE_UNAVAILABLE) {
+        if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.SERVICE_UNAVAILABLE
+                || code == ErrorCode.REQUEST_IN_PROGRESS) {
             long seconds = retryAfterSeconds(retryAfter == null ? DEFAULT_RETRY_AFTER : retryAfter);
             trailers.put(Headers.RETRY_AFTER, Long.toString(seconds));
             status.addDetails(Any.pack(com.google.rpc.RetryInfo.newBuilder()
