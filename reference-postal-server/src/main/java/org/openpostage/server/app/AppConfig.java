@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.openpostage.api.ConfigurationException;
 import org.openpostage.server.ServerConfig;
+import org.openpostage.transport.grpc.GrpcServerOptions;
+import org.openpostage.transport.xml.XmlServerBinding;
 
 /**
  * The configuration of a {@link PostalServerApp}: the core's {@link ServerConfig} (same keys, same
@@ -28,6 +30,10 @@ import org.openpostage.server.ServerConfig;
  *       <td>XML over HTTPS (and {@code GET /health}); 0 for any free port</td></tr>
  *   <tr><td>{@code grpc.port}</td><td>{@code OPENPOSTAGE_GRPC_PORT}</td><td>9443</td>
  *       <td>gRPC over TLS; 0 for any free port</td></tr>
+ *   <tr><td>{@code xml.max-concurrent-requests}</td><td>{@code OPENPOSTAGE_XML_MAX_CONCURRENT_REQUESTS}</td>
+ *       <td>200</td><td>XML requests handled at once; beyond it 503 with {@code Retry-After}</td></tr>
+ *   <tr><td>{@code grpc.max-concurrent-calls}</td><td>{@code OPENPOSTAGE_GRPC_MAX_CONCURRENT_CALLS}</td>
+ *       <td>256</td><td>gRPC calls handled at once; beyond it RESOURCE_EXHAUSTED</td></tr>
  *   <tr><td>{@code tls.keystore}</td><td>{@code OPENPOSTAGE_TLS_KEYSTORE}</td><td>none: a development CA</td>
  *       <td>PKCS#12 file with the server's key and certificate chain</td></tr>
  *   <tr><td>{@code tls.keystore-password}</td><td>{@code OPENPOSTAGE_TLS_KEYSTORE_PASSWORD}</td><td>none</td>
@@ -69,7 +75,7 @@ public final class AppConfig {
 
     private static final Set<String> APP_KEYS = Set.of("bind", "xml.port", "grpc.port", "tls.keystore",
             "tls.keystore-password", "tls.ca-certificate", "tls.client-auth", "tls.client-ca", "demo",
-            "stamp.operator-mark");
+            "stamp.operator-mark", "xml.max-concurrent-requests", "grpc.max-concurrent-calls");
 
     private final ServerConfig server;
     private final String bind;
@@ -82,6 +88,8 @@ public final class AppConfig {
     private final Path clientCa;
     private final boolean demo;
     private final String operatorMark;
+    private final int xmlMaxConcurrentRequests;
+    private final int grpcMaxConcurrentCalls;
 
     private AppConfig(Builder b) {
         this.server = Objects.requireNonNull(b.server, "server");
@@ -95,6 +103,8 @@ public final class AppConfig {
         this.clientCa = b.clientCa;
         this.demo = b.demo;
         this.operatorMark = b.operatorMark;
+        this.xmlMaxConcurrentRequests = atLeastOne("xml.max-concurrent-requests", b.xmlMaxConcurrentRequests);
+        this.grpcMaxConcurrentCalls = atLeastOne("grpc.max-concurrent-calls", b.grpcMaxConcurrentCalls);
         if (keystore != null && keystorePassword == null) {
             throw new ConfigurationException("tls.keystore is set but tls.keystore-password is not");
         }
@@ -187,6 +197,8 @@ public final class AppConfig {
                 case "tls.client-ca" -> b.clientCa = Path.of(v);
                 case "demo" -> b.demo(bool(v));
                 case "stamp.operator-mark" -> b.operatorMark(operatorMark(v));
+                case "xml.max-concurrent-requests" -> b.xmlMaxConcurrentRequests(Integer.parseInt(v));
+                case "grpc.max-concurrent-calls" -> b.grpcMaxConcurrentCalls(Integer.parseInt(v));
                 default -> throw new IllegalStateException("unhandled key " + key);
             }
         } catch (IllegalArgumentException ex) {
@@ -201,6 +213,7 @@ public final class AppConfig {
             case "tls.client-auth" -> "expected none, optional or require";
             case "demo" -> "expected true or false";
             case "stamp.operator-mark" -> "1 to 20 printable ASCII characters, such as US POSTAGE";
+            case "xml.max-concurrent-requests", "grpc.max-concurrent-calls" -> "expected a whole number, at least 1";
             default -> ex.getMessage();
         };
     }
@@ -228,11 +241,34 @@ public final class AppConfig {
         return port;
     }
 
+    private static int atLeastOne(String key, int v) {
+        if (v < 1) {
+            throw new ConfigurationException(key + " must be at least 1, was " + v);
+        }
+        return v;
+    }
+
     private static String requireText(String key, String v) {
         if (v == null || v.isBlank()) {
             throw new ConfigurationException(key + " must not be empty");
         }
         return v.strip();
+    }
+
+    /**
+     * The most XML requests handled at once; beyond it the endpoint answers 503 with
+     * {@code Retry-After} (default {@link XmlServerBinding#DEFAULT_MAX_CONCURRENT_REQUESTS}).
+     */
+    public int xmlMaxConcurrentRequests() {
+        return xmlMaxConcurrentRequests;
+    }
+
+    /**
+     * The most gRPC calls handled at once; beyond it the endpoint answers RESOURCE_EXHAUSTED
+     * (default {@link GrpcServerOptions#DEFAULT_MAX_CONCURRENT_CALLS}).
+     */
+    public int grpcMaxConcurrentCalls() {
+        return grpcMaxConcurrentCalls;
     }
 
     /** The core's configuration. */
@@ -330,6 +366,8 @@ public final class AppConfig {
         private Path clientCa;
         private boolean demo;
         private String operatorMark;
+        private int xmlMaxConcurrentRequests = XmlServerBinding.DEFAULT_MAX_CONCURRENT_REQUESTS;
+        private int grpcMaxConcurrentCalls = GrpcServerOptions.DEFAULT_MAX_CONCURRENT_CALLS;
 
         private Builder() {
         }
@@ -364,6 +402,10 @@ public final class AppConfig {
         public Builder demo(boolean v) { demo = v; return this; }
         /** Sets {@link AppConfig#operatorMark()}. */
         public Builder operatorMark(String v) { operatorMark = v; return this; }
+        /** Sets {@link AppConfig#xmlMaxConcurrentRequests()}. */
+        public Builder xmlMaxConcurrentRequests(int v) { xmlMaxConcurrentRequests = v; return this; }
+        /** Sets {@link AppConfig#grpcMaxConcurrentCalls()}. */
+        public Builder grpcMaxConcurrentCalls(int v) { grpcMaxConcurrentCalls = v; return this; }
 
         /**
          * The configuration.

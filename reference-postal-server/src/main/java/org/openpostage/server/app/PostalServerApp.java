@@ -112,11 +112,13 @@ public final class PostalServerApp implements AutoCloseable {
             }
             ServerTls tls = serverTls(config);
             KeyStore clientCas = config.clientCa() == null ? null : TlsFiles.trustStore(config.clientCa());
-            XmlServerBinding binding = XmlServerBinding.builder(core, core.authenticator()).build();
+            XmlServerBinding binding = XmlServerBinding.builder(core, core.authenticator())
+                    .maxConcurrentRequests(config.xmlMaxConcurrentRequests()).build();
             xml = new XmlHttpsEndpoint(binding, () -> core.healthy() ? "SERVING" : null, config.bind(), config.xmlPort(), tls.keys.keyStore(),
                     tls.keys.password(), config.clientAuth(), clientCas).start();
             GrpcServerOptions.Builder grpcOptions = GrpcServerOptions.builder().bindAddress(config.bind())
-                    .port(config.grpcPort()).tls(tls.keys.keyStore(), tls.keys.password());
+                    .port(config.grpcPort()).tls(tls.keys.keyStore(), tls.keys.password())
+                    .maxConcurrentCalls(config.grpcMaxConcurrentCalls());
             if (config.clientAuth() != AppConfig.ClientAuth.NONE) {
                 grpcOptions.clientAuth(GrpcServerOptions.ClientAuth.valueOf(config.clientAuth().name()), config.clientCa());
             }

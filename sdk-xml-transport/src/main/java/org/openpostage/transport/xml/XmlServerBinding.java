@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.CallContext;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each request the binding
  * <ol>
+ *   <li>admits it if fewer than {@link Builder#maxConcurrentRequests} requests are in progress, and
+ *       otherwise answers at once, before reading or authenticating anything, with 503
+ *       {@code SERVICE_UNAVAILABLE} and {@code Retry-After} (a refused call did nothing, so any
+ *       client may retry it);</li>
  *   <li>routes it by method and path ({@link #routes()}; 404 for an unknown path, 405 for a wrong method);</li>
  *   <li>authenticates it with the {@link Authenticator}, from the {@code X-Api-Key} header and the
  *       client certificate chain the TLS layer verified (401);</li>
@@ -66,6 +72,12 @@ public final class XmlServerBinding {
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
     /** The deadline of a call that names none, unless configured otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The requests in progress at once unless configured otherwise: below the 250 threads of
+     * Javalin's and Jetty's default pool, so that the binding, not a queue in front of it, decides.
+     */
+    public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 200;
+    private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
 
     private final ServiceDispatcher dispatcher;
     private final Authenticator authenticator;
@@ -74,6 +86,10 @@ public final class XmlServerBinding {
     private final Clock clock;
     private final Duration defaultTimeout;
     private final Map<String, Map<String, Operation>> operationsByPath = new LinkedHashMap<>();
+    private final int maxConcurrentRequests;
+    private final Semaphore admitted;
+    private final AtomicLong refusedSinceWarning = new AtomicLong();
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
     private XmlServerBinding(Builder b) {
         this.authenticator = b.authenticator;
@@ -81,6 +97,8 @@ public final class XmlServerBinding {
         this.basePath = b.basePath;
         this.clock = b.clock;
         this.defaultTimeout = b.defaultTimeout;
+        this.maxConcurrentRequests = b.maxConcurrentRequests;
+        this.admitted = new Semaphore(maxConcurrentRequests);
         this.dispatcher = new ServiceDispatcher(b.service, XmlCodec.strict(new HardenedXml.Limits(limits.maxBodyBytes(),
                 limits.maxDepth(), limits.maxElements(), limits.maxTextLength(), limits.maxAttributesPerElement())));
         for (Operation op : Operation.values()) {
@@ -124,6 +142,9 @@ public final class XmlServerBinding {
         String sentId = sentIds.isEmpty() ? null : sentIds.get(0);
         boolean sentIdValid = sentIds.size() == 1 && isVisibleAscii(sentId, CallContext.MAX_KEY_LENGTH);
         String requestId = sentIdValid ? sentId : UUID.randomUUID().toString();
+        if (!admitted.tryAcquire()) {
+            return overloaded(requestId);
+        }
         XmlResponse response;
         try {
             if (sentId != null && !sentIdValid) { // it only correlates logs: replaced, not refused
@@ -137,6 +158,8 @@ public final class XmlServerBinding {
         } catch (RuntimeException e) {
             log.error("request {}: {} {} failed unexpectedly", requestId, request.method(), request.path(), e);
             response = internal(requestId);
+        } finally {
+            admitted.release();
         }
         if (log.isDebugEnabled()) {
             log.debug("request {}: {} {} -> {} in {} ms", requestId, request.method(), request.path(), response.status(),
@@ -188,6 +211,29 @@ public final class XmlServerBinding {
                 code == ErrorCode.RATE_LIMITED || code == ErrorCode.SERVICE_UNAVAILABLE
                         ? Map.of("Retry-After", Long.toString(DEFAULT_RETRY_AFTER.toSeconds()), "Connection", "close")
                         : Map.of("Connection", "close"));
+    }
+
+    /** The most requests in progress at once; the others are refused with 503. */
+    public int maxConcurrentRequests() {
+        return maxConcurrentRequests;
+    }
+
+    /**
+     * The 503 of a request beyond {@link #maxConcurrentRequests}, logged as one warning per ten
+     * seconds at most: an overloaded server should not also flood its log.
+     */
+    private XmlResponse overloaded(String requestId) {
+        long refused = refusedSinceWarning.incrementAndGet();
+        long last = lastWarning.get();
+        long now = System.nanoTime();
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+            refusedSinceWarning.addAndGet(-refused);
+            log.warn("at the limit of {} concurrent requests: refused {} request(s) with 503", maxConcurrentRequests,
+                    refused);
+        }
+        PostageException e = ErrorCode.SERVICE_UNAVAILABLE.toException("the server is handling its limit of "
+                + maxConcurrentRequests + " concurrent requests; retry after a pause", requestId, DEFAULT_RETRY_AFTER);
+        return error(503, e, requestId, Map.of("Retry-After", Long.toString(DEFAULT_RETRY_AFTER.toSeconds())));
     }
 
     private XmlResponse process(XmlRequest request, String requestId) {
@@ -450,6 +496,7 @@ public final class XmlServerBinding {
         private String basePath = "";
         private Clock clock = Clock.systemUTC();
         private Duration defaultTimeout = DEFAULT_TIMEOUT;
+        private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
 
         private Builder(PostalService service, Authenticator authenticator) {
             this.service = Objects.requireNonNull(service, "service");
@@ -494,6 +541,20 @@ public final class XmlServerBinding {
                 throw new org.openpostage.api.ConfigurationException("defaultTimeout must be positive, was " + timeout);
             }
             this.defaultTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The most requests the binding handles at once; beyond it a request is answered at once
+         * with 503 and {@code Retry-After}, before it is read. Set it below the HTTP server's
+         * thread pool. Default {@link #DEFAULT_MAX_CONCURRENT_REQUESTS}.
+         */
+        public Builder maxConcurrentRequests(int requests) {
+            if (requests < 1) {
+                throw new org.openpostage.api.ConfigurationException("maxConcurrentRequests must be at least 1, was "
+                        + requests);
+            }
+            this.maxConcurrentRequests = requests;
             return this;
         }
 

@@ -112,15 +112,36 @@ public final class HardenedXml {
         return SchemaHolder.SCHEMA;
     }
 
-    /** A new validator for the v1 schema (validators are not thread-safe), reporting in English. */
+    /**
+     * A new validator for the v1 schema (validators are not thread-safe), reporting in English.
+     *
+     * @throws IllegalStateException if the validator refuses a security setting: it fails closed
+     */
     public static Validator validator() {
-        Validator v = schema().newValidator();
+        return harden(schema().newValidator());
+    }
+
+    /**
+     * {@code v} with external DTDs and schemas switched off, and English messages where supported.
+     * The two security settings are required: a validator that does not take them would fetch what
+     * a document points to, so it is refused rather than used. The locale only words messages.
+     *
+     * @throws IllegalStateException naming the setting {@code v} refused
+     */
+    static Validator harden(Validator v) {
+        for (String property : new String[] {XMLConstants.ACCESS_EXTERNAL_DTD, XMLConstants.ACCESS_EXTERNAL_SCHEMA}) {
+            try {
+                v.setProperty(property, "");
+            } catch (SAXException e) {
+                throw new IllegalStateException("the schema validator " + v.getClass().getName() + " refuses the "
+                        + "security setting " + property + " (" + e.getMessage() + "); it would load external "
+                        + "resources, so it is not used", e);
+            }
+        }
         try {
-            v.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            v.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             v.setProperty(XERCES_LOCALE, Locale.ENGLISH);
         } catch (SAXException e) {
-            // The JDK's validator supports all three; another implementation may lack the locale only.
+            // Another implementation may lack the locale property: messages then come in its default language.
         }
         return v;
     }
