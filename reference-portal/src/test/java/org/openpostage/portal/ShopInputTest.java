@@ -61,6 +61,41 @@ class ShopInputTest {
     }
 
     @Test
+    void anUploadedPhotoIsServedBackWithoutItsGpsPosition() throws Exception {
+        Web web = Web.signedIn(world.paperShop, "bob");
+        String csrf = web.hidden(web.get(RATES).body(), "_csrf");
+        String gps = "GPS-48.8584N-2.2945E-" + System.nanoTime();
+        byte[] photo = jpegWithExif(gps);
+        HttpResponse<String> uploaded = web.multipart("/uploads", Map.of("_csrf", csrf), "picture", "holiday.jpg", photo);
+        assertEquals(303, uploaded.statusCode(), uploaded.body());
+
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/backgrounds/upload/(\\d+)").matcher(web.get(RATES).body());
+        assertTrue(m.find(), "the gallery shows the upload");
+        HttpResponse<byte[]> served = web.bytes(m.group()); // newest first
+        assertEquals(200, served.statusCode());
+        assertEquals("image/jpeg", served.headers().firstValue("Content-Type").orElseThrow());
+        String file = new String(served.body(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(!file.contains(gps) && !file.contains("Exif"), "the EXIF block was stripped");
+        assertEquals(64, javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(served.body())).getWidth());
+    }
+
+    /** A 64 x 48 JPEG whose first segment is an EXIF block holding {@code text}, as a phone writes its GPS data. */
+    private static byte[] jpegWithExif(String text) throws Exception {
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "jpeg", plain);
+        byte[] jpeg = plain.toByteArray();
+        int app0 = 4 + (((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF));
+        byte[] exif = ("Exif\0\0MM\0*\0\0\0\u0008\0\0\0\0\0\0" + text).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) ((exif.length + 2) >> 8), (byte) (exif.length + 2)});
+        out.write(exif);
+        out.write(jpeg, app0, jpeg.length - app0);
+        return out.toByteArray();
+    }
+
+    @Test
     void parallelAddsCannotOverfillTheCart() throws Exception {
         Web web = Web.signedIn(world.paperShop, "alice");
         Map<String, String> form = new HashMap<>(PortalSecurityTest.addForm(web, "LETTER"));

@@ -5,6 +5,7 @@ import org.openpostage.api.Bytes;
 import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.model.BackgroundImage;
 import org.openpostage.render.internal.ImageFiles;
+import org.openpostage.render.internal.ImageLimits;
 import org.openpostage.render.internal.MachineReadableCodes;
 
 /**
@@ -27,6 +28,19 @@ import org.openpostage.render.internal.MachineReadableCodes;
  *     showUser(e.getMessage()); // e.g. "the upload is a GIF image; only PNG and JPEG are accepted"
  * }
  * }</pre>
+ *
+ * <p>A photo straight from a phone carries metadata its owner rarely means to share: the GPS
+ * position where it was taken, the camera's serial number, a thumbnail of the original. A portal
+ * that keeps users' pictures and shows them again stores what {@link #clean(byte[])} returns: the
+ * same checks, then the picture written afresh from its pixels, without any metadata, turned
+ * upright as its EXIF orientation said:
+ *
+ * <pre>{@code
+ * byte[] stored = BackgroundImages.clean(upload).content().toArray();
+ * }</pre>
+ *
+ * <p>JPEG pictures are shown upright in every case: the EXIF orientation a phone records is applied
+ * to the pixels when they are decoded.
  */
 public final class BackgroundImages {
     private BackgroundImages() {
@@ -50,6 +64,30 @@ public final class BackgroundImages {
         ImageFiles.Decoded decoded = ImageFiles.decode(upload, limits.full(), "the upload");
         refuseCodes(decoded, "the upload");
         return new Background(decoded.mediaType(), Bytes.of(upload), decoded.image());
+    }
+
+    /** Cleans an upload within {@link UploadLimits#BACKGROUNDS}: see {@link #clean(byte[], UploadLimits)}. */
+    public static Background clean(byte[] upload) {
+        return clean(upload, UploadLimits.BACKGROUNDS);
+    }
+
+    /**
+     * Checks an upload as {@link #check(byte[], UploadLimits)} does and returns it written afresh
+     * from its pixels: the same format (PNG stays lossless, JPEG is compressed again at quality
+     * 0.92), upright, and without metadata of any kind (EXIF with its GPS position, camera serial
+     * number and thumbnail; XMP; IPTC; comments; PNG text and {@code eXIf} chunks). Its
+     * {@link Background#content()} is what a portal should store and serve back.
+     *
+     * @throws InvalidRequestException as {@link #check(byte[], UploadLimits)}
+     */
+    public static Background clean(byte[] upload, UploadLimits limits) {
+        Objects.requireNonNull(limits, "limits");
+        ImageFiles.Decoded decoded = ImageFiles.decode(upload, limits.full(), "the upload");
+        refuseCodes(decoded, "the upload");
+        byte[] clean = ImageFiles.reencode(decoded);
+        // Its pixels are the ones just checked; decoded again so that the picture is exactly what the file holds.
+        ImageFiles.Decoded again = ImageFiles.decode(clean, ImageLimits.OWN_OUTPUT, "the cleaned upload");
+        return new Background(again.mediaType(), Bytes.of(clean), again.image());
     }
 
     /** Refuses a picture holding a machine-readable code: it could be read in place of the indicium. */

@@ -2,17 +2,24 @@ package org.openpostage.render.internal;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.IIOException;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.openpostage.api.InvalidRequestException;
 
 /**
@@ -23,9 +30,19 @@ import org.openpostage.api.InvalidRequestException;
  * files are refused too, with a message naming the problem.
  */
 public final class ImageFiles {
-    /** A decoded image and what it was. */
+    /**
+     * A decoded image and what it was.
+     *
+     * @param mediaType {@code image/png} or {@code image/jpeg}, as found in the file
+     * @param image     the pixels, turned upright as a JPEG's EXIF orientation says
+     * @param width     the width the file's header declares (before any turn or subsampling)
+     * @param height    the height the file's header declares
+     */
     public record Decoded(String mediaType, BufferedImage image, int width, int height) {
     }
+
+    /** The quality a re-encoded JPEG is written at: visually lossless for photos. */
+    private static final float JPEG_QUALITY = 0.92f;
 
     /** How much larger than its file a refused image's raster may be before it is called a bomb. */
     private static final long BOMB_RATIO = 1000;
@@ -79,11 +96,57 @@ public final class ImageFiles {
                 throw new InvalidRequestException(what + " is a damaged " + label(format) + " file: "
                         + warnings.get(0));
             }
+            if (format.equals("jpeg")) {
+                image = Orientation.apply(image, orientation(reader));
+            }
             return new Decoded(format.equals("png") ? "image/png" : "image/jpeg", image, width, height);
         } catch (IOException e) {
             throw damaged(what, format, e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    private static int orientation(ImageReader reader) {
+        try {
+            return Orientation.of(reader.getImageMetadata(0));
+        } catch (IOException | RuntimeException e) {
+            return Orientation.NORMAL; // unreadable metadata: show the picture as stored
+        }
+    }
+
+    /**
+     * {@code decoded} written afresh from its pixels, in its own format: a file with no metadata at
+     * all (no EXIF with its GPS position, camera serial number and thumbnail, no XMP, IPTC,
+     * comments or PNG text chunks), turned upright. A PNG keeps its pixels exactly; a JPEG is
+     * compressed again at quality 0.92.
+     */
+    public static byte[] reencode(Decoded decoded) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (decoded.mediaType().equals("image/png")) {
+                if (!ImageIO.write(decoded.image(), "png", out)) {
+                    throw new IllegalStateException("no PNG writer for a " + decoded.image().getType() + " image");
+                }
+                return out.toByteArray();
+            }
+            BufferedImage rgb = decoded.image();
+            if (rgb.getColorModel().hasAlpha() || rgb.getType() == BufferedImage.TYPE_CUSTOM) {
+                rgb = Pictures.opaque(rgb);
+            }
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+            try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+                writer.setOutput(stream);
+                ImageWriteParam param = writer.getDefaultWriteParam();
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(JPEG_QUALITY);
+                writer.write(null, new IIOImage(rgb, null, null), param);
+            } finally {
+                writer.dispose();
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory failed", e);
         }
     }
 

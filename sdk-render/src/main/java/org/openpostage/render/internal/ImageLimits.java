@@ -11,4 +11,7 @@ package org.openpostage.render.internal;
  *                     reading stamps from large photos); {@code maxPixels} or more to decode in full
  */
 public record ImageLimits(long maxBytes, int maxWidth, int maxHeight, long maxPixels, long decodePixels) {
+    /** No limit: only for files this library wrote itself from pixels it had checked. */
+    public static final ImageLimits OWN_OUTPUT = new ImageLimits(Long.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+            Long.MAX_VALUE, Long.MAX_VALUE);
 }
