@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.CallContext;
+import org.openpostage.api.ErrorCode;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.ClientInterceptor;
 import org.openpostage.api.PostageException;
@@ -440,16 +441,38 @@ class ClusterFailoverTest {
         }
 
         /** The same request under the same key again: the first outcome, or (if the first gave up) its result now. */
+        /**
+         * Retries {@code call} under its key. A card payment whose outcome the failover left open
+         * answers PAYMENT_PENDING ("retry later") until the claim on it, left by the request the
+         * failover interrupted, is freed by its node's heartbeat: such a retry is repeated, as a
+         * client would, for up to a minute.
+         */
         Purchase retry(Call call) {
-            try {
-                Purchase p = call.client.purchase(call.request, CallContext.withKey(call.key));
-                if (call.purchase == null) {
-                    calls.put(call.key, new Call(call.key, call.client, call.request, p, null));
+            long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    Purchase p = call.client.purchase(call.request, CallContext.withKey(call.key));
+                    if (call.purchase == null) {
+                        calls.put(call.key, new Call(call.key, call.client, call.request, p, null));
+                    }
+                    return p;
+                } catch (PostageException e) {
+                    if (e.code() == ErrorCode.PAYMENT_PENDING && System.nanoTime() < giveUp) {
+                        sleep(Duration.ofSeconds(1));
+                        continue;
+                    }
+                    throw new AssertionError("retry of key " + call.key + " (first: " + (call.purchase != null
+                            ? "purchase " + call.purchase.purchaseId() : call.error.code()) + ") failed: " + e, e);
                 }
-                return p;
-            } catch (PostageException e) {
-                throw new AssertionError("retry of key " + call.key + " (first: " + (call.purchase != null
-                        ? "purchase " + call.purchase.purchaseId() : call.error.code()) + ") failed: " + e, e);
+            }
+        }
+
+        private static void sleep(Duration pause) {
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
             }
         }
 
