@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PortalApp implements AutoCloseable {
     /** The demo users created when {@code portal.demo-users} is on: user name, display name, password. */
-    public static final String[][] DEMO_USERS = {
+    private static final String[][] DEMO_USERS = {
             {"alice", "Alice", "alice-postage"},
             {"bob", "Bob", "bob-postage"}};
 

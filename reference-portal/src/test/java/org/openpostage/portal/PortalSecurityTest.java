@@ -21,6 +21,30 @@ class PortalSecurityTest {
     private final World world = World.get();
 
     @Test
+    void markupTypedIntoAFieldIsShownAsTextNeverRun() throws Exception {
+        String markup = "\"><img src=x onerror=alert(1)>";
+        Web web = Web.signedIn(world.paperShop, "bob");
+        emptyCart(web);
+        Map<String, String> form = new HashMap<>(addForm(web, "LETTER"));
+        form.putAll(Map.of("senderName", markup, "senderLine1", "1 Market St", "senderCity", "San Francisco",
+                "senderRegion", "CA", "recipientName", markup, "recipientLine1", "350 Fifth Avenue",
+                "recipientCity", markup, "recipientRegion", "ZZ"));
+        HttpResponse<String> refused = web.post("/cart", form); // re-shown with what was typed
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertFalse(refused.body().contains("<img src=x"), "no raw markup on the re-shown form");
+        int at = refused.body().indexOf("img src=x");
+        assertTrue(refused.body().contains("&lt;img src=x onerror=alert(1)"), "what was typed is kept, as text: "
+                + (at < 0 ? "not shown" : refused.body().substring(Math.max(0, at - 80), at + 60)));
+
+        form.put("recipientRegion", "NY");
+        form.put("recipientCity", "New York");
+        HttpResponse<String> added = web.post("/cart", form);
+        String page = added.statusCode() == 303 ? web.get("/cart").body() : added.body();
+        assertFalse(page.contains("<img src=x"), "no raw markup in the cart or its form");
+        emptyCart(web);
+    }
+
+    @Test
     void everyPageCarriesTheSecurityHeaders() throws Exception {
         Web web = new Web(world.paperShop.url());
         HttpResponse<String> r = web.get("/login");

@@ -145,9 +145,9 @@ public final class DemoSeed {
         StringBuilder text = new StringBuilder()
                 .append("# OpenPostage demo API keys, written by DemoSeed. Anyone holding a key can buy postage\n")
                 .append("# as its partner: keep this file private.\n");
-        for (String name : keys.keySet()) {
-            text.append(name).append('=').append(keys.get(name)).append('\n');
-            text.append(name).append(".meter=").append(meters.get(name)).append('\n');
+        for (Map.Entry<String, String> key : keys.entrySet()) {
+            text.append(key.getKey()).append('=').append(key.getValue()).append('\n');
+            text.append(key.getKey()).append(".meter=").append(meters.get(key.getKey())).append('\n');
         }
         try {
             SecretFiles.write(file, text.toString());

@@ -231,7 +231,7 @@ class JournalTamperTest {
         try (Connection c = f.db.connect(); Statement s = c.createStatement()) {
             byte[][] head = new byte[1][];
             withoutTriggers(f, s, () -> {
-                byte[] p = ChainHash.GENESIS;
+                byte[] p = ChainHash.genesis();
                 for (Row r : rows) {
                     byte[] h = MeterChain.hash(p, meterId, r.seq, r.kind, r.amount, r.asc, r.desc, r.purchaseId,
                             r.indiciumId, r.paymentId, r.refundId, r.reference, r.at);

@@ -111,7 +111,8 @@ public record SheetLayout(double pageWidthMm, double pageHeightMm, int columns, 
     /** The top edge of label {@code index}. */
     public double labelTopMm(int index) {
         checkIndex(index);
-        return marginTopMm + (index / columns) * (labelHeightMm + gapYMm);
+        int row = index / columns;
+        return marginTopMm + row * (labelHeightMm + gapYMm);
     }
 
     private void checkIndex(int index) {

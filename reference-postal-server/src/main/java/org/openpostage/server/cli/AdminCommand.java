@@ -178,7 +178,7 @@ public final class AdminCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(token.spec.commandLine(), "a token labelled '" + label
                             + "' exists already in " + library);
                 }
-                boolean softHsm = library.getFileName().toString().contains("softhsm");
+                boolean softHsm = String.valueOf(library.getFileName()).contains("softhsm");
                 if (slot == null && softHsm) {
                     Tools.run(List.of("softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", soPin,
                             "--pin", pin), List.of(soPin, pin));

@@ -21,7 +21,8 @@ public record PrintComponent(String version, String mediaType, Bytes script, Str
         Checks.text("printComponent.mediaType", mediaType, 100);
         Checks.notNull("printComponent.script", script);
         Checks.notNull("printComponent.sha256", sha256);
-        if (!script.sha256Hex().equals(sha256)) {
+        if (!java.security.MessageDigest.isEqual(script.sha256Hex().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                sha256.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
             throw new InvalidArgumentException("printComponent.sha256 does not match the script: it was altered");
         }
     }

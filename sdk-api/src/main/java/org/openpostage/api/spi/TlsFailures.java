@@ -1,7 +1,6 @@
 package org.openpostage.api.spi;
 
 import java.util.Locale;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
@@ -45,7 +44,7 @@ public final class TlsFailures {
                         + "name): " + t.getMessage();
             }
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if ((t instanceof SSLException || message.contains("alert")) && message.contains("alert")) {
+            if (message.contains("alert")) {
                 for (String alert : CONFIGURATION_ALERTS) {
                     if (message.contains(alert)) {
                         return "the server refused the TLS connection (" + alert + "; does it require a client "

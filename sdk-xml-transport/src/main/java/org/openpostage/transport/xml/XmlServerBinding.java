@@ -437,7 +437,7 @@ public final class XmlServerBinding {
                     .append(index + 1).append(']');
         }
         String rest = message.substring(m.end());
-        return path + (rest.startsWith(".") ? "" : "") + rest;
+        return path + rest;
     }
 
     /**

@@ -18,15 +18,21 @@ public final class Passwords {
     public static final int ITERATIONS = 600_000;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** A hash no password is known for, checked for user names no one has. */
-    private static final String NOBODY = hash(Base64.getEncoder().encodeToString(RANDOM.generateSeed(16)));
+    private static final String NOBODY = hash(b64(salt()));
 
     private Passwords() {
     }
 
-    /** A new hash of {@code password}. */
-    public static String hash(String password) {
+    /** 16 random bytes from the shared {@link SecureRandom}. */
+    private static byte[] salt() {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
+        return salt;
+    }
+
+    /** A new hash of {@code password}. */
+    public static String hash(String password) {
+        byte[] salt = salt();
         return "pbkdf2$" + ITERATIONS + "$" + b64(salt) + "$" + b64(derive(password, salt, ITERATIONS));
     }
 

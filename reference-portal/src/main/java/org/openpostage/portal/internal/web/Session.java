@@ -103,7 +103,10 @@ public final class Session {
             usedCheckouts.put(token, 0L);
             return null;
         }
-        return token == null ? -1L : usedCheckouts.getOrDefault(token, -1L);
+        if (token == null) {
+            return -1L;
+        }
+        return usedCheckouts.getOrDefault(token, -1L);
     }
 
     /** Remembers the order a used checkout token produced. */

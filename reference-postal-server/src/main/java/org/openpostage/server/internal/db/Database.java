@@ -146,8 +146,8 @@ public final class Database implements AutoCloseable {
         Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
         try {
             if (beforeOpening) {
-                if (!Files.exists(file) && file.toAbsolutePath().getParent() != null
-                        && Files.isDirectory(file.toAbsolutePath().getParent())) {
+                Path parent = file.toAbsolutePath().getParent();
+                if (!Files.exists(file) && parent != null && Files.isDirectory(parent)) {
                     Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
                 }
             } else if (Files.exists(file)) {

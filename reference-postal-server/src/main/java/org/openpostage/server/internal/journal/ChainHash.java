@@ -13,7 +13,7 @@ import java.time.Instant;
  * The hash chain of a journal (docs/ledger.md, "A tamper-evident journal"): each entry's hash is
  * SHA-256 over the previous entry's hash and the entry's canonical bytes, so that changing,
  * removing or reordering an entry changes every hash after it. The first entry of a chain follows
- * {@link #GENESIS}, 32 zero bytes.
+ * {@link #genesis()}, 32 zero bytes.
  *
  * <p>Canonical bytes are written field by field, in the order the caller adds them: a tag byte
  * per field type, then big-endian integers, UTF-8 strings with their length, timestamps as epoch
@@ -21,8 +21,7 @@ import java.time.Instant;
  * different entries therefore never share canonical bytes.
  */
 public final class ChainHash {
-    /** The hash before a chain's first entry. */
-    public static final byte[] GENESIS = new byte[32];
+    private static final int HASH_BYTES = 32;
 
     private static final int LONG = 1;
     private static final int TEXT = 2;
@@ -35,6 +34,11 @@ public final class ChainHash {
 
     private ChainHash(String domain) {
         text(domain);
+    }
+
+    /** The hash before a chain's first entry: 32 zero bytes (a fresh array each time). */
+    public static byte[] genesis() {
+        return new byte[HASH_BYTES];
     }
 
     /** Canonical bytes of an entry of the chain named {@code domain} (for example {@code "meter-journal-v1"}). */

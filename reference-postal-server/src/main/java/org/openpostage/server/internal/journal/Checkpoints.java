@@ -84,7 +84,7 @@ public final class Checkpoints {
             Last last = Sql.one(c, "SELECT checkpoint_id, content FROM journal_checkpoints ORDER BY checkpoint_id DESC"
                     + " FETCH FIRST 1 ROWS ONLY", rs -> new Last(rs.getLong(1), rs.getBytes(2))).orElse(null);
             long id = last == null ? 1 : last.id + 1;
-            byte[] previous = last == null ? ChainHash.GENESIS : ChainHash.sha256().digest(last.content);
+            byte[] previous = last == null ? ChainHash.genesis() : ChainHash.sha256().digest(last.content);
             SigningKeys.ActiveKey key = keys.active(c, Mode.LIVE);
             Instant now = Time.now(clock);
             ChainHash content = ChainHash.entry(DOMAIN).number(id).time(now).bytes(previous).number(key.keyId())

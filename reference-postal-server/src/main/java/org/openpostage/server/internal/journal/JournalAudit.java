@@ -3,6 +3,7 @@ package org.openpostage.server.internal.journal;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.Signature;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -83,7 +84,7 @@ public final class JournalAudit {
     private Map<Long, List<Claim>> checkCheckpoints(List<Checkpoints.Checkpoint> checkpoints, VerificationKeySet keys,
                                                     List<String> problems) {
         Map<Long, List<Claim>> claims = new HashMap<>();
-        byte[] previous = ChainHash.GENESIS;
+        byte[] previous = ChainHash.genesis();
         long expectedId = 1;
         for (Checkpoints.Checkpoint cp : checkpoints) {
             String name = "checkpoint " + cp.checkpointId() + " (signed " + cp.createdAt() + ")";
@@ -166,8 +167,8 @@ public final class JournalAudit {
         final List<String> problems;
         final List<Finding> findings = new ArrayList<>();
         final List<Gap> gaps = new ArrayList<>();
-        byte[] recomputed = ChainHash.GENESIS;
-        byte[] stored = ChainHash.GENESIS;
+        byte[] recomputed = ChainHash.genesis();
+        byte[] stored = ChainHash.genesis();
         long seq;
         long lastSeq;
         Claim lastGood;
@@ -190,10 +191,10 @@ public final class JournalAudit {
                 if (rowSeq > seq + 1) {
                     gaps.add(new Gap(seq + 1, rowSeq - 1, rowName));
                 }
-                if (!Arrays.equals(prevHash, stored)) {
+                if (!MessageDigest.isEqual(prevHash, stored)) {
                     findings.add(new Finding(rowSeq, rowName + " does not follow the entry written before it (its "
                             + "previous hash differs): an entry before it was deleted, or the entries were reordered"));
-                } else if (!Arrays.equals(content.after(prevHash), entryHash)) {
+                } else if (!MessageDigest.isEqual(content.after(prevHash), entryHash)) {
                     findings.add(new Finding(rowSeq, rowName + " was altered: its content no longer matches its hash"));
                 }
                 seq = rowSeq;

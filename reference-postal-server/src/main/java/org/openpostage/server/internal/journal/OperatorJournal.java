@@ -34,7 +34,7 @@ public final class OperatorJournal {
         if (!exists) {
             try {
                 db.transaction("create operator journal head", c -> Sql.update(c,
-                        "INSERT INTO operator_journal_head (id, seq, head) VALUES (1, 0, ?)", (Object) ChainHash.GENESIS));
+                        "INSERT INTO operator_journal_head (id, seq, head) VALUES (1, 0, ?)", (Object) ChainHash.genesis()));
             } catch (RuntimeException e) {
                 // Another node created it first.
             }

@@ -31,7 +31,7 @@ final class MeterJournal {
     MeterJournal(Ledger.Meter meter) {
         this.meterId = meter.meterId();
         this.seq = meter.journalSeq();
-        this.head = meter.journalHead() != null ? meter.journalHead() : ChainHash.GENESIS;
+        this.head = meter.journalHead() != null ? meter.journalHead() : ChainHash.genesis();
     }
 
     /** Adds an entry, to be inserted by {@link #write}. */

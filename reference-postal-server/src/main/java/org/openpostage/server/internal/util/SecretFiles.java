@@ -29,13 +29,17 @@ public final class SecretFiles {
     /** Writes {@code content} to {@code file}, owner-only, replacing it atomically. */
     public static void write(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
+        Path name = file.getFileName();
+        if (dir == null || name == null) {
+            throw new IOException(file + " is not a file's path");
+        }
         Path tmp;
         if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-            tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp", ownerOnly);
+            tmp = Files.createTempFile(dir, name.toString(), ".tmp", ownerOnly);
         } else {
             log.debug("cannot restrict the permissions of {} on this file system", file);
-            tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            tmp = Files.createTempFile(dir, name.toString(), ".tmp");
         }
         try {
             Files.write(tmp, content);

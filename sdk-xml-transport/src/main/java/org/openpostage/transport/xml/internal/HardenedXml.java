@@ -107,6 +107,11 @@ public final class HardenedXml {
                 .build();
     }
 
+    /** Reads the v1 schema from the jar now if it was not read yet: a server fails at start, not on a request. */
+    public static void loadSchema() {
+        Objects.requireNonNull(SchemaHolder.SCHEMA, "schema");
+    }
+
     /** The v1 schema, read once from the jar. */
     public static Schema schema() {
         return SchemaHolder.SCHEMA;

@@ -47,7 +47,7 @@ public final class XmlCodec {
         this.mapper = HardenedXml.mapper(limits, strict);
         this.validate = strict;
         if (strict) {
-            HardenedXml.schema(); // load it now, not on the first request
+            HardenedXml.loadSchema(); // now, not on the first request
         }
     }
 
