@@ -1,6 +1,7 @@
 package org.openpostage.api;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
@@ -52,15 +53,44 @@ public interface PostalClient extends PostalService, AutoCloseable {
 
     /**
      * Runs one call of {@code operation} without waiting for it: the asynchronous form of every
-     * operation (see the class documentation for the rules).
+     * operation (see the class documentation for the rules). The clients of every transport run it
+     * in the shared pipeline ({@link org.openpostage.api.spi.PipelinedPostalClient#callAsync}).
+     *
+     * <p>This default, for implementations that do not use the pipeline (a decorator, a test
+     * double), runs the synchronous call on {@link ClientConfig#asyncExecutor()}, or on a new daemon
+     * thread when none is configured; its deadline starts when the call does. It is a default
+     * method so that adding it broke no implementation (docs/api-evolution.md).
      *
      * @param operation the operation, for example {@link PostalOperation#PURCHASE}
      * @param request   the request; {@code null} for operations without one
      * @param context   the call's context, or {@code null} for an empty one
      * @return a future completed with the response, or exceptionally with a {@link PostageException}
      */
-    <Q, R> CompletableFuture<R> callAsync(PostalOperation<Q, R> operation, @Nullable Q request,
-                                          @Nullable CallContext context);
+    default <Q, R> CompletableFuture<R> callAsync(PostalOperation<Q, R> operation, @Nullable Q request,
+                                                  @Nullable CallContext context) {
+        CompletableFuture<R> future = new CompletableFuture<>();
+        Runnable call = () -> {
+            try {
+                future.complete(operation.invoke(this, request, context == null ? CallContext.empty() : context));
+            } catch (Throwable t) { // a PostageException, or a bug that must not leave the future pending
+                future.completeExceptionally(t);
+            }
+        };
+        Executor executor = config().asyncExecutor();
+        try {
+            if (executor != null) {
+                executor.execute(call);
+            } else {
+                Thread thread = new Thread(call, "openpostage-async-" + operation.name());
+                thread.setDaemon(true);
+                thread.start();
+            }
+        } catch (RuntimeException e) {
+            future.completeExceptionally(new ConfigurationException(operation.name()
+                    + ": the asynchronous executor refused the call: " + e.getMessage(), e));
+        }
+        return future;
+    }
 
     /** Releases connections and threads. Calls made after closing fail. Does not throw. */
     @Override
