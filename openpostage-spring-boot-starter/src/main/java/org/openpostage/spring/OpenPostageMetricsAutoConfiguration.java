@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -21,16 +22,15 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass({MeterRegistry.class, PostalClient.class})
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnProperty(prefix = OpenPostageClientProperties.PREFIX, name = "endpoint")
+@EnableConfigurationProperties(OpenPostageClientProperties.class)
 public class OpenPostageMetricsAutoConfiguration {
 
     /** The interceptor, tagged with the endpoint's host and port. */
     @Bean
     @ConditionalOnProperty(prefix = OpenPostageClientProperties.PREFIX, name = "metrics.enabled", matchIfMissing = true)
-    MicrometerClientInterceptor openPostageMetrics(MeterRegistry registry,
-                                                   org.springframework.core.env.Environment environment) {
-        String endpoint = environment.getProperty(OpenPostageClientProperties.PREFIX + ".endpoint", "");
-        java.net.URI uri = java.net.URI.create(endpoint.strip());
-        String where = uri.getHost() == null ? endpoint : uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    MicrometerClientInterceptor openPostageMetrics(MeterRegistry registry, OpenPostageClientProperties properties) {
+        java.net.URI uri = java.util.Objects.requireNonNull(properties.getEndpoint(), "endpoint");
+        String where = uri.getHost() == null ? uri.toString() : uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
         return new MicrometerClientInterceptor(registry, Tags.of("endpoint", where));
     }
 }

@@ -320,6 +320,10 @@ class OpenPostageAutoConfigurationTest {
                     assertThat(ctx).hasFailed();
                     assertThat(ctx.getStartupFailure()).hasStackTraceContaining("openpostage.client.tls.bundle");
                 });
+        runner.withPropertyValues("openpostage.client.endpoint=not a uri").withBean(SimpleMeterRegistry.class).run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(ctx.getStartupFailure()).hasStackTraceContaining("openpostage.client.endpoint");
+        });
         runner.withPropertyValues("openpostage.client.endpoint=ftp://postal.example").run(ctx -> {
             assertThat(ctx).hasFailed();
             assertThat(ctx.getStartupFailure()).hasStackTraceContaining("ftp");
