@@ -25,6 +25,8 @@ class ArchitectureTest {
     static final String CONFORMANCE = "org.openpostage.conformance..";
     static final String SERVER = "org.openpostage.server..";
     static final String PORTAL = "org.openpostage.portal..";
+    static final String SPRING = "org.openpostage.spring..";
+    static final String EXAMPLES = "org.openpostage.examples..";
 
     private static JavaClasses classes;
 
@@ -33,8 +35,11 @@ class ArchitectureTest {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("org.openpostage");
-        if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("org.openpostage.server"))) {
-            throw new IllegalStateException("the reference server's classes were not imported: check this module's dependencies");
+        for (String root : new String[] {"org.openpostage.server", "org.openpostage.spring", "org.openpostage.examples",
+                "org.openpostage.conformance.cli"}) {
+            if (classes.stream().noneMatch(c -> c.getPackageName().startsWith(root))) {
+                throw new IllegalStateException(root + " was not imported: check this module's dependencies");
+            }
         }
     }
 
@@ -67,11 +72,23 @@ class ArchitectureTest {
                 .because("the reference postal server is an application, not a library"));
         check(noClasses().that().resideOutsideOfPackage(PORTAL).should().dependOnClassesThat().resideInAPackage(PORTAL)
                 .because("the reference portal is an application, not a library"));
+        check(noClasses().that().resideOutsideOfPackage(EXAMPLES).should().dependOnClassesThat().resideInAPackage(EXAMPLES)
+                .because("the examples show how to use the SDK; nothing is built on them"));
+    }
+
+    @Test
+    void theStarterReachesTheSdkThroughItsApiOnly() {
+        check(noClasses().that().resideInAPackage(SPRING)
+                .should().dependOnClassesThat().resideInAnyPackage(XML, GRPC, RENDER, CONFORMANCE)
+                .because("the starter connects whichever transport the endpoint names, through PostalClients"));
+        check(noClasses().that().resideInAPackage(EXAMPLES)
+                .should().dependOnClassesThat().resideInAnyPackage(XML, GRPC, "org.openpostage.spring.internal..")
+                .because("an example uses what a shop would: the SDK's API and the starter's properties"));
     }
 
     @Test
     void sdkModulesDoNotDependOnTransportsOrRendering() {
-        check(noClasses().that().resideInAnyPackage(RENDER, CONFORMANCE)
+        check(noClasses().that().resideInAnyPackage(RENDER, CONFORMANCE, SPRING)
                 .should().dependOnClassesThat().resideInAnyPackage(XML, GRPC)
                 .because("transports are found at run time through PostalClients, never linked"));
     }
@@ -94,11 +111,14 @@ class ArchitectureTest {
         libraryOnlyIn("Flyway", "org.flywaydb..", SERVER, PORTAL);
         libraryOnlyIn("BouncyCastle", "org.bouncycastle..", SERVER);
         libraryOnlyIn("JUnit", "org.junit..", CONFORMANCE);
+        libraryOnlyIn("Spring", "org.springframework..", SPRING, EXAMPLES);
+        libraryOnlyIn("Micrometer", "io.micrometer..", SPRING);
+        libraryOnlyIn("picocli", "picocli..", RENDER, SERVER, CONFORMANCE);
     }
 
     @Test
     void internalPackagesAreNotUsedFromOtherModules() {
-        for (String module : new String[] {API, XML, GRPC, RENDER, CONFORMANCE, SERVER, PORTAL}) {
+        for (String module : new String[] {API, XML, GRPC, RENDER, CONFORMANCE, SERVER, PORTAL, SPRING}) {
             String root = module.substring(0, module.length() - 2);
             check(noClasses().that().resideOutsideOfPackage(module)
                     .should().dependOnClassesThat().resideInAPackage(root + ".internal..")

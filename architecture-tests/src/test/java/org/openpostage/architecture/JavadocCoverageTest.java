@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class JavadocCoverageTest {
     private static final List<String> SDK_MODULES =
-            List.of("sdk-api", "sdk-xml-transport", "sdk-grpc-transport", "sdk-render", "conformance-kit");
+            List.of("sdk-api", "sdk-xml-transport", "sdk-grpc-transport", "sdk-render", "conformance-kit", "conformance-cli",
+                    "openpostage-spring-boot-starter");
     private static final Pattern PUBLIC_TYPE = Pattern.compile(
             "^public\\s+(?:(?:final|abstract|sealed|non-sealed|static)\\s+)*(?:class|interface|enum|record|@interface)\\s+(\\w+)",
             Pattern.MULTILINE);
@@ -51,9 +52,20 @@ class JavadocCoverageTest {
         assertTrue(undocumented.isEmpty(), "public types without Javadoc:\n  " + String.join("\n  ", undocumented));
     }
 
-    /** Whether the text before a declaration ends with a Javadoc comment, annotations aside. */
+    /**
+     * Whether the text before a declaration ends with a Javadoc comment, annotations aside (also those
+     * spanning several lines, such as picocli's {@code @Command(...)}).
+     */
     static boolean documented(String before) {
-        String trimmed = before.replaceAll("(?m)^\\s*@[\\w.]+(\\([^)]*\\))?\\s*$", "").stripTrailing();
-        return trimmed.endsWith("*/") && trimmed.lastIndexOf("/**") > trimmed.lastIndexOf("*/", trimmed.length() - 3);
+        int end = before.lastIndexOf("*/");
+        if (end < 0) {
+            return false;
+        }
+        String between = before.substring(end + 2).strip();
+        if (!between.isEmpty() && !between.startsWith("@")) {
+            return false;
+        }
+        int start = before.lastIndexOf("/**", end);
+        return start >= 0 && before.indexOf("*/", start + 3) == end; // that comment is the one that ends here
     }
 }

@@ -548,6 +548,37 @@ public abstract class PostalServiceContract {
     // ------------------------------------------------------------------------------------------
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @DisplayName("asynchronous calls (clients)")
+    class AsynchronousCalls {
+        @Test
+        @DisplayName("buy, replay and refund without waiting, with the same ledger effects")
+        void buyAndRefund() {
+            assumeTrue(f.service() instanceof org.openpostage.api.PostalClient,
+                    "the service under test is not a PostalClient: asynchronous calls are a client's");
+            org.openpostage.api.PostalClient client = (org.openpostage.api.PostalClient) f.service();
+            Ledger before = Ledger.of(client);
+            CallContext key = ctx();
+            PurchaseRequest request = PurchaseRequest.of(List.of(PurchaseItem.of(client.quoteAsync(
+                    QuoteRequest.of(f.samplePiece())).join())), PaymentMethod.account());
+            Purchase p = client.purchaseAsync(request, key).join();
+            assertEquals(p, client.purchaseAsync(request, key).join(), "replayed");
+            long meterId = p.indicia().get(0).decode().data().meterId();
+            assertEquals(before.meter(meterId).descending().minus(p.total()),
+                    Ledger.of(client).meter(meterId).descending(), "debited once");
+            Refund refund = client.refundAsync(new RefundRequest(p.indicia().get(0).indiciumId()), ctx()).join();
+            assertEquals(p.total(), refund.amount());
+            assertEquals(before.meter(meterId).descending(), Ledger.of(client).meter(meterId).descending(),
+                    "credited back");
+            var e = assertThrows(java.util.concurrent.CompletionException.class,
+                    () -> client.refundAsync(new RefundRequest(p.indicia().get(0).indiciumId()), ctx()).join());
+            assertEquals(ErrorCode.REFUND_NOT_ALLOWED, ((PostageException) e.getCause()).code(),
+                    "the synchronous exception, in the future");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @DisplayName("verify")
     class Verification {
         @Test

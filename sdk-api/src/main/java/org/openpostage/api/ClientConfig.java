@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -29,6 +30,9 @@ import org.openpostage.api.internal.Checks;
  * <p>Immutable and thread-safe. {@link #toString()} never shows the API key.
  */
 public final class ClientConfig {
+    /** How many threads a client starts at most for asynchronous calls when no executor is configured. */
+    public static final int DEFAULT_ASYNC_THREADS = 32;
+
     private final URI endpoint;
     private final String apiKey;
     private final TlsSettings tls;
@@ -38,6 +42,7 @@ public final class ClientConfig {
     private final String transport;
     private final Map<String, String> options;
     private final List<ClientInterceptor> interceptors;
+    private final @Nullable Executor asyncExecutor;
 
     private ClientConfig(Builder b) {
         this.endpoint = Checks.notNull("endpoint", b.endpoint);
@@ -53,6 +58,7 @@ public final class ClientConfig {
         this.transport = b.transport;
         this.options = Map.copyOf(b.options);
         this.interceptors = List.copyOf(b.interceptors);
+        this.asyncExecutor = b.asyncExecutor;
     }
 
     /** A builder with the defaults: system trust, 5 s connect timeout, 30 s request timeout, default retries. */
@@ -176,10 +182,23 @@ public final class ClientConfig {
         return interceptors;
     }
 
+    /**
+     * The executor that runs asynchronous calls ({@link PostalClient#callAsync}), or {@code null}
+     * when the client runs them on threads of its own: at most {@value #DEFAULT_ASYNC_THREADS}
+     * daemon threads (more would only wait for connections), idle ones ending after a minute,
+     * stopped when the client is closed. An executor given here is the application's: the client
+     * never shuts it down. On Java 21 and later, {@code Executors.newVirtualThreadPerTaskExecutor()}
+     * is a good choice.
+     */
+    public @Nullable Executor asyncExecutor() {
+        return asyncExecutor;
+    }
+
     /** A builder holding this configuration, to change some of it. */
     public Builder toBuilder() {
         Builder b = new Builder().endpoint(endpoint).apiKey(apiKey).tls(tls).connectTimeout(connectTimeout)
-                .requestTimeout(requestTimeout).retryPolicy(retryPolicy).transport(transport);
+                .requestTimeout(requestTimeout).retryPolicy(retryPolicy).transport(transport)
+                .asyncExecutor(asyncExecutor);
         b.options.putAll(options);
         b.interceptors.addAll(interceptors);
         return b;
@@ -223,6 +242,7 @@ public final class ClientConfig {
         private String transport;
         private final Map<String, String> options = new LinkedHashMap<>();
         private final List<ClientInterceptor> interceptors = new ArrayList<>();
+        private @Nullable Executor asyncExecutor;
 
         private Builder() {
         }
@@ -250,6 +270,12 @@ public final class ClientConfig {
             interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
+
+        /**
+         * Runs asynchronous calls on {@code executor} (the application's, never shut down by the
+         * client) instead of the client's own threads; {@code null} restores those.
+         */
+        public Builder asyncExecutor(@Nullable Executor executor) { this.asyncExecutor = executor; return this; }
 
         /** The configuration. @throws ConfigurationException if the endpoint is missing or a value is unusable */
         public ClientConfig build() {

@@ -2,6 +2,7 @@ package org.openpostage.conformance.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +41,7 @@ import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
+import org.openpostage.api.PostalOperation;
 import org.openpostage.api.RateLimitedException;
 import org.openpostage.api.RetryPolicy;
 import org.openpostage.api.ServiceUnavailableException;
@@ -52,7 +60,10 @@ import org.openpostage.api.model.Purchase;
  * }</pre>
  *
  * <p>Servers run on loopback with real TLS; faults are injected by a {@link FaultProxy} between
- * client and server, and by a {@link ScriptedService} behind the server binding.
+ * client and server, and by a {@link ScriptedService} behind the server binding. The asynchronous
+ * forms of the calls ({@link PostalClient#callAsync}) are held to the same rules: retries with one
+ * key, interceptors, the deadline fixed when the call is made, failures as the synchronous
+ * exception, every operation available.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class TransportContract {
@@ -370,5 +381,164 @@ public abstract class TransportContract {
             assertEquals(1, p.indicia().size());
         }
         assertEquals(List.of("call purchase true", "attempt 1 SERVICE_UNAVAILABLE", "attempt 2 ok"), seen);
+    }
+
+    // --- Asynchronous calls: the same pipeline on the client's threads ----------------------------------------
+
+    @Test
+    void anAsyncPurchaseIsRetriedWithOneKeyAndSeenByInterceptors() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ClientInterceptor recorder = new ClientInterceptor() {
+            @Override
+            public <R> R interceptAttempt(Invocation<R> attempt) {
+                seen.add(attempt.operation() + " " + attempt.attempt() + " on " + Thread.currentThread().getName());
+                return attempt.proceed();
+            }
+        };
+        service.failNext("purchase", 2, () -> new ServiceUnavailableException("database failover"));
+        try (PostalClient client = client(b -> b.interceptor(recorder))) {
+            Purchase p = client.purchaseAsync(ScriptedService.purchaseRequest()).get(10, TimeUnit.SECONDS);
+            assertEquals(1, p.indicia().size());
+        }
+        assertEquals(3, service.calls("purchase").size());
+        assertEquals(1, keys("purchase").size(), "every attempt carries one idempotency key: " + keys("purchase"));
+        assertEquals(3, seen.size(), seen.toString());
+        String caller = Thread.currentThread().getName();
+        assertTrue(seen.stream().noneMatch(s -> s.endsWith(" on " + caller)), "ran on the client's threads: " + seen);
+    }
+
+    @Test
+    void anAsyncFailureCompletesTheFutureWithTheSynchronousException() {
+        service.failNext("purchase", 1, () -> new org.openpostage.api.PaymentDeclinedException("declined"));
+        try (PostalClient client = client()) {
+            CompletableFuture<Purchase> f = client.purchaseAsync(ScriptedService.purchaseRequest(),
+                    CallContext.withKey("k-async-1").withRequestId("req-async-declined"));
+            CompletionException e = assertThrows(CompletionException.class, f::join);
+            PostageException cause = assertInstanceOf(PostageException.class, e.getCause());
+            assertEquals(ErrorCode.PAYMENT_DECLINED, cause.code());
+            assertEquals("req-async-declined", cause.requestId());
+        }
+        assertEquals(Set.of("k-async-1"), keys("purchase"));
+    }
+
+    @Test
+    void anAsyncCallsDeadlineIsFixedWhenItIsMadeNotWhenAThreadIsFree() {
+        // An executor with a 700 ms queue: the call's 500 ms budget runs out while it waits.
+        Executor slowQueue = task -> new Thread(() -> {
+            sleepQuietly(Duration.ofMillis(700));
+            task.run();
+        }).start();
+        try (PostalClient client = client(b -> b.requestTimeout(Duration.ofMillis(500)).asyncExecutor(slowQueue))) {
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> client.quoteAsync(ScriptedService.quoteRequest()).join());
+            assertEquals(ErrorCode.DEADLINE_EXCEEDED, assertInstanceOf(PostageException.class, e.getCause()).code());
+        }
+        assertTrue(service.calls().isEmpty(), "nothing is sent once the deadline has passed");
+    }
+
+    @Test
+    void asyncCallsDoNotHoldTheCallersThreadAndRunTogether() {
+        int calls = 12;
+        service.delayNext("quote", calls, Duration.ofMillis(400));
+        try (PostalClient client = client()) {
+            long start = System.nanoTime();
+            List<CompletableFuture<org.openpostage.api.model.RateQuote>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                futures.add(client.quoteAsync(ScriptedService.quoteRequest()));
+            }
+            long handedOver = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(futures.stream().noneMatch(CompletableFuture::isDone), "the calls were running, not done");
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+            long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(handedOver < 300, "the caller got its futures at once, not after 400 ms: " + handedOver + " ms");
+            assertTrue(took < calls * 400 / 2, calls + " calls of 400 ms ran together, not one after another: "
+                    + took + " ms");
+            futures.forEach(f -> assertEquals(ScriptedService.PRICE, f.join().price()));
+        }
+        assertEquals(calls, service.calls("quote").size());
+    }
+
+    @Test
+    void aCallCancelledBeforeItStartsIsNeverSent() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService held = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (PostalClient client = client(b -> b.asyncExecutor(held))) {
+            held.execute(() -> awaitQuietly(release)); // the only thread is busy
+            CompletableFuture<Purchase> f = client.purchaseAsync(ScriptedService.purchaseRequest());
+            assertTrue(f.cancel(true));
+            release.countDown();
+            held.shutdown();
+            assertTrue(held.awaitTermination(5, TimeUnit.SECONDS));
+            assertTrue(f.isCancelled());
+        }
+        assertTrue(service.calls().isEmpty(), "a cancelled call that had not started is not sent: " + service.calls());
+    }
+
+    @Test
+    void aClosedClientOrAMissingRequestFailsTheFutureInsteadOfThrowing() {
+        PostalClient client = client();
+        CompletableFuture<org.openpostage.api.model.RateQuote> missing = client.quoteAsync(null);
+        assertInstanceOf(InvalidArgumentException.class,
+                assertThrows(CompletionException.class, missing::join).getCause());
+        client.close();
+        CompletableFuture<org.openpostage.api.model.RateQuote> closed = client.quoteAsync(ScriptedService.quoteRequest());
+        assertInstanceOf(ConfigurationException.class, assertThrows(CompletionException.class, closed::join).getCause());
+        assertTrue(service.calls().isEmpty());
+        assertEquals(0, proxy.connections());
+    }
+
+    @Test
+    void everyOperationHasAnAsynchronousForm() {
+        try (PostalClient client = client()) {
+            for (PostalOperation<?, ?> operation : PostalOperation.all()) {
+                callAsyncAndWait(client, operation);
+                assertEquals(1, service.calls(operation.name()).size(), operation + " reached the server once");
+            }
+        }
+    }
+
+    /** Calls {@code operation} asynchronously and waits; the scripted service's NOT_FOUND answers count as answers. */
+    private static <Q, R> void callAsyncAndWait(PostalClient client, PostalOperation<Q, R> operation) {
+        Q request = operation.requestType().cast(sampleRequest(operation));
+        try {
+            client.callAsync(operation, request, null).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            PostageException answer = assertInstanceOf(PostageException.class, e.getCause(), operation.name());
+            assertEquals(ErrorCode.NOT_FOUND, answer.code(), operation + ": " + answer);
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(operation + " did not complete", e);
+        }
+    }
+
+    /** A request for {@code operation}, or {@code null} for operations without one. */
+    private static Object sampleRequest(PostalOperation<?, ?> operation) {
+        if (!operation.hasRequest()) {
+            return null;
+        }
+        return switch (operation.name()) {
+            case "quote" -> ScriptedService.quoteRequest();
+            case "purchase" -> ScriptedService.purchaseRequest();
+            case "purchaseBatch" -> new org.openpostage.api.model.BatchPurchaseRequest(
+                    List.of(new org.openpostage.api.model.BatchEntry("b-1", ScriptedService.purchaseRequest())));
+            case "refund" -> new org.openpostage.api.model.RefundRequest("ind-1");
+            case "verify" -> ScriptedService.verifyRequest();
+            default -> throw new AssertionError("add a sample request for the new operation " + operation.name());
+        };
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

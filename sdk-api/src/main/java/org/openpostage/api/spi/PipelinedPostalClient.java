@@ -5,8 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.ClientConfig;
@@ -54,7 +62,12 @@ import org.openpostage.api.model.VerifyRequest;
  *       with the last failure.</li>
  * </ol>
  *
- * <p>Thread-safe; closing it closes the transport.
+ * <p>{@link #callAsync} runs the same pipeline on the configured
+ * {@linkplain ClientConfig#asyncExecutor() executor}, or on threads of the client's own, so every
+ * transport gets asynchronous calls of every operation without code of its own; the call is
+ * prepared (key, request id, deadline) before it is handed over.
+ *
+ * <p>Thread-safe; closing it closes the transport and stops the client's own threads.
  */
 public final class PipelinedPostalClient implements PostalClient {
     private static final System.Logger log = System.getLogger(PipelinedPostalClient.class.getName());
@@ -63,6 +76,8 @@ public final class PipelinedPostalClient implements PostalClient {
     private final ClientTransport transport;
     private final List<ClientInterceptor> interceptors;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Executor asyncExecutor;
+    private final @Nullable ExecutorService ownExecutor;
 
     /**
      * A client for {@code config} that sends its attempts through {@code transport}.
@@ -74,6 +89,9 @@ public final class PipelinedPostalClient implements PostalClient {
         this.config = Objects.requireNonNull(config, "config");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.interceptors = config.interceptors();
+        Executor given = config.asyncExecutor();
+        this.ownExecutor = given == null ? ownThreads(config) : null;
+        this.asyncExecutor = given != null ? given : Objects.requireNonNull(ownExecutor);
     }
 
     @Override
@@ -133,6 +151,72 @@ public final class PipelinedPostalClient implements PostalClient {
      * @param context the call's context, or {@code null} for an empty one
      */
     public <Q, R> R call(PostalOperation<Q, R> operation, @Nullable Q request, @Nullable CallContext context) {
+        CallContext prepared = prepare(operation, request, context);
+        return run(operation, request, prepared);
+    }
+
+    /**
+     * Runs one call of {@code operation} through the pipeline on the asynchronous executor. The
+     * call's idempotency key, request id and deadline are fixed now, before it waits for a thread;
+     * a refusal (closed client, missing request) completes the future at once. Never throws.
+     *
+     * @param request the request; {@code null} for operations without one
+     * @param context the call's context, or {@code null} for an empty one
+     */
+    @Override
+    public <Q, R> CompletableFuture<R> callAsync(PostalOperation<Q, R> operation, @Nullable Q request,
+                                                 @Nullable CallContext context) {
+        CompletableFuture<R> future = new CompletableFuture<>();
+        CallContext prepared;
+        try {
+            prepared = prepare(operation, request, context);
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+            return future;
+        }
+        try {
+            asyncExecutor.execute(() -> {
+                if (future.isDone()) {
+                    return; // cancelled before it started: nothing is sent
+                }
+                try {
+                    future.complete(run(operation, request, prepared));
+                } catch (Throwable t) { // a PostageException, or a bug that must not leave the future pending
+                    future.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(closed.get()
+                    ? new ConfigurationException(operation.name() + ": this PostalClient is closed")
+                    : new ConfigurationException(operation.name() + ": the client's asynchronous executor refused "
+                            + "the call: " + e.getMessage(), e));
+        }
+        return future;
+    }
+
+    /**
+     * Closes the transport and stops the client's own asynchronous threads (an executor given in
+     * the configuration is left alone); calls made afterwards fail with a
+     * {@link ConfigurationException}. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            transport.close();
+            if (ownExecutor != null) {
+                ownExecutor.shutdown();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostalClient[" + config.endpoint() + " via " + transport.getClass().getSimpleName() + "]";
+    }
+
+    /** Checks a call and fixes its idempotency key (keyed operations), request id and deadline. */
+    private <Q, R> CallContext prepare(PostalOperation<Q, R> operation, @Nullable Q request,
+                                       @Nullable CallContext context) {
         Objects.requireNonNull(operation, "operation");
         checkOpen(operation);
         if (operation.hasRequest() && request == null) {
@@ -147,21 +231,26 @@ public final class PipelinedPostalClient implements PostalClient {
         if (ctx.deadline() != null && ctx.deadline().isBefore(deadline)) {
             deadline = ctx.deadline();
         }
-        CallContext prepared = ctx.withDeadline(deadline);
+        return ctx.withDeadline(deadline);
+    }
+
+    /** Runs a prepared call: the interceptors' {@code interceptCall} around all its attempts. */
+    private <Q, R> R run(PostalOperation<Q, R> operation, @Nullable Q request, CallContext prepared) {
         return intercepted(0, 0, operation, request, prepared, () -> attempts(operation, request, prepared));
     }
 
-    /** Closes the transport; calls made afterwards fail with a {@link ConfigurationException}. Idempotent. */
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            transport.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "PostalClient[" + config.endpoint() + " via " + transport.getClass().getSimpleName() + "]";
+    /** At most {@link ClientConfig#DEFAULT_ASYNC_THREADS} daemon threads, idle ones ending after a minute. */
+    private static ExecutorService ownThreads(ClientConfig config) {
+        AtomicInteger count = new AtomicInteger();
+        String name = "openpostage-async-" + config.endpoint().getHost() + "-";
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(ClientConfig.DEFAULT_ASYNC_THREADS,
+                ClientConfig.DEFAULT_ASYNC_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private <Q, R> R attempts(PostalOperation<Q, R> operation, @Nullable Q request, CallContext ctx) {

@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.PostalClient;
+import org.openpostage.api.PostalOperation;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;
@@ -129,6 +131,11 @@ public final class XmlPostalClient implements PostalClient {
     @Override
     public VerificationResult verify(VerifyRequest request, CallContext context) {
         return pipeline.verify(request, context);
+    }
+
+    @Override
+    public <Q, R> CompletableFuture<R> callAsync(PostalOperation<Q, R> operation, Q request, CallContext context) {
+        return pipeline.callAsync(operation, request, context);
     }
 
     @Override
