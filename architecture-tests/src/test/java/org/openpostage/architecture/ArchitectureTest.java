@@ -27,6 +27,7 @@ class ArchitectureTest {
     static final String PORTAL = "org.openpostage.portal..";
     static final String SPRING = "org.openpostage.spring..";
     static final String EXAMPLES = "org.openpostage.examples..";
+    static final String OBSERVABILITY = "org.openpostage.observability..";
 
     private static JavaClasses classes;
 
@@ -58,6 +59,13 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().haveFullyQualifiedName("org.openpostage.api.RetryPolicy")
                 .because("retries, backoff and deadlines are the shared client pipeline's (PipelinedPostalClient): "
                         + "a transport implements one attempt (ClientTransport), so every transport retries alike"));
+    }
+
+    @Test
+    void theObservabilityInterceptorsUseTheSharedPipelineOnly() {
+        check(noClasses().that().resideInAPackage(OBSERVABILITY).should().dependOnClassesThat()
+                .resideInAnyPackage(XML, GRPC, SERVER, PORTAL)
+                .because("tracing and metrics hook into the client pipeline every transport shares (ClientInterceptor)"));
     }
 
     @Test
@@ -95,7 +103,11 @@ class ArchitectureTest {
 
     @Test
     void eachLibraryStaysInItsModule() {
-        libraryOnlyIn("Jackson", "com.fasterxml.jackson..", XML);
+        // The server writes CSV journal exports with Jackson's CSV writer; XML it leaves to the transport.
+        libraryOnlyIn("Jackson", "com.fasterxml.jackson..", XML, SERVER);
+        check(noClasses().that().resideInAPackage(SERVER).should().dependOnClassesThat()
+                .resideInAPackage("com.fasterxml.jackson.dataformat.xml..")
+                .because("the server speaks XML through the transport's binding"));
         libraryOnlyIn("Woodstox/StAX", "com.ctc.wstx..", XML);
         libraryOnlyIn("HttpClient", "org.apache.hc..", XML);
         libraryOnlyIn("gRPC", "io.grpc..", GRPC, SERVER);
@@ -105,20 +117,23 @@ class ArchitectureTest {
         libraryOnlyIn("Image I/O", "javax.imageio..", RENDER);
         libraryOnlyIn("PDFBox", "org.apache.pdfbox..", RENDER);
         libraryOnlyIn("Javalin", "io.javalin..", SERVER, PORTAL);
-        libraryOnlyIn("JTE", "gg.jte..", PORTAL);
+        libraryOnlyIn("JTE", "gg.jte..", PORTAL, SERVER); // the portal's pages and the server's admin console
         libraryOnlyIn("JDBC", "java.sql..", SERVER, PORTAL);
         libraryOnlyIn("HikariCP", "com.zaxxer..", SERVER, PORTAL);
         libraryOnlyIn("Flyway", "org.flywaydb..", SERVER, PORTAL);
         libraryOnlyIn("BouncyCastle", "org.bouncycastle..", SERVER);
         libraryOnlyIn("JUnit", "org.junit..", CONFORMANCE);
         libraryOnlyIn("Spring", "org.springframework..", SPRING, EXAMPLES);
-        libraryOnlyIn("Micrometer", "io.micrometer..", SPRING);
         libraryOnlyIn("picocli", "picocli..", RENDER, SERVER, CONFORMANCE);
+        // Operations: the SDK's interceptors, the starter's, and the reference apps that report metrics and spans.
+        libraryOnlyIn("Micrometer", "io.micrometer..", OBSERVABILITY, SPRING, SERVER, PORTAL);
+        libraryOnlyIn("OpenTelemetry", "io.opentelemetry..", OBSERVABILITY, SERVER, PORTAL);
+        libraryOnlyIn("Logback", "ch.qos.logback..", SERVER);
     }
 
     @Test
     void internalPackagesAreNotUsedFromOtherModules() {
-        for (String module : new String[] {API, XML, GRPC, RENDER, CONFORMANCE, SERVER, PORTAL, SPRING}) {
+        for (String module : new String[] {API, XML, GRPC, RENDER, OBSERVABILITY, CONFORMANCE, SERVER, PORTAL, SPRING}) {
             String root = module.substring(0, module.length() - 2);
             check(noClasses().that().resideOutsideOfPackage(module)
                     .should().dependOnClassesThat().resideInAPackage(root + ".internal..")

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class JavadocCoverageTest {
     private static final List<String> SDK_MODULES =
-            List.of("sdk-api", "sdk-xml-transport", "sdk-grpc-transport", "sdk-render", "conformance-kit", "conformance-cli",
-                    "openpostage-spring-boot-starter");
+            List.of("sdk-api", "sdk-xml-transport", "sdk-grpc-transport", "sdk-render", "sdk-observability",
+                    "conformance-kit", "conformance-cli", "openpostage-spring-boot-starter");
     private static final Pattern PUBLIC_TYPE = Pattern.compile(
             "^public\\s+(?:(?:final|abstract|sealed|non-sealed|static)\\s+)*(?:class|interface|enum|record|@interface)\\s+(\\w+)",
             Pattern.MULTILINE);

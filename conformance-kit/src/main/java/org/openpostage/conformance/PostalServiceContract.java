@@ -56,6 +56,14 @@ import org.openpostage.api.model.BatchItemResult;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.BatchPurchaseResult;
 import org.openpostage.api.model.CardPayment;
+import org.openpostage.api.model.ExportFormat;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
+import org.openpostage.api.model.PurchaseSummary;
 import org.openpostage.api.model.Indicium;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.MeterStatement;
@@ -680,6 +688,156 @@ public abstract class PostalServiceContract {
                 assertEquals(Mode.TEST, m.mode());
                 assertEquals(m.controlTotal(), m.ascending().plus(m.descending()));
             }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @DisplayName("lookup and history")
+    class History {
+        @Test
+        @DisplayName("looks a purchase up by its id: the same indicia, rendered again as asked, nothing charged")
+        void looksAPurchaseUp() {
+            RateQuote q = quote();
+            Purchase p = f.service().purchase(PurchaseRequest.of(List.of(PurchaseItem.of(q), PurchaseItem.of(q)),
+                    PaymentMethod.account()), ctx());
+            Ledger before = Ledger.of(f.service());
+            PurchaseRecord found = f.service().lookupPurchase(PurchaseLookupRequest.of(p.purchaseId()), ctx());
+            assertEquals(p, found.purchase(), "the purchase as it was returned, byte for byte");
+            assertEquals(p.indicia().get(0).decode().data().meterId(), found.meterId());
+            assertTrue(found.refunds().isEmpty());
+            PurchaseRecord reprint = f.service().lookupPurchase(PurchaseLookupRequest.of(p.purchaseId())
+                    .withPrint(PrintOptions.png(203)), ctx());
+            for (int i = 0; i < p.indicia().size(); i++) {
+                Indicium again = reprint.purchase().indicia().get(i);
+                assertEquals(p.indicia().get(i).data(), again.data(), "a reprint carries the same signed data");
+                assertNotNull(again.image(), "PNG was asked for");
+                assertEquals(OutputFormat.PNG, again.image().format());
+                assertEquals(203, again.image().dpi());
+            }
+            before.assertUnchanged(f.service());
+        }
+
+        @Test
+        @DisplayName("shows the refunds of a purchase's indicia")
+        void showsRefunds() {
+            RateQuote q = quote();
+            Purchase p = f.service().purchase(PurchaseRequest.of(List.of(PurchaseItem.of(q), PurchaseItem.of(q)),
+                    PaymentMethod.account()), ctx());
+            Refund refund = f.service().refund(new RefundRequest(p.indicia().get(1).indiciumId()), ctx());
+            PurchaseRecord found = f.service().lookupPurchase(PurchaseLookupRequest.of(p.purchaseId()), ctx());
+            assertEquals(List.of(refund), found.refunds());
+            assertTrue(found.refunded(p.indicia().get(1).indiciumId()));
+            assertFalse(found.refunded(p.indicia().get(0).indiciumId()));
+        }
+
+        @Test
+        @DisplayName("does not find a purchase that is not the caller's")
+        void refusesUnknownPurchases() {
+            var e = assertThrows(NotFoundException.class, () -> f.service().lookupPurchase(
+                    PurchaseLookupRequest.of("no-such-purchase-" + UUID.randomUUID()), ctx()));
+            assertEquals(ErrorCode.NOT_FOUND, e.code());
+            assertThrows(AuthenticationException.class, () -> f.unauthenticated().lookupPurchase(
+                    PurchaseLookupRequest.of("no-such-purchase"), ctx()));
+            assumeTrue(f.live() != null, "the fixture has no live-mode service");
+            Purchase live = f.live().purchase(PurchaseRequest.of(List.of(PurchaseItem.of(f.live().quote(
+                    QuoteRequest.of(f.samplePiece()), ctx()))), PaymentMethod.account()), ctx());
+            assertThrows(NotFoundException.class, () -> f.service().lookupPurchase(
+                    PurchaseLookupRequest.of(live.purchaseId()), ctx()), "a live purchase is not found with a test key");
+        }
+
+        @Test
+        @DisplayName("lists the purchases of a period, oldest first, a page at a time")
+        void listsPurchasesInPages() {
+            RateQuote q = quote();
+            List<Purchase> bought = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                bought.add(f.service().purchase(PurchaseRequest.of(List.of(PurchaseItem.of(q)), PaymentMethod.account()),
+                        ctx()));
+            }
+            Instant from = bought.get(0).issuedAt();
+            Instant to = bought.get(4).issuedAt().plusNanos(1);
+            List<PurchaseSummary> listed = new ArrayList<>();
+            PurchaseListRequest page = PurchaseListRequest.of(from, to).withPageSize(2);
+            int pages = 0;
+            while (page != null) {
+                PurchasePage result = f.service().listPurchases(page, ctx());
+                assertTrue(result.purchases().size() <= 2, "a page holds at most its size");
+                listed.addAll(result.purchases());
+                page = result.nextPageToken() == null ? null : page.nextPage(result.nextPageToken());
+                assertTrue(++pages <= 100, "paging ends");
+            }
+            List<String> ids = listed.stream().map(PurchaseSummary::purchaseId).toList();
+            assertEquals(new HashSet<>(ids).size(), ids.size(), "no purchase on two pages");
+            for (Purchase p : bought) {
+                assertTrue(ids.contains(p.purchaseId()), p.purchaseId() + " is listed");
+            }
+            for (int i = 1; i < listed.size(); i++) {
+                assertFalse(listed.get(i).issuedAt().isBefore(listed.get(i - 1).issuedAt()), "oldest first");
+            }
+            for (PurchaseSummary s : listed) {
+                assertFalse(s.issuedAt().isBefore(from) || !s.issuedAt().isBefore(to), "within the period");
+            }
+            PurchaseSummary first = listed.stream().filter(s -> s.purchaseId().equals(bought.get(0).purchaseId()))
+                    .findFirst().orElseThrow();
+            assertEquals(bought.get(0).total(), first.total());
+            assertEquals(bought.get(0).payment(), first.payment());
+            assertEquals(1, first.indiciumCount());
+            assertEquals(0, first.refundedCount());
+            PurchasePage none = f.service().listPurchases(PurchaseListRequest.of(Instant.parse("2000-01-01T00:00:00Z"),
+                    Instant.parse("2000-01-02T00:00:00Z")), ctx());
+            assertTrue(none.purchases().isEmpty());
+            assertEquals(null, none.nextPageToken());
+        }
+
+        @Test
+        @DisplayName("refuses a page token it did not issue")
+        void refusesAForeignPageToken() {
+            Instant now = Instant.now();
+            var e = assertThrows(InvalidRequestException.class, () -> f.service().listPurchases(
+                    PurchaseListRequest.of(now.minusSeconds(3600), now).nextPage("not-a-token"), ctx()));
+            assertTrue(e.getMessage().contains("pageToken"), e.getMessage());
+        }
+
+        @Test
+        @DisplayName("exports the journal of a period as CSV and as XML")
+        void exportsTheJournal() throws Exception {
+            Purchase p = f.service().purchase(PurchaseRequest.of(List.of(PurchaseItem.of(quote())),
+                    PaymentMethod.account()), ctx());
+            long meterId = p.indicia().get(0).decode().data().meterId();
+            Instant from = p.issuedAt();
+            Instant to = p.issuedAt().plusSeconds(1);
+            JournalExport csv = f.service().exportJournal(JournalExportRequest.of(from, to, ExportFormat.CSV)
+                    .forMeter(meterId), ctx());
+            assertEquals(ExportFormat.CSV, csv.format());
+            assertEquals("text/csv", csv.mediaType());
+            String text = new String(csv.content().toArray(), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> lines = text.lines().toList();
+            assertTrue(lines.get(0).startsWith("entry_id,"), "a header line: " + lines.get(0));
+            assertEquals(csv.entryCount(), lines.size() - 1, "one line per entry");
+            assertTrue(lines.stream().anyMatch(l -> l.contains(p.purchaseId()) && l.contains(",DEBIT,")),
+                    "the purchase's debit is in the export");
+
+            JournalExport xml = f.service().exportJournal(JournalExportRequest.of(from, to, ExportFormat.XML)
+                    .forMeter(meterId), ctx());
+            assertEquals(ExportFormat.XML, xml.format());
+            assertEquals(csv.entryCount(), xml.entryCount());
+            javax.xml.parsers.DocumentBuilderFactory dbf = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            dbf.setNamespaceAware(true);
+            dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            org.w3c.dom.Document doc = dbf.newDocumentBuilder().parse(xml.content().newInputStream());
+            assertEquals("accountJournal", doc.getDocumentElement().getLocalName());
+            assertEquals("https://openpostage.org/postage/v1", doc.getDocumentElement().getNamespaceURI());
+            assertEquals(xml.entryCount(), doc.getElementsByTagNameNS("https://openpostage.org/postage/v1", "entry")
+                    .getLength());
+            assertTrue(new String(xml.content().toArray(), java.nio.charset.StandardCharsets.UTF_8)
+                    .contains(p.purchaseId()));
+
+            JournalExport all = f.service().exportJournal(JournalExportRequest.of(from, to, ExportFormat.CSV), ctx());
+            assertTrue(all.entryCount() >= csv.entryCount(), "all meters hold at least the one meter's entries");
+            assertThrows(NotFoundException.class, () -> f.service().exportJournal(
+                    JournalExportRequest.of(from, to, ExportFormat.CSV).forMeter(4_294_967_295L), ctx()));
         }
     }
 

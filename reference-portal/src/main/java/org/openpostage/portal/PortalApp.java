@@ -19,6 +19,7 @@ import org.openpostage.portal.internal.shop.Postage;
 import org.openpostage.portal.internal.shop.SignInThrottle;
 import org.openpostage.portal.internal.shop.UserError;
 import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.telemetry.PortalTelemetry;
 import org.openpostage.portal.internal.web.Layout;
 import org.openpostage.portal.internal.web.OrderRoutes;
 import org.openpostage.portal.internal.web.Security;
@@ -48,14 +49,16 @@ public final class PortalApp implements AutoCloseable {
     private final PortalStore store;
     private final Javalin web;
     private final PendingOrderResolver resolver;
+    private final PortalTelemetry telemetry;
 
     private PortalApp(PortalConfig config, PostalClient postal, PortalStore store, Javalin web,
-                      PendingOrderResolver resolver) {
+                      PendingOrderResolver resolver, PortalTelemetry telemetry) {
         this.config = config;
         this.postal = postal;
         this.store = store;
         this.web = web;
         this.resolver = resolver;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -66,7 +69,22 @@ public final class PortalApp implements AutoCloseable {
      * @throws ConfigurationException if the configuration cannot be used
      */
     public static PortalApp start(PortalConfig config) {
-        PostalClient postal = PostalClients.connect(config.clientConfig());
+        return start(config, null);
+    }
+
+    /**
+     * Like {@link #start(PortalConfig)}, with the portal's spans going to {@code openTelemetry}
+     * instead of the configured {@code portal.tracing-exporter}; {@code null} keeps the configuration's.
+     */
+    public static PortalApp start(PortalConfig config, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        PortalTelemetry telemetry = PortalTelemetry.of(config, openTelemetry);
+        PostalClient postal;
+        try {
+            postal = PostalClients.connect(telemetry.instrument(config.clientConfig()));
+        } catch (RuntimeException e) {
+            telemetry.close();
+            throw e;
+        }
         PortalStore store = null;
         try {
             Files.createDirectories(config.dataDir());
@@ -94,6 +112,7 @@ public final class PortalApp implements AutoCloseable {
                 c.jetty.multipartConfig.maxTotalRequestSize(12, SizeUnit.MB);
                 c.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
                 c.http.maxRequestSize = 12_000_000;
+                telemetry.register(c.routes);
                 security.register(c.routes);
                 shop.register(c.routes);
                 orders.register(c.routes);
@@ -101,9 +120,10 @@ public final class PortalApp implements AutoCloseable {
                 c.routes.get("/static/{file}", ctx -> staticFile(ctx.pathParam("file"), ctx));
             });
             web.start(config.bind(), config.port());
+            telemetry.serve(config.metricsBind(), config.metricsPort());
             PendingOrderResolver resolver = new PendingOrderResolver(checkout, store);
             resolver.start(config.resolveInterval());
-            PortalApp app = new PortalApp(config, postal, store, web, resolver);
+            PortalApp app = new PortalApp(config, postal, store, web, resolver, telemetry);
             log.info("portal '{}' listening on {} and selling through {}", config.name(), app.url(),
                     config.clientConfig().endpoint());
             return app;
@@ -112,6 +132,7 @@ public final class PortalApp implements AutoCloseable {
                 store.close();
             }
             postal.close();
+            telemetry.close();
             if (e instanceof IOException io) {
                 throw new ConfigurationException("cannot create the data directory " + config.dataDir() + ": "
                         + io.getMessage(), io);
@@ -172,6 +193,13 @@ public final class PortalApp implements AutoCloseable {
         web.stop();
         store.close();
         postal.close();
+        telemetry.close();
+    }
+
+    /** The Prometheus endpoint, such as {@code http://127.0.0.1:9465/metrics}, or {@code null} when metrics are off. */
+    public URI metricsEndpoint() {
+        return telemetry.port() < 0 ? null : URI.create("http://" + config.metricsBind() + ":" + telemetry.port()
+                + "/metrics");
     }
 
     /**
@@ -179,6 +207,11 @@ public final class PortalApp implements AutoCloseable {
      * variables {@code PORTAL_*} override the file.
      */
     public static void main(String[] args) {
+        // One log, one format: what Jetty, gRPC and OpenTelemetry's logging exporter write to java.util.logging too.
+        if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+            org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+            org.slf4j.bridge.SLF4JBridgeHandler.install();
+        }
         Path file = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {

@@ -71,7 +71,12 @@ public final class PortalConfig {
             new Setting("portal.country", "US", "the shop's country (ISO 3166-1 code): where pieces are mailed from by default, and the default paper"),
             new Setting("portal.paper", "", "label sheets offered first: letter or a4 (default: letter in the US and Canada, a4 elsewhere)"),
             new Setting("portal.max-days-ahead", "30", "how many days ahead a date of mailing may be: the postal server's mailing.max-days-ahead"),
-            new Setting("portal.operator-mark", "", "the postal operator's mark on stamps the portal composes, such as US POSTAGE (empty: none)"));
+            new Setting("portal.operator-mark", "", "the postal operator's mark on stamps the portal composes, such as US POSTAGE (empty: none)"),
+            new Setting("portal.metrics-port", "", "Prometheus metrics over plain HTTP at /metrics on this port (empty: off; 0 picks a free one)"),
+            new Setting("portal.metrics-bind", "127.0.0.1", "the address the metrics port listens on"),
+            new Setting("portal.tracing-exporter", "none", "OpenTelemetry spans: none, logging (in the log, for development) or otlp"),
+            new Setting("portal.tracing-otlp-endpoint", "http://localhost:4318/v1/traces", "where otlp sends spans (OTLP over HTTP)"),
+            new Setting("portal.tracing-sample-ratio", "1.0", "the share of new traces recorded, 0 to 1"));
 
     private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
             .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -94,6 +99,58 @@ public final class PortalConfig {
         paper();
         maxDaysAhead();
         operatorMark();
+        metricsPort();
+        tracingExporter();
+        otlpEndpoint();
+        tracingSampleRatio();
+    }
+
+    /** The Prometheus metrics port, or {@code null} when metrics are off. */
+    public Integer metricsPort() {
+        String v = values.get("portal.metrics-port");
+        return v == null || v.isBlank() ? null : intValue("portal.metrics-port", 0, 65535);
+    }
+
+    /** The address the metrics port listens on. */
+    public String metricsBind() {
+        return values.get("portal.metrics-bind");
+    }
+
+    /** What the portal does with its spans: {@code none}, {@code logging} or {@code otlp}. */
+    public String tracingExporter() {
+        String v = values.get("portal.tracing-exporter").strip().toLowerCase(Locale.ROOT);
+        if (!v.equals("none") && !v.equals("logging") && !v.equals("otlp")) {
+            throw new ConfigurationException("portal.tracing-exporter '" + v + "' must be none, logging or otlp");
+        }
+        return v;
+    }
+
+    /** Where {@code otlp} sends spans. */
+    public URI otlpEndpoint() {
+        String v = values.get("portal.tracing-otlp-endpoint");
+        try {
+            URI uri = URI.create(v.strip());
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("portal.tracing-otlp-endpoint '" + v + "' must be an http(s) URL");
+        }
+    }
+
+    /** The share of new traces recorded. */
+    public double tracingSampleRatio() {
+        String v = values.get("portal.tracing-sample-ratio");
+        try {
+            double d = Double.parseDouble(v.strip());
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new ConfigurationException("portal.tracing-sample-ratio '" + v + "' must be a number from 0 to 1");
     }
 
     /** The shop's country, an ISO 3166-1 alpha-2 code. */

@@ -195,8 +195,8 @@ class CardDataHygieneTest {
     }
 
     private static String assertLogFile() {
-        String file = System.getProperty("org.slf4j.simpleLogger.logFile");
-        assertNotNull(file, "the pom sends the test log to a file (org.slf4j.simpleLogger.logFile)");
+        String file = System.getProperty("openpostage.test.log");
+        assertNotNull(file, "the pom sends the test log to a file (openpostage.test.log, src/test/resources/logback-test.xml)");
         return file;
     }
 }

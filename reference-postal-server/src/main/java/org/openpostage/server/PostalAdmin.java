@@ -1,6 +1,8 @@
 package org.openpostage.server;
 
 import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import org.openpostage.api.Bytes;
@@ -19,13 +21,20 @@ import org.openpostage.server.internal.journal.Checkpoints;
 import org.openpostage.server.internal.journal.JournalAudit;
 import org.openpostage.server.internal.journal.OperatorJournal;
 import org.openpostage.server.internal.signing.SigningKeys;
+import org.openpostage.server.internal.auth.OperatorStore;
+import org.openpostage.server.internal.rates.RateBook;
+import org.openpostage.server.internal.rates.RateSource;
+import org.openpostage.server.internal.rates.RateTable;
+import org.openpostage.server.internal.util.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The postal operator's administration of a {@link PostalCore}: partners and their API keys,
  * meters and their funding, the journal, the signing keys (the key ceremony), the operator
- * journal and its audit, and the background catalogue.
+ * journal and its audit, the background catalogue, the rate tables and the operator accounts of the
+ * admin console. Every change is journaled in the operator journal, in the change's own
+ * transaction, with the name of the operator it acts as ({@link #as(String)}).
  * Obtain it from {@link PostalCore#admin()}. Every change is stored in the ledger database and
  * seen by every node at once. Thread-safe.
  */
@@ -43,11 +52,14 @@ public final class PostalAdmin {
     private final JournalAudit journalAudit;
     private final Database db;
     private final Clock clock;
+    private final OperatorStore operators;
+    private final RateSource rates;
     private final String operator;
 
     PostalAdmin(PartnerStore partners, Ledger ledger, SigningKeys signingKeys, BackgroundStore backgrounds,
                 ServerConfig config, StampImaging imaging, OperatorJournal operatorJournal, Checkpoints checkpoints,
-                JournalAudit journalAudit, Database db, Clock clock, String operator) {
+                JournalAudit journalAudit, Database db, Clock clock, OperatorStore operators, RateSource rates,
+                String operator) {
         this.partners = partners;
         this.ledger = ledger;
         this.signingKeys = signingKeys;
@@ -59,12 +71,14 @@ public final class PostalAdmin {
         this.journalAudit = journalAudit;
         this.db = db;
         this.clock = clock;
+        this.operators = operators;
+        this.rates = rates;
         this.operator = operator;
     }
 
     /**
      * This administration acting as {@code operatorName}: the operator journal records that name for
-     * the key ceremony's steps it takes (without it, the server's own name).
+     * every change it makes (without it, the server's own name).
      *
      * @throws org.openpostage.api.InvalidRequestException if the name is blank or longer than 200 characters
      */
@@ -73,7 +87,12 @@ public final class PostalAdmin {
             throw new org.openpostage.api.InvalidRequestException("an operator's name is 1 to 200 characters");
         }
         return new PostalAdmin(partners, ledger, signingKeys, backgrounds, config, imaging, operatorJournal,
-                checkpoints, journalAudit, db, clock, operatorName.strip());
+                checkpoints, journalAudit, db, clock, operators, rates, operatorName.strip());
+    }
+
+    /** The operator this administration acts as: the name the operator journal records. */
+    public String operator() {
+        return operator;
     }
 
     /**
@@ -84,8 +103,16 @@ public final class PostalAdmin {
      * @throws org.openpostage.api.InvalidRequestException if the id is malformed or taken
      */
     public void createPartner(String partnerId, String displayName) {
-        partners.createPartner(partnerId, displayName);
-        log.info("partner {} created", partnerId);
+        journaled("create partner", OperatorAction.PARTNER_CREATED, "partner " + partnerId, c -> {
+            partners.createPartner(c, partnerId, displayName);
+            return new Journaled<>(null, "'" + displayName + "'");
+        });
+        log.info("partner {} created by {}", partnerId, operator);
+    }
+
+    /** Every partner, by id, with how many active API keys and meters it has. */
+    public List<PartnerInfo> listPartners() {
+        return partners.partners();
     }
 
     /** Whether partner {@code partnerId} exists. */
@@ -119,8 +146,12 @@ public final class PostalAdmin {
      * @throws NotFoundException if there is no such partner
      */
     public IssuedApiKey issueApiKey(String partnerId, Mode mode, boolean scanner) {
-        IssuedApiKey key = partners.issueKey(partnerId, mode, scanner);
-        log.info("API key {} ({}{}) issued to partner {}", key.keyId(), mode, scanner ? ", scanner" : "", partnerId);
+        IssuedApiKey key = journaled("issue API key", OperatorAction.API_KEY_ISSUED, "partner " + partnerId, c -> {
+            IssuedApiKey k = partners.issueKey(c, partnerId, mode, scanner);
+            return new Journaled<>(k, "key " + k.keyId() + ", " + mode + (scanner ? ", scanner" : ""));
+        });
+        log.info("API key {} ({}{}) issued to partner {} by {}", key.keyId(), mode, scanner ? ", scanner" : "",
+                partnerId, operator);
         return key;
     }
 
@@ -130,8 +161,11 @@ public final class PostalAdmin {
      * @throws NotFoundException if there is no such key
      */
     public void revokeApiKey(String keyId) {
-        partners.revokeKey(keyId);
-        log.info("API key {} revoked", keyId);
+        journaled("revoke API key", OperatorAction.API_KEY_REVOKED, "API key " + keyId, c -> {
+            PartnerStore.KeyInfo k = partners.revokeKey(c, keyId);
+            return new Journaled<>(null, "of partner " + k.partnerId() + ", " + k.mode());
+        });
+        log.info("API key {} revoked by {}", keyId, operator);
     }
 
     /** The partner's API keys, newest first; never their secrets. */
@@ -151,9 +185,44 @@ public final class PostalAdmin {
         if (!partners.exists(partnerId)) {
             throw new NotFoundException("partner '" + partnerId + "' does not exist");
         }
-        Ledger.Meter m = ledger.createMeter(partnerId, mode, currency);
-        log.info("meter {} ({}, {}) created for partner {}", m.meterId(), mode, currency, partnerId);
-        return statement(m);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Ledger.Meter m = journaled("create meter", OperatorAction.METER_CREATED, "partner " + partnerId, c -> {
+                    Ledger.Meter created = ledger.createMeter(c, partnerId, mode, currency);
+                    return new Journaled<>(created, "meter " + created.meterId() + ", " + mode + ", "
+                            + currency.getCurrencyCode() + (created.isDefault() ? ", its default" : ""));
+                });
+                log.info("meter {} ({}, {}) created for partner {} by {}", m.meterId(), mode, currency, partnerId,
+                        operator);
+                return statement(m);
+            } catch (org.openpostage.server.internal.db.DataAccessException e) {
+                // Two nodes picked the same meter id at once: the loser tries again with the next one.
+                if (!org.openpostage.server.internal.db.Sql.UNIQUE_VIOLATION.equals(e.sqlState()) || attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The currency of the rate table in force today: the currency new meters keep. */
+    public java.util.Currency currency() {
+        return rates.book().tableFor(LocalDate.ofInstant(clock.instant(), config.zone())).currency();
+    }
+
+    /** Every meter of every partner, by id. */
+    public List<MeterInfo> allMeters() {
+        return ledger.allMeters().stream().map(m -> new MeterInfo(m.partnerId(), m.isDefault(), statement(m))).toList();
+    }
+
+    /**
+     * Meter {@code meterId} with its owner.
+     *
+     * @throws NotFoundException if there is no such meter
+     */
+    public MeterInfo meter(long meterId) {
+        Ledger.Meter m = ledger.meter(meterId).orElseThrow(() -> new NotFoundException("meter " + meterId
+                + " does not exist"));
+        return new MeterInfo(m.partnerId(), m.isDefault(), statement(m));
     }
 
     /** Every meter of the partner, in both modes. */
@@ -169,8 +238,17 @@ public final class PostalAdmin {
      * @throws org.openpostage.api.InvalidRequestException if the amount is not positive or in another currency
      */
     public JournalEntry fundMeter(long meterId, Money amount, String reference) {
-        JournalEntry e = ledger.fund(meterId, amount, reference);
-        log.info("meter {} funded with {} (journal entry {})", meterId, amount, e.entryId());
+        String ref = reference == null || reference.isBlank() ? null : reference.strip();
+        if (ref != null && (ref.length() > 200 || ref.chars().anyMatch(Character::isISOControl))) {
+            throw new org.openpostage.api.InvalidRequestException("a funding's reference has at most 200 characters "
+                    + "and no control characters");
+        }
+        JournalEntry e = journaled("fund meter", OperatorAction.METER_FUNDED, "meter " + meterId, c -> {
+            JournalEntry entry = ledger.fund(c, meterId, amount, ref);
+            return new Journaled<>(entry, amount + " (journal entry " + entry.entryId() + ")"
+                    + (ref == null ? "" : ", reference '" + ref + "'"));
+        });
+        log.info("meter {} funded with {} (journal entry {}) by {}", meterId, amount, e.entryId(), operator);
         return e;
     }
 
@@ -197,8 +275,11 @@ public final class PostalAdmin {
      * @throws NotFoundException if {@code refundId} is not a refused card refund
      */
     public void retryCardRefund(String refundId) {
-        ledger.retryCardRefund(refundId);
-        log.info("card refund {} queued for another payout", refundId);
+        journaled("retry card refund", OperatorAction.CARD_REFUND_RETRIED, "refund " + refundId, c -> {
+            ledger.retryCardRefund(c, refundId);
+            return new Journaled<>(null, "queued for another payout to the card");
+        });
+        log.info("card refund {} queued for another payout by {}", refundId, operator);
     }
 
     /**
@@ -307,6 +388,14 @@ public final class PostalAdmin {
         return operatorJournal.entries(afterSeq, limit);
     }
 
+    /** The latest {@code limit} (1 to 1,000) entries of the operator journal, newest first. */
+    public List<OperatorJournalEntry> latestOperatorJournal(int limit) {
+        if (limit < 1 || limit > 1_000) {
+            throw new org.openpostage.api.InvalidRequestException("limit must be between 1 and 1000, was " + limit);
+        }
+        return operatorJournal.latest(limit);
+    }
+
     /**
      * Signs a checkpoint of the journals now: the heads of every chain that grew since the last one,
      * signed by the signing device. Returns its id, or 0 if no journal grew. Nodes also do this on
@@ -332,10 +421,213 @@ public final class PostalAdmin {
      * @throws org.openpostage.api.InvalidRequestException if the id is taken or the image unusable
      */
     public BackgroundImage addBackground(String id, String title, Bytes content) {
-        BackgroundImage image = backgrounds.add(id, title, content, config.maxBackgroundBytes(), imaging);
-        log.info("background {} added ({} {}x{}, {} bytes)", id, image.mediaType(), image.widthPx(), image.heightPx(),
-                content.size());
+        BackgroundImage image = journaled("add background", OperatorAction.BACKGROUND_ADDED, "background " + id, c -> {
+            BackgroundImage added = backgrounds.add(c, id, title, content, config.maxBackgroundBytes(), imaging);
+            return new Journaled<>(added, "'" + title + "', " + added.mediaType() + " " + added.widthPx() + "x"
+                    + added.heightPx() + ", sha256 " + content.sha256Hex());
+        });
+        log.info("background {} added ({} {}x{}, {} bytes) by {}", id, image.mediaType(), image.widthPx(),
+                image.heightPx(), content.size(), operator);
         return image;
+    }
+
+    /**
+     * Retires image {@code id} from the background catalogue: portals are no longer offered it and new
+     * purchases cannot use it. Indicia bought with it stay valid.
+     *
+     * @throws NotFoundException if there is no such image
+     * @throws org.openpostage.api.InvalidRequestException if it was retired before
+     */
+    public void retireBackground(String id) {
+        journaled("retire background", OperatorAction.BACKGROUND_RETIRED, "background " + id, c -> {
+            backgrounds.retire(c, id, operator, Time.now(clock));
+            return new Journaled<>(null, "no longer offered");
+        });
+        log.info("background {} retired by {}", id, operator);
+    }
+
+    /** Every image of the background catalogue, retired ones too. */
+    public List<BackgroundEntry> backgroundCatalogue() {
+        return backgrounds.catalogue().stream().map(e -> new BackgroundEntry(e.image(), e.sample(), e.addedAt(),
+                e.retiredAt(), e.retiredBy())).toList();
+    }
+
+    // ------------------------------------------------------------------ rate tables
+
+    /**
+     * Every rate table, configured and uploaded, by effective date: the one in force today is marked
+     * {@link RateTableInfo#inForceToday()}.
+     */
+    public List<RateTableInfo> rateTables() {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), config.zone());
+        RateBook book = rates.book();
+        String inForce;
+        try {
+            inForce = book.tableFor(today).version();
+        } catch (RuntimeException e) {
+            inForce = null;
+        }
+        List<RateTableInfo> out = new ArrayList<>();
+        for (RateTable t : rates.configured().tables()) {
+            out.add(info(t, "configured", null, null, null, t.version().equals(inForce)));
+        }
+        for (RateSource.Upload u : rates.uploads()) {
+            RateTable t = RateBook.parse(u.content(), u.version()).tables().get(0);
+            out.add(info(t, "uploaded", u.uploadedBy(), u.uploadedAt(), u.withdrawnAt(),
+                    u.withdrawnAt() == null && t.version().equals(inForce)));
+        }
+        out.sort(java.util.Comparator.comparing(RateTableInfo::effectiveFrom));
+        return out;
+    }
+
+    /**
+     * Uploads a rate table (the format of docs/rates.md, one table) that takes effect on
+     * {@code effectiveFrom}, a day after today: it is checked whole first (its rows, its date
+     * against {@code effectiveFrom}, a version and a day no other table has, the currency of the table
+     * in force), and every node prices with it from that day.
+     *
+     * @throws org.openpostage.api.InvalidRequestException naming what is wrong with it
+     */
+    public RateTableInfo uploadRateTable(String text, LocalDate effectiveFrom) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), config.zone());
+        RateSource.Upload u = journaled("upload rate table", OperatorAction.RATE_TABLE_UPLOADED, "rate table", c -> {
+            RateSource.Upload up = rates.upload(c, text, effectiveFrom, today, operator, Time.now(clock));
+            return new Journaled<>(up, "version " + up.version() + ", effective from " + up.effectiveFrom() + ", "
+                    + up.currency() + ", sha256 " + up.sha256());
+        });
+        rates.invalidate();
+        log.info("rate table {} uploaded by {}, effective from {}", u.version(), operator, u.effectiveFrom());
+        return rateTables().stream().filter(t -> t.version().equals(u.version())).findFirst().orElseThrow();
+    }
+
+    /**
+     * Withdraws an uploaded rate table before its day.
+     *
+     * @throws NotFoundException if no uploaded table has that version
+     * @throws org.openpostage.api.InvalidRequestException if it took effect already, or was withdrawn
+     */
+    public void withdrawRateTable(String version) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), config.zone());
+        journaled("withdraw rate table", OperatorAction.RATE_TABLE_WITHDRAWN, "rate table " + version, c -> {
+            RateSource.Upload u = rates.withdraw(c, version, today, Time.now(clock));
+            return new Journaled<>(null, "was to take effect on " + u.effectiveFrom());
+        });
+        rates.invalidate();
+        log.info("rate table {} withdrawn by {}", version, operator);
+    }
+
+    private static RateTableInfo info(RateTable t, String origin, String by, java.time.Instant at,
+                                      java.time.Instant withdrawn, boolean inForce) {
+        List<RateTableInfo.Row> rows = new ArrayList<>();
+        for (var e : t.classes().entrySet()) {
+            for (var step : e.getValue().steps().entrySet()) {
+                long[] prices = step.getValue();
+                for (int zone = 0; zone < prices.length; zone++) {
+                    boolean used = e.getValue().zoned() ? zone > 0 : zone == 0;
+                    if (used) {
+                        rows.add(new RateTableInfo.Row(e.getKey(), step.getKey(), zone, new Money(prices[zone],
+                                t.currency())));
+                    }
+                }
+            }
+        }
+        return new RateTableInfo(t.version(), t.currency().getCurrencyCode(), t.effectiveFrom(), origin, by, at,
+                withdrawn, inForce, List.copyOf(rows));
+    }
+
+    // ------------------------------------------------------------------ operator accounts
+
+    /**
+     * Creates an operator account for the admin console.
+     *
+     * @param name        1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter
+     * @param password    at least 12 characters; hashed with Argon2id, never stored
+     * @throws org.openpostage.api.InvalidRequestException if the name is malformed or taken, or the password too weak
+     */
+    public OperatorAccount createOperator(String name, String displayName, char[] password) {
+        OperatorAccount a = journaled("create operator", OperatorAction.OPERATOR_CREATED, "operator " + name, c ->
+                new Journaled<>(operators.create(c, name, displayName, password), "'" + displayName + "'"));
+        log.info("operator {} created by {}", name, operator);
+        return a;
+    }
+
+    /** Every operator account, by name. */
+    public List<OperatorAccount> operators() {
+        return operators.all();
+    }
+
+    /** The operator account {@code name}, if there is one. */
+    public java.util.Optional<OperatorAccount> findOperator(String name) {
+        return operators.find(name);
+    }
+
+    /**
+     * Sets an operator's password (and lifts a lock after wrong passwords).
+     *
+     * @throws NotFoundException if there is no such account
+     * @throws org.openpostage.api.InvalidRequestException if the password is too weak
+     */
+    public void setOperatorPassword(String name, char[] password) {
+        journaled("set operator password", OperatorAction.OPERATOR_PASSWORD_SET, "operator " + name, c -> {
+            operators.setPassword(c, name, password);
+            return new Journaled<>(null, null);
+        });
+        log.info("password of operator {} set by {}", name, operator);
+    }
+
+    /**
+     * Disables or enables an operator account. An operator cannot disable their own account, and the
+     * last enabled account cannot be disabled (the command line can always make a new one).
+     *
+     * @throws NotFoundException if there is no such account
+     */
+    public void setOperatorEnabled(String name, boolean enabled) {
+        if (!enabled && name.equals(operator)) {
+            throw new org.openpostage.api.InvalidRequestException("an operator cannot disable their own account");
+        }
+        journaled(enabled ? "enable operator" : "disable operator", enabled ? OperatorAction.OPERATOR_ENABLED
+                : OperatorAction.OPERATOR_DISABLED, "operator " + name, c -> {
+            operators.setEnabled(c, name, enabled);
+            if (!enabled && operators.enabledCount(c) == 0) {
+                throw new org.openpostage.api.InvalidRequestException("operator " + name + " is the last enabled "
+                        + "account; create another first");
+            }
+            return new Journaled<>(null, null);
+        });
+        log.info("operator {} {} by {}", name, enabled ? "enabled" : "disabled", operator);
+    }
+
+    /**
+     * Checks an operator's sign-in to the admin console and journals it: five wrong passwords in a row
+     * lock the account for 15 minutes on every node.
+     *
+     * @param via how the operator came (for the journal: {@code admin console from 127.0.0.1}, say)
+     * @throws org.openpostage.api.AuthenticationException if the name or password is wrong, or the account locked or disabled
+     */
+    public OperatorAccount signIn(String name, char[] password, String via) {
+        OperatorAccount a = operators.authenticate(name, password, c -> operatorJournal.append(c,
+                OperatorAction.OPERATOR_SIGNED_IN, "operator " + name, via, name, Time.now(clock)));
+        log.info("operator {} signed in ({})", name, via);
+        return a;
+    }
+
+    /** The value of a change and the detail its journal entry records. */
+    private record Journaled<T>(T value, String detail) {
+    }
+
+    /** A change made in a transaction that also journals it. */
+    @FunctionalInterface
+    private interface Change<T> {
+        Journaled<T> apply(java.sql.Connection c) throws java.sql.SQLException;
+    }
+
+    /** Runs {@code change} and appends its operator journal entry in the same transaction. */
+    private <T> T journaled(String what, OperatorAction action, String subject, Change<T> change) {
+        return db.transaction(what, c -> {
+            Journaled<T> done = change.apply(c);
+            operatorJournal.append(c, action, subject, done.detail(), operator, Time.now(clock));
+            return done.value();
+        });
     }
 
     static MeterStatement statement(Ledger.Meter m) {

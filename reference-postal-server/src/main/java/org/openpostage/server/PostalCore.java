@@ -30,12 +30,23 @@ import org.openpostage.api.model.MeterStatement;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.Refund;
 import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.server.internal.auth.OperatorStore;
+import org.openpostage.server.internal.telemetry.LedgerGauges;
+import org.openpostage.server.internal.telemetry.ObservedService;
+import org.openpostage.server.internal.telemetry.Telemetry;
+import org.openpostage.server.internal.telemetry.TracedDevices;
 import org.openpostage.server.internal.auth.PartnerStore;
 import org.openpostage.server.internal.backgrounds.BackgroundStore;
 import org.openpostage.server.internal.backgrounds.SampleBackgrounds;
@@ -44,6 +55,7 @@ import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.db.HealthProbe;
 import org.openpostage.server.internal.flow.CoreContext;
 import org.openpostage.server.internal.flow.Failures;
+import org.openpostage.server.internal.flow.HistoryFlow;
 import org.openpostage.server.internal.flow.PurchaseFlow;
 import org.openpostage.server.internal.flow.Reconciler;
 import org.openpostage.server.internal.flow.RefundFlow;
@@ -54,6 +66,7 @@ import org.openpostage.server.internal.nodes.Nodes;
 import org.openpostage.server.internal.payments.PaymentStore;
 import org.openpostage.server.internal.rates.Priced;
 import org.openpostage.server.internal.rates.RateBook;
+import org.openpostage.server.internal.rates.RateSource;
 import org.openpostage.server.internal.journal.Checkpoints;
 import org.openpostage.server.internal.journal.JournalAudit;
 import org.openpostage.server.internal.journal.OperatorJournal;
@@ -102,6 +115,7 @@ public final class PostalCore implements PostalService, AutoCloseable {
     private final PurchaseFlow purchases;
     private final RefundFlow refunds;
     private final VerifyFlow verifier;
+    private final HistoryFlow history;
     private final Reconciler reconciler;
     private final PostalAdmin admin;
     private final ApiKeyAuthenticator authenticator;
@@ -112,6 +126,10 @@ public final class PostalCore implements PostalService, AutoCloseable {
     private final ScheduledExecutorService heartbeat;
     private final HealthProbe health;
     private volatile boolean closed;
+    private final Telemetry telemetry;
+    private final LedgerGauges gauges;
+    /** How often the ledger's gauges (meter registers, the reconciler's backlog ...) are read. */
+    static final Duration GAUGE_INTERVAL = Duration.ofSeconds(15);
 
     /**
      * The rate tables: the sample ones, or those of {@code rates.file}.
@@ -138,7 +156,14 @@ public final class PostalCore implements PostalService, AutoCloseable {
         Installation installation = Installation.open(db, clock);
         OperatorJournal operatorJournal = new OperatorJournal(db);
         operatorJournal.initialize();
-        this.device = b.deviceWrapper.apply(openDevice(config, db, installation));
+        this.telemetry = b.telemetry;
+        boolean observed = telemetry != Telemetry.none();
+        if (observed) {
+            db.observe(telemetry.tracer());
+        }
+        SigningDevice opened = b.deviceWrapper.apply(openDevice(config, db, installation));
+        this.device = observed ? TracedDevices.signing(opened, telemetry) : opened;
+        StampImaging imaging = observed ? TracedDevices.imaging(b.imaging, telemetry) : b.imaging;
         SigningKeys signingKeys = new SigningKeys(db, device, installation, operatorJournal, clock,
                 config.maxDaysAhead());
         try {
@@ -157,6 +182,10 @@ public final class PostalCore implements PostalService, AutoCloseable {
         BackgroundStore backgrounds = new BackgroundStore(db, SampleBackgrounds.load(), clock);
         PaymentGateway simulated = new SimulatedCardGateway(db.dataSource(), clock);
         PaymentGateway live = b.liveGateway != null ? b.liveGateway : config.simulatedLivePayments() ? simulated : null;
+        if (observed) {
+            simulated = TracedDevices.gateway(simulated, telemetry);
+            live = TracedDevices.gateway(live, telemetry);
+        }
         if (b.liveGateway == null) {
             if (live != null) {
                 log.warn("payments.simulated-live is on: live card payments use the SIMULATED gateway, so test cards "
@@ -165,19 +194,23 @@ public final class PostalCore implements PostalService, AutoCloseable {
                 log.info("no live card gateway configured: live card payments are refused");
             }
         }
-        this.ctx = new CoreContext(config, db, clock, ledger, idempotency, payments, rates, backgrounds, signingKeys,
-                new Signatures(db, signingKeys), b.imaging, simulated, live, nodes);
+        RateSource rateSource = new RateSource(rates, db);
+        this.ctx = new CoreContext(config, db, clock, ledger, idempotency, payments, rateSource, backgrounds, signingKeys,
+                new Signatures(db, signingKeys), imaging, simulated, live, nodes);
         this.purchases = new PurchaseFlow(ctx);
         this.refunds = new RefundFlow(ctx);
         this.verifier = new VerifyFlow(ctx);
+        this.history = new HistoryFlow(ctx);
         this.reconciler = new Reconciler(ctx, purchases, refunds);
         PartnerStore partners = new PartnerStore(db, clock);
-        this.admin = new PostalAdmin(partners, ledger, signingKeys, backgrounds, config, b.imaging, operatorJournal,
-                checkpoints, new JournalAudit(db, Providers.bouncyCastle()), db, clock, OperatorJournal.SYSTEM);
+        this.admin = new PostalAdmin(partners, ledger, signingKeys, backgrounds, config, imaging, operatorJournal,
+                checkpoints, new JournalAudit(db, Providers.bouncyCastle()), db, clock, new OperatorStore(db, clock),
+                rateSource, OperatorJournal.SYSTEM);
         this.authenticator = new ApiKeyAuthenticator(partners);
         this.maintenance = config.backgroundTasks() ? startMaintenance(nodeId) : null;
         this.heartbeat = startHeartbeat(nodeId);
         this.health = db.healthProbe();
+        this.gauges = telemetry.metrics() ? LedgerGauges.start(db, telemetry.registry(), GAUGE_INTERVAL) : null;
         log.info("postal core {} started: {} ledger, rates from {}, signing in the {}, rendering {}", nodeId,
                 db.vendor(), rates.source(), device.description(), b.imaging.available() ? "configured" : "not configured");
         if (device.kind() == SigningDevice.Kind.SOFTWARE) {
@@ -269,6 +302,32 @@ public final class PostalCore implements PostalService, AutoCloseable {
         return call("verify", context, (caller, c) -> verifier.verify(caller, request, c.requestId()));
     }
 
+    @Override
+    public PurchaseRecord lookupPurchase(PurchaseLookupRequest request, CallContext context) {
+        return call("purchase lookup", context, (caller, c) -> history.lookup(caller, request));
+    }
+
+    @Override
+    public PurchasePage listPurchases(PurchaseListRequest request, CallContext context) {
+        return call("purchase list", context, (caller, c) -> history.list(caller, request));
+    }
+
+    @Override
+    public JournalExport exportJournal(JournalExportRequest request, CallContext context) {
+        return call("journal export", context, (caller, c) -> history.export(caller, request));
+    }
+
+    /**
+     * This core as {@code transport} serves it, observed: each call a server span continuing the
+     * caller's trace, its request and trace ids in the log lines it writes, and its metrics
+     * (docs/operations.md, "Metrics"). Without {@link Builder#telemetry} only the log's ids.
+     *
+     * @param transport the transport's tag: {@code xml}, {@code grpc} or {@code in-process}
+     */
+    public PostalService observed(String transport) {
+        return new ObservedService(this, telemetry, transport);
+    }
+
     // ------------------------------------------------------------------ operator API
 
     /** The authenticator transports' server bindings use to turn API keys into callers. */
@@ -326,6 +385,16 @@ public final class PostalCore implements PostalService, AutoCloseable {
         });
     }
 
+    /**
+     * Reads the ledger's gauges (meter registers, the reconciler's backlog, idempotency keys) now;
+     * they are read every 15 seconds anyway when metrics are on. Does nothing when they are off.
+     */
+    public void readLedgerGauges() {
+        if (gauges != null) {
+            gauges.read();
+        }
+    }
+
     /** Deletes finished idempotency keys past their retention; returns how many. */
     public int purgeExpiredIdempotencyKeys() {
         return ctx.idempotency().purgeExpired();
@@ -357,6 +426,9 @@ public final class PostalCore implements PostalService, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (gauges != null) {
+            gauges.close();
         }
         quietly("journal checkpoint at shutdown", checkpoints::sign);
         nodes.leave();
@@ -467,6 +539,7 @@ public final class PostalCore implements PostalService, AutoCloseable {
         private PaymentGateway liveGateway;
         private StampImaging imaging = StampImaging.unavailable();
         private java.util.function.UnaryOperator<SigningDevice> deviceWrapper = d -> d;
+        private Telemetry telemetry = Telemetry.none();
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -488,6 +561,18 @@ public final class PostalCore implements PostalService, AutoCloseable {
          */
         Builder wrapDevice(java.util.function.UnaryOperator<SigningDevice> wrapper) {
             this.deviceWrapper = Objects.requireNonNull(wrapper, "wrapper");
+            return this;
+        }
+
+        /**
+         * Reports metrics to {@code registry} (the calls, the ledger's gauges, the connection pool)
+         * and spans to {@code openTelemetry} (ledger transactions, signatures, renderings, card gateway
+         * calls; the calls themselves through {@link PostalCore#observed(String)}). Either may be
+         * {@code null}: no metrics, or no spans.
+         */
+        public Builder telemetry(io.micrometer.core.instrument.MeterRegistry registry,
+                                 io.opentelemetry.api.OpenTelemetry openTelemetry) {
+            this.telemetry = Telemetry.of(registry, openTelemetry);
             return this;
         }
 
@@ -513,7 +598,7 @@ public final class PostalCore implements PostalService, AutoCloseable {
             Database db;
             try {
                 db = Database.open(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), config.poolSize(),
-                        "openpostage-" + Ids.random(4));
+                        "openpostage-" + Ids.random(4), telemetry.metrics() ? telemetry.registry() : null);
             } catch (RuntimeException e) {
                 throw new ConfigurationException("cannot connect to the ledger database "
                         + ServerConfig.maskUrl(config.jdbcUrl()) + ": " + e.getMessage(), e);

@@ -31,7 +31,7 @@ record CardDataScan(List<String> numbers, String cvv) {
      * the calling test is skipped when logs do not go to a file.
      */
     static List<String> logLines() throws IOException {
-        String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+        String logFile = System.getProperty("openpostage.test.log");
         Assumptions.assumeTrue(logFile != null && !logFile.startsWith("System."), "logs do not go to a file");
         List<String> lines = Files.readAllLines(Path.of(logFile), StandardCharsets.UTF_8);
         assertFalse(lines.isEmpty(), "the log file has lines");

@@ -37,7 +37,7 @@ final class ServerProcess implements AutoCloseable {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "-Xmx256m", "-Djava.awt.headless=true",
                 "--add-exports", "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), PostalServerApp.class.getName(), "--config",
                 config.toString());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);

@@ -156,7 +156,7 @@ class SignedSerialTest {
 
     /** The file every logger writes to in the tests (the surefire configuration), or {@code null}. */
     private static Path logFile() {
-        String file = System.getProperty("org.slf4j.simpleLogger.logFile");
+        String file = System.getProperty("openpostage.test.log");
         return file == null || file.startsWith("System.") ? null : Path.of(file);
     }
 

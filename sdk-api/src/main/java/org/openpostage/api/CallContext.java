@@ -23,6 +23,8 @@ import org.openpostage.api.internal.Checks;
  *   <li><b>requestId</b>: correlates logs across portal and postal server. Servers assign one
  *       when none is given and report it in every error.</li>
  *   <li><b>caller</b>: see {@link Caller}. Ignored by clients.</li>
+ *   <li><b>trace</b>: the W3C trace context the call belongs to ({@link TraceContext}): clients send
+ *       it, servers read it, so that the postal server's spans join the portal's trace.</li>
  * </ul>
  *
  * <p>Instances are immutable; the {@code with...} methods return modified copies.
@@ -31,13 +33,14 @@ import org.openpostage.api.internal.Checks;
  * @param deadline       the deadline, or {@code null} for none
  * @param requestId      the request id, or {@code null}
  * @param caller         the authenticated caller (server side), or {@code null}
+ * @param trace          the W3C trace context, or {@code null}
  */
 public record CallContext(@Nullable String idempotencyKey, @Nullable Instant deadline, @Nullable String requestId,
-                          @Nullable Caller caller) {
+                          @Nullable Caller caller, @Nullable TraceContext trace) {
     /** The longest idempotency key or request id accepted. */
     public static final int MAX_KEY_LENGTH = 255;
 
-    private static final CallContext EMPTY = new CallContext(null, null, null, null);
+    private static final CallContext EMPTY = new CallContext(null, null, null, null, null);
 
     public CallContext {
         if (idempotencyKey != null) {
@@ -48,6 +51,19 @@ public record CallContext(@Nullable String idempotencyKey, @Nullable Instant dea
         }
     }
 
+    /**
+     * A context without a trace context: the constructor of the SDK's first version.
+     *
+     * @param idempotencyKey the idempotency key, or {@code null}
+     * @param deadline       the deadline, or {@code null} for none
+     * @param requestId      the request id, or {@code null}
+     * @param caller         the authenticated caller (server side), or {@code null}
+     */
+    public CallContext(@Nullable String idempotencyKey, @Nullable Instant deadline, @Nullable String requestId,
+                       @Nullable Caller caller) {
+        this(idempotencyKey, deadline, requestId, caller, null);
+    }
+
     /** A context with nothing set: the client picks an idempotency key and there is no deadline. */
     public static CallContext empty() {
         return EMPTY;
@@ -55,17 +71,17 @@ public record CallContext(@Nullable String idempotencyKey, @Nullable Instant dea
 
     /** A context with the given idempotency key. */
     public static CallContext withKey(String idempotencyKey) {
-        return new CallContext(idempotencyKey, null, null, null);
+        return new CallContext(idempotencyKey, null, null, null, null);
     }
 
     /** A copy with {@code idempotencyKey} (may be {@code null}). */
     public CallContext withIdempotencyKey(String idempotencyKey) {
-        return new CallContext(idempotencyKey, deadline, requestId, caller);
+        return new CallContext(idempotencyKey, deadline, requestId, caller, trace);
     }
 
     /** A copy with {@code deadline} (may be {@code null}). */
     public CallContext withDeadline(Instant deadline) {
-        return new CallContext(idempotencyKey, deadline, requestId, caller);
+        return new CallContext(idempotencyKey, deadline, requestId, caller, trace);
     }
 
     /** A copy whose deadline is {@code timeout} from now. */
@@ -78,12 +94,17 @@ public record CallContext(@Nullable String idempotencyKey, @Nullable Instant dea
 
     /** A copy with {@code requestId} (may be {@code null}). */
     public CallContext withRequestId(String requestId) {
-        return new CallContext(idempotencyKey, deadline, requestId, caller);
+        return new CallContext(idempotencyKey, deadline, requestId, caller, trace);
     }
 
     /** A copy with {@code caller} (may be {@code null}); for server bindings and in-process use. */
     public CallContext withCaller(Caller caller) {
-        return new CallContext(idempotencyKey, deadline, requestId, caller);
+        return new CallContext(idempotencyKey, deadline, requestId, caller, trace);
+    }
+
+    /** A copy with {@code trace} (may be {@code null}): the W3C trace context to send or that was received. */
+    public CallContext withTrace(@Nullable TraceContext trace) {
+        return new CallContext(idempotencyKey, deadline, requestId, caller, trace);
     }
 
     /**

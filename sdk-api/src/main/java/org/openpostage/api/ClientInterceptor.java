@@ -66,5 +66,22 @@ public interface ClientInterceptor {
 
         /** Passes the call on to the next interceptor, or the transport, and returns its result. */
         R proceed();
+
+        /**
+         * Passes the call on, as {@link #proceed()}, with {@code trace} as its W3C trace context: what
+         * the transport sends as {@code traceparent} and {@code tracestate} (from
+         * {@link #interceptAttempt}: for this attempt; from {@link #interceptCall}: for every attempt,
+         * unless an attempt's interceptor sets its own). Nothing else of the context may change: the
+         * idempotency key, request id and deadline stay the pipeline's. A tracing interceptor starts a
+         * client span and passes its context here.
+         *
+         * <p>The default implementation, for invocations written before this method, ignores
+         * {@code trace} and calls {@link #proceed()}.
+         *
+         * @param trace the trace context to send, or {@code null} for none
+         */
+        default R proceed(@Nullable TraceContext trace) {
+            return proceed();
+        }
     }
 }

@@ -7,8 +7,14 @@ import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.BatchPurchaseResult;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.Purchase;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
@@ -88,8 +94,19 @@ public final class PostalOperation<Q, R> {
     public static final PostalOperation<VerifyRequest, VerificationResult> VERIFY =
             new PostalOperation<>("verify", Kind.NOT_IDEMPOTENT, VerifyRequest.class, VerificationResult.class);
 
+    /** {@link PostalService#lookupPurchase}: a past purchase, rendered again. */
+    public static final PostalOperation<PurchaseLookupRequest, PurchaseRecord> LOOKUP_PURCHASE =
+            new PostalOperation<>("lookupPurchase", Kind.READ_ONLY, PurchaseLookupRequest.class, PurchaseRecord.class);
+    /** {@link PostalService#listPurchases}: the purchases of a period, a page at a time. */
+    public static final PostalOperation<PurchaseListRequest, PurchasePage> LIST_PURCHASES =
+            new PostalOperation<>("listPurchases", Kind.READ_ONLY, PurchaseListRequest.class, PurchasePage.class);
+    /** {@link PostalService#exportJournal}: the journal of a period, as CSV or XML. */
+    public static final PostalOperation<JournalExportRequest, JournalExport> EXPORT_JOURNAL =
+            new PostalOperation<>("exportJournal", Kind.READ_ONLY, JournalExportRequest.class, JournalExport.class);
+
     private static final List<PostalOperation<?, ?>> ALL = List.of(QUOTE, PURCHASE, PURCHASE_BATCH, REFUND,
-            ACCOUNT_STATEMENT, BACKGROUNDS, VERIFICATION_KEYS, PRINT_COMPONENT, VERIFY);
+            ACCOUNT_STATEMENT, BACKGROUNDS, VERIFICATION_KEYS, PRINT_COMPONENT, VERIFY, LOOKUP_PURCHASE,
+            LIST_PURCHASES, EXPORT_JOURNAL);
 
     private final String name;
     private final Kind kind;
@@ -146,6 +163,9 @@ public final class PostalOperation<Q, R> {
             case "verificationKeys" -> service.verificationKeys(context);
             case "printComponent" -> service.printComponent(context);
             case "verify" -> service.verify((VerifyRequest) request, context);
+            case "lookupPurchase" -> service.lookupPurchase((PurchaseLookupRequest) request, context);
+            case "listPurchases" -> service.listPurchases((PurchaseListRequest) request, context);
+            case "exportJournal" -> service.exportJournal((JournalExportRequest) request, context);
             default -> throw new IllegalStateException("unknown operation " + name);
         };
         return responseType.cast(result);

@@ -5,8 +5,14 @@ import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.BatchPurchaseResult;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.Purchase;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
@@ -128,6 +134,51 @@ public interface PostalService {
      */
     VerificationResult verify(VerifyRequest request, CallContext context);
 
+    /**
+     * A past purchase of the caller, by its id, with its indicia rendered again as the request's
+     * {@link org.openpostage.api.model.PrintOptions} ask (a reprint) and the refunds of its
+     * indicia so far. Read-only: nothing is charged or issued, and the signed data is the same as
+     * the purchase returned, whenever the purchase was made (idempotency keys expire; purchases do
+     * not). A purchase of the other mode is not found.
+     *
+     * <p>Added in protocol v1 as an additive operation: this default implementation, for services
+     * written before it, fails with {@link ErrorCode#INTERNAL}.
+     *
+     * @throws NotFoundException if the caller has no such purchase, or the background image does not exist
+     */
+    default PurchaseRecord lookupPurchase(PurchaseLookupRequest request, CallContext context) {
+        throw notOffered(PostalOperation.LOOKUP_PURCHASE);
+    }
+
+    /**
+     * The caller's purchases committed in a period, oldest first, a page at a time (see
+     * {@link PurchaseListRequest}). Read-only. A page token names a position in the list, so
+     * purchases committed later never shift the pages already read.
+     *
+     * <p>Added in protocol v1 as an additive operation: this default implementation, for services
+     * written before it, fails with {@link ErrorCode#INTERNAL}.
+     *
+     * @throws InvalidRequestException if the page token is not one this server issued for the period
+     */
+    default PurchasePage listPurchases(PurchaseListRequest request, CallContext context) {
+        throw notOffered(PostalOperation.LIST_PURCHASES);
+    }
+
+    /**
+     * The journal of the caller's meters (of the caller's mode) in a period, as a CSV or XML
+     * document: every funding, debit, refund and reversal with the registers after it. Read-only.
+     *
+     * <p>Added in protocol v1 as an additive operation: this default implementation, for services
+     * written before it, fails with {@link ErrorCode#INTERNAL}.
+     *
+     * @throws NotFoundException       if the request names a meter the caller does not have
+     * @throws InvalidRequestException if the period holds more than {@link JournalExport#MAX_ENTRIES}
+     *                                 entries (export it in shorter parts)
+     */
+    default JournalExport exportJournal(JournalExportRequest request, CallContext context) {
+        throw notOffered(PostalOperation.EXPORT_JOURNAL);
+    }
+
     // --- Convenience overloads with an empty context. ---
 
     /** {@link #quote(QuoteRequest, CallContext)} with an empty context. */
@@ -173,5 +224,25 @@ public interface PostalService {
     /** {@link #verify(VerifyRequest, CallContext)} with an empty context. */
     default VerificationResult verify(VerifyRequest request) {
         return verify(request, CallContext.empty());
+    }
+
+    /** {@link #lookupPurchase(PurchaseLookupRequest, CallContext)} with an empty context. */
+    default PurchaseRecord lookupPurchase(PurchaseLookupRequest request) {
+        return lookupPurchase(request, CallContext.empty());
+    }
+
+    /** {@link #listPurchases(PurchaseListRequest, CallContext)} with an empty context. */
+    default PurchasePage listPurchases(PurchaseListRequest request) {
+        return listPurchases(request, CallContext.empty());
+    }
+
+    /** {@link #exportJournal(JournalExportRequest, CallContext)} with an empty context. */
+    default JournalExport exportJournal(JournalExportRequest request) {
+        return exportJournal(request, CallContext.empty());
+    }
+
+    private static PostageException notOffered(PostalOperation<?, ?> operation) {
+        return new PostageException(ErrorCode.INTERNAL, operation.name() + " is not offered by this postal service: "
+                + "it was written before the operation was added to protocol v1", null, null);
     }
 }

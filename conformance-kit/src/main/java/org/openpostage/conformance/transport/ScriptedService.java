@@ -45,6 +45,18 @@ import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
 import org.openpostage.api.model.Weight;
+import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.model.CardBrand;
+import org.openpostage.api.model.ExportFormat;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
+import org.openpostage.api.model.OutputFormat;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
+import org.openpostage.api.model.PurchaseSummary;
+import org.openpostage.api.model.RenderedImage;
 
 /**
  * A {@link PostalService} for transport tests: it answers quotes, purchases and verifications
@@ -57,8 +69,16 @@ public final class ScriptedService implements PostalService {
     /** The price of everything this service quotes or sells. */
     public static final Money PRICE = Money.of(73, "USD");
 
-    /** One call that reached the service. */
-    public record Call(String operation, CallContext context, Instant at) {
+    /**
+     * One call that reached the service.
+     *
+     * @param request the request, or {@code null} for operations without one
+     */
+    public record Call(String operation, CallContext context, Instant at, Object request) {
+        /** A call without its request (the record of the kit's first version). */
+        public Call(String operation, CallContext context, Instant at) {
+            this(operation, context, at, null);
+        }
     }
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -106,7 +126,11 @@ public final class ScriptedService implements PostalService {
     }
 
     private void enter(String operation, CallContext context) {
-        calls.add(new Call(operation, context, Instant.now()));
+        enter(operation, context, null);
+    }
+
+    private void enter(String operation, CallContext context, Object request) {
+        calls.add(new Call(operation, context, Instant.now(), request));
         Duration delay = poll(delays, operation);
         Supplier<RuntimeException> failure = poll(failures, operation); // taken now: a reset during the delay forgets it
         if (delay != null) {
@@ -191,6 +215,56 @@ public final class ScriptedService implements PostalService {
         return new VerificationResult(Verdict.TEST_INDICIUM, data, true, false, calls("verify").size() - 1,
                 "scripted");
     }
+
+    /**
+     * The purchase {@code request.purchaseId()} names, as if it had been bought earlier: one
+     * indicium, rendered as asked when the print options want an image, and one refund of it.
+     */
+    @Override
+    public PurchaseRecord lookupPurchase(PurchaseLookupRequest request, CallContext context) {
+        enter("lookupPurchase", context, request);
+        if (!request.purchaseId().startsWith("pu-")) {
+            throw new NotFoundException("no purchase " + request.purchaseId());
+        }
+        RenderedImage image = request.print().format() == OutputFormat.INDICIUM_DATA ? null
+                : new RenderedImage(request.print().format(), Bytes.of(new byte[] {7, 7, 7}), request.print().dpi());
+        Purchase p = new Purchase(request.purchaseId(), List.of(new Indicium("ind-1", Bytes.of(new byte[] {1, 2, 3}),
+                image)), PRICE, new PaymentSummary(PaymentKind.ACCOUNT, PRICE, null, null, "jr-1"), Mode.TEST, HISTORY);
+        return new PurchaseRecord(p, 42, List.of(new Refund("re-1", "ind-1", PRICE, PaymentKind.ACCOUNT,
+                HISTORY.plusSeconds(60))));
+    }
+
+    /**
+     * Two pages of scripted purchases: the first (no token) ends with token {@code page-2}, the
+     * second has no next page; any other token is refused.
+     */
+    @Override
+    public PurchasePage listPurchases(PurchaseListRequest request, CallContext context) {
+        enter("listPurchases", context, request);
+        PaymentSummary paid = new PaymentSummary(PaymentKind.CARD, PRICE, CardBrand.VISA, "4242", "gw-1");
+        if (request.pageToken() == null) {
+            return new PurchasePage(List.of(new PurchaseSummary("pu-a", 42, request.from(), PRICE, paid, 1, 0)),
+                    "page-2");
+        }
+        if (request.pageToken().equals("page-2")) {
+            return new PurchasePage(List.of(new PurchaseSummary("pu-b", 42, request.from().plusSeconds(1), PRICE, paid,
+                    2, 1)), null);
+        }
+        throw new InvalidRequestException("pageToken '" + request.pageToken() + "' was not issued by this server");
+    }
+
+    /** A CSV or XML document naming the request's period; the content is fixed text, not a real journal. */
+    @Override
+    public JournalExport exportJournal(JournalExportRequest request, CallContext context) {
+        enter("exportJournal", context, request);
+        String text = request.format() == ExportFormat.CSV ? "entry_id,kind\n1,FUNDING\n"
+                : "<accountJournal xmlns=\"https://openpostage.org/postage/v1\"/>";
+        return new JournalExport(request.format(), request.from(), request.to(), 1,
+                Bytes.of(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** When the scripted purchases of {@link #lookupPurchase} were issued. */
+    public static final Instant HISTORY = Instant.parse("2026-01-15T10:00:00Z");
 
     /** A letter this service quotes and sells. */
     public static MailPiece letter() {

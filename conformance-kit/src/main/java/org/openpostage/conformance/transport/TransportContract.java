@@ -46,6 +46,19 @@ import org.openpostage.api.RateLimitedException;
 import org.openpostage.api.RetryPolicy;
 import org.openpostage.api.ServiceUnavailableException;
 import org.openpostage.api.model.Purchase;
+import org.openpostage.api.NotFoundException;
+import org.openpostage.api.TraceContext;
+import org.openpostage.api.model.ExportFormat;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
+import org.openpostage.api.model.OutputFormat;
+import org.openpostage.api.model.PaymentKind;
+import org.openpostage.api.model.PrintOptions;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
+import org.openpostage.api.model.Refund;
 
 /**
  * One fault-injection suite for every client transport: the same faults (503 or UNAVAILABLE
@@ -522,6 +535,11 @@ public abstract class TransportContract {
                     List.of(new org.openpostage.api.model.BatchEntry("b-1", ScriptedService.purchaseRequest())));
             case "refund" -> new org.openpostage.api.model.RefundRequest("ind-1");
             case "verify" -> ScriptedService.verifyRequest();
+            case "lookupPurchase" -> PurchaseLookupRequest.of("pu-7");
+            case "listPurchases" -> PurchaseListRequest.of(Instant.parse("2026-02-01T00:00:00Z"),
+                    Instant.parse("2026-02-02T00:00:00Z"));
+            case "exportJournal" -> JournalExportRequest.of(Instant.parse("2026-02-01T00:00:00Z"),
+                    Instant.parse("2026-02-01T00:01:00Z"), ExportFormat.CSV);
             default -> throw new AssertionError("add a sample request for the new operation " + operation.name());
         };
     }
@@ -540,5 +558,97 @@ public abstract class TransportContract {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    // --- Lookup and history -------------------------------------------------------------------------------------
+
+    @Test
+    void theHistoryOperationsTravelBothWays() {
+        try (PostalClient client = client()) {
+            PurchaseRecord record = client.lookupPurchase(PurchaseLookupRequest.of("pu-7")
+                    .withPrint(PrintOptions.png(203)));
+            assertEquals("pu-7", record.purchase().purchaseId());
+            assertEquals(ScriptedService.HISTORY, record.purchase().issuedAt());
+            assertEquals(42, record.meterId());
+            assertEquals(List.of(new Refund("re-1", "ind-1", ScriptedService.PRICE, PaymentKind.ACCOUNT,
+                    ScriptedService.HISTORY.plusSeconds(60))), record.refunds());
+            assertEquals(OutputFormat.PNG, record.purchase().indicia().get(0).image().format());
+            assertEquals(203, record.purchase().indicia().get(0).image().dpi());
+            assertEquals(PrintOptions.png(203), lookupRequest().print(), "the print options reached the server");
+            var missing = assertThrows(NotFoundException.class, () -> client.lookupPurchase(
+                    PurchaseLookupRequest.of("nope")));
+            assertNotNull(missing.requestId());
+
+            Instant from = Instant.parse("2026-02-01T00:00:00Z");
+            PurchaseListRequest first = PurchaseListRequest.of(from, from.plusSeconds(86_400)).withPageSize(7);
+            PurchasePage page1 = client.listPurchases(first);
+            assertEquals("page-2", page1.nextPageToken());
+            assertEquals(from, page1.purchases().get(0).issuedAt());
+            assertEquals("4242", page1.purchases().get(0).payment().cardLast4());
+            PurchasePage page2 = client.listPurchases(first.nextPage(page1.nextPageToken()));
+            assertNull(page2.nextPageToken());
+            assertEquals(2, page2.purchases().get(0).indiciumCount());
+            assertEquals(1, page2.purchases().get(0).refundedCount());
+            assertEquals(7, ((PurchaseListRequest) lastRequest("listPurchases")).pageSize());
+            assertThrows(InvalidRequestException.class, () -> client.listPurchases(first.nextPage("forged")));
+
+            JournalExport csv = client.exportJournal(JournalExportRequest.of(from, from.plusSeconds(60), ExportFormat.CSV)
+                    .forMeter(42));
+            assertEquals(ExportFormat.CSV, csv.format());
+            assertEquals(from, csv.from());
+            assertEquals("entry_id,kind\n1,FUNDING\n", new String(csv.content().toArray(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(Long.valueOf(42), ((JournalExportRequest) lastRequest("exportJournal")).meterId());
+            JournalExport xml = client.exportJournal(JournalExportRequest.of(from, from.plusSeconds(60), ExportFormat.XML));
+            assertEquals(ExportFormat.XML, xml.format());
+            assertEquals(null, ((JournalExportRequest) lastRequest("exportJournal")).meterId());
+        }
+    }
+
+    @Test
+    void aHistoryCallAnswered503IsRetried() {
+        service.failNext("listPurchases", 2, () -> new ServiceUnavailableException("busy"));
+        try (PostalClient client = client()) {
+            Instant from = Instant.parse("2026-02-01T00:00:00Z");
+            assertEquals("page-2", client.listPurchases(PurchaseListRequest.of(from, from.plusSeconds(1)))
+                    .nextPageToken());
+        }
+        assertEquals(3, service.calls("listPurchases").size(), "a read-only call is retried");
+    }
+
+    @Test
+    void aTraceContextTravelsWithEachAttempt() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        List<TraceContext> sent = new CopyOnWriteArrayList<>();
+        ClientInterceptor tracing = new ClientInterceptor() {
+            @Override
+            public <R> R interceptAttempt(Invocation<R> attempt) {
+                TraceContext trace = new TraceContext("00-" + traceId + "-" + String.format("%016x", attempt.attempt())
+                        + "-01", "vendor=value" + attempt.attempt());
+                sent.add(trace);
+                return attempt.proceed(trace);
+            }
+        };
+        service.failNext("purchase", 1, () -> new ServiceUnavailableException("busy"));
+        try (PostalClient client = client(b -> b.interceptor(tracing))) {
+            client.purchase(ScriptedService.purchaseRequest());
+            client.quote(ScriptedService.quoteRequest());
+        }
+        List<TraceContext> received = service.calls().stream().map(c -> c.context().trace()).toList();
+        assertEquals(sent, received, "each attempt's traceparent and tracestate reached the server");
+        assertEquals(3, received.size());
+        try (PostalClient client = client()) {
+            client.quote(ScriptedService.quoteRequest());
+        }
+        assertNull(service.calls("quote").get(1).context().trace(), "no trace context unless one is set");
+    }
+
+    private PurchaseLookupRequest lookupRequest() {
+        return (PurchaseLookupRequest) lastRequest("lookupPurchase");
+    }
+
+    private Object lastRequest(String operation) {
+        List<ScriptedService.Call> calls = service.calls(operation);
+        return calls.get(calls.size() - 1).request();
     }
 }

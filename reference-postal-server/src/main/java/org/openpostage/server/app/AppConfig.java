@@ -44,6 +44,24 @@ import org.openpostage.transport.xml.XmlServerBinding;
  *       <td>{@code none}, {@code optional} or {@code require}: client certificates (mutual TLS)</td></tr>
  *   <tr><td>{@code tls.client-ca}</td><td>{@code OPENPOSTAGE_TLS_CLIENT_CA}</td><td>none</td>
  *       <td>PEM file of the CAs whose client certificates are accepted</td></tr>
+ *   <tr><td>{@code admin.port}</td><td>{@code OPENPOSTAGE_ADMIN_PORT}</td><td>none: off</td>
+ *       <td>the admin console (HTTPS, operator accounts); 0 for any free port</td></tr>
+ *   <tr><td>{@code admin.bind}</td><td>{@code OPENPOSTAGE_ADMIN_BIND}</td><td>{@code 127.0.0.1}</td>
+ *       <td>the address the admin console listens on</td></tr>
+ *   <tr><td>{@code admin.client-auth}</td><td>{@code OPENPOSTAGE_ADMIN_CLIENT_AUTH}</td><td>{@code none}</td>
+ *       <td>{@code none} or {@code require}: the console's browsers present a client certificate (mutual TLS)</td></tr>
+ *   <tr><td>{@code admin.client-ca}</td><td>{@code OPENPOSTAGE_ADMIN_CLIENT_CA}</td><td>none</td>
+ *       <td>PEM file of the CAs of the operators' client certificates</td></tr>
+ *   <tr><td>{@code metrics.port}</td><td>{@code OPENPOSTAGE_METRICS_PORT}</td><td>none: off</td>
+ *       <td>Prometheus metrics over plain HTTP ({@code GET /metrics}); 0 for any free port</td></tr>
+ *   <tr><td>{@code metrics.bind}</td><td>{@code OPENPOSTAGE_METRICS_BIND}</td><td>{@code 127.0.0.1}</td>
+ *       <td>the address the metrics port listens on</td></tr>
+ *   <tr><td>{@code tracing.exporter}</td><td>{@code OPENPOSTAGE_TRACING_EXPORTER}</td><td>{@code none}</td>
+ *       <td>{@code none}, {@code logging} (spans in the log, for development) or {@code otlp}</td></tr>
+ *   <tr><td>{@code tracing.otlp-endpoint}</td><td>{@code OPENPOSTAGE_TRACING_OTLP_ENDPOINT}</td>
+ *       <td>{@code http://localhost:4318/v1/traces}</td><td>where {@code otlp} sends spans (OTLP over HTTP)</td></tr>
+ *   <tr><td>{@code tracing.sample-ratio}</td><td>{@code OPENPOSTAGE_TRACING_SAMPLE_RATIO}</td><td>1.0</td>
+ *       <td>the share of new traces recorded (a caller's sampled trace is always followed)</td></tr>
  *   <tr><td>{@code demo}</td><td>{@code OPENPOSTAGE_DEMO}</td><td>{@code false}</td>
  *       <td>seed the demo partners and write {@code <data.dir>/demo-api-keys.properties}; unless the
  *       file sets them itself, also let live keys pay with the simulated gateway's test cards
@@ -68,6 +86,16 @@ public final class AppConfig {
         REQUIRE
     }
 
+    /** What the server does with its spans (OpenTelemetry). */
+    public enum TracingExporter {
+        /** No tracing: spans are neither made nor kept (the default). */
+        NONE,
+        /** Spans written to the log (for development). */
+        LOGGING,
+        /** Spans sent to an OpenTelemetry collector over OTLP/HTTP. */
+        OTLP
+    }
+
     /** The default XML (HTTPS) port. */
     public static final int DEFAULT_XML_PORT = 8443;
     /** The default gRPC port. */
@@ -75,7 +103,9 @@ public final class AppConfig {
 
     private static final Set<String> APP_KEYS = Set.of("bind", "xml.port", "grpc.port", "tls.keystore",
             "tls.keystore-password", "tls.ca-certificate", "tls.client-auth", "tls.client-ca", "demo",
-            "stamp.operator-mark", "xml.max-concurrent-requests", "grpc.max-concurrent-calls");
+            "stamp.operator-mark", "xml.max-concurrent-requests", "grpc.max-concurrent-calls", "admin.port", "admin.bind",
+            "admin.client-auth", "admin.client-ca", "metrics.port", "metrics.bind", "tracing.exporter",
+            "tracing.otlp-endpoint", "tracing.sample-ratio");
 
     private final ServerConfig server;
     private final String bind;
@@ -90,6 +120,15 @@ public final class AppConfig {
     private final String operatorMark;
     private final int xmlMaxConcurrentRequests;
     private final int grpcMaxConcurrentCalls;
+    private final Integer adminPort;
+    private final String adminBind;
+    private final ClientAuth adminClientAuth;
+    private final Path adminClientCa;
+    private final Integer metricsPort;
+    private final String metricsBind;
+    private final TracingExporter tracingExporter;
+    private final java.net.URI otlpEndpoint;
+    private final double tracingSampleRatio;
 
     private AppConfig(Builder b) {
         this.server = Objects.requireNonNull(b.server, "server");
@@ -105,6 +144,25 @@ public final class AppConfig {
         this.operatorMark = b.operatorMark;
         this.xmlMaxConcurrentRequests = atLeastOne("xml.max-concurrent-requests", b.xmlMaxConcurrentRequests);
         this.grpcMaxConcurrentCalls = atLeastOne("grpc.max-concurrent-calls", b.grpcMaxConcurrentCalls);
+        this.adminPort = b.adminPort == null ? null : port("admin.port", b.adminPort);
+        this.adminBind = requireText("admin.bind", b.adminBind);
+        this.adminClientAuth = Objects.requireNonNull(b.adminClientAuth, "adminClientAuth");
+        this.adminClientCa = b.adminClientCa;
+        this.metricsPort = b.metricsPort == null ? null : port("metrics.port", b.metricsPort);
+        this.metricsBind = requireText("metrics.bind", b.metricsBind);
+        this.tracingExporter = Objects.requireNonNull(b.tracingExporter, "tracingExporter");
+        this.otlpEndpoint = Objects.requireNonNull(b.otlpEndpoint, "otlpEndpoint");
+        this.tracingSampleRatio = b.tracingSampleRatio;
+        if (!(tracingSampleRatio >= 0 && tracingSampleRatio <= 1)) {
+            throw new ConfigurationException("tracing.sample-ratio must be between 0 and 1, was " + tracingSampleRatio);
+        }
+        if (adminClientAuth == ClientAuth.OPTIONAL) {
+            throw new ConfigurationException("admin.client-auth is none or require");
+        }
+        if (adminClientAuth == ClientAuth.REQUIRE && adminClientCa == null) {
+            throw new ConfigurationException("admin.client-auth require needs admin.client-ca: the PEM file of the CAs "
+                    + "that issue the operators' client certificates");
+        }
         if (keystore != null && keystorePassword == null) {
             throw new ConfigurationException("tls.keystore is set but tls.keystore-password is not");
         }
@@ -199,6 +257,15 @@ public final class AppConfig {
                 case "stamp.operator-mark" -> b.operatorMark(operatorMark(v));
                 case "xml.max-concurrent-requests" -> b.xmlMaxConcurrentRequests(Integer.parseInt(v));
                 case "grpc.max-concurrent-calls" -> b.grpcMaxConcurrentCalls(Integer.parseInt(v));
+                case "admin.port" -> b.adminPort(Integer.parseInt(v));
+                case "admin.bind" -> b.adminBind(v);
+                case "admin.client-auth" -> b.adminClientAuth(ClientAuth.valueOf(v.toUpperCase(Locale.ROOT)), b.adminClientCa);
+                case "admin.client-ca" -> b.adminClientCa = Path.of(v);
+                case "metrics.port" -> b.metricsPort(Integer.parseInt(v));
+                case "metrics.bind" -> b.metricsBind(v);
+                case "tracing.exporter" -> b.tracingExporter(TracingExporter.valueOf(v.toUpperCase(Locale.ROOT)));
+                case "tracing.otlp-endpoint" -> b.otlpEndpoint(otlpEndpoint(v));
+                case "tracing.sample-ratio" -> b.tracingSampleRatio(Double.parseDouble(v));
                 default -> throw new IllegalStateException("unhandled key " + key);
             }
         } catch (IllegalArgumentException ex) {
@@ -209,7 +276,11 @@ public final class AppConfig {
 
     private static String hint(String key, IllegalArgumentException ex) {
         return switch (key) {
-            case "xml.port", "grpc.port" -> "expected a port number from 0 to 65535";
+            case "xml.port", "grpc.port", "admin.port", "metrics.port" -> "expected a port number from 0 to 65535";
+            case "admin.client-auth" -> "expected none or require";
+            case "tracing.exporter" -> "expected none, logging or otlp";
+            case "tracing.otlp-endpoint" -> "expected an http:// or https:// URL, such as http://collector:4318/v1/traces";
+            case "tracing.sample-ratio" -> "expected a number from 0 to 1";
             case "tls.client-auth" -> "expected none, optional or require";
             case "demo" -> "expected true or false";
             case "stamp.operator-mark" -> "1 to 20 printable ASCII characters, such as US POSTAGE";
@@ -224,6 +295,14 @@ public final class AppConfig {
         } catch (org.openpostage.api.InvalidRequestException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    private static java.net.URI otlpEndpoint(String v) {
+        java.net.URI uri = java.net.URI.create(v);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an http(s) URL");
+        }
+        return uri;
     }
 
     private static boolean bool(String v) {
@@ -329,6 +408,51 @@ public final class AppConfig {
         return operatorMark;
     }
 
+    /** The admin console's port, or {@code null} when the console is off; 0 for any free port. */
+    public Integer adminPort() {
+        return adminPort;
+    }
+
+    /** The address the admin console listens on. */
+    public String adminBind() {
+        return adminBind;
+    }
+
+    /** Whether the admin console requires client certificates ({@link ClientAuth#REQUIRE}) or not. */
+    public ClientAuth adminClientAuth() {
+        return adminClientAuth;
+    }
+
+    /** The PEM file of the CAs of operators' client certificates, or {@code null}. */
+    public Path adminClientCa() {
+        return adminClientCa;
+    }
+
+    /** The Prometheus metrics port, or {@code null} when metrics are not served; 0 for any free port. */
+    public Integer metricsPort() {
+        return metricsPort;
+    }
+
+    /** The address the metrics port listens on. */
+    public String metricsBind() {
+        return metricsBind;
+    }
+
+    /** What the server does with its spans. */
+    public TracingExporter tracingExporter() {
+        return tracingExporter;
+    }
+
+    /** Where the {@code otlp} exporter sends spans. */
+    public java.net.URI otlpEndpoint() {
+        return otlpEndpoint;
+    }
+
+    /** The share of new traces recorded, 0 to 1. */
+    public double tracingSampleRatio() {
+        return tracingSampleRatio;
+    }
+
     /** A builder holding these settings. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -343,6 +467,15 @@ public final class AppConfig {
         b.clientCa = clientCa;
         b.demo = demo;
         b.operatorMark = operatorMark;
+        b.adminPort = adminPort;
+        b.adminBind = adminBind;
+        b.adminClientAuth = adminClientAuth;
+        b.adminClientCa = adminClientCa;
+        b.metricsPort = metricsPort;
+        b.metricsBind = metricsBind;
+        b.tracingExporter = tracingExporter;
+        b.otlpEndpoint = otlpEndpoint;
+        b.tracingSampleRatio = tracingSampleRatio;
         return b;
     }
 
@@ -350,6 +483,8 @@ public final class AppConfig {
     public String toString() {
         return "AppConfig[bind=" + bind + ", xml.port=" + xmlPort + ", grpc.port=" + grpcPort + ", tls.keystore="
                 + (keystore == null ? "development CA" : keystore) + ", tls.client-auth=" + clientAuth
+                + ", admin.port=" + (adminPort == null ? "off" : adminPort) + ", metrics.port="
+                + (metricsPort == null ? "off" : metricsPort) + ", tracing.exporter=" + tracingExporter
                 + ", demo=" + demo + ", " + server + "]";
     }
 
@@ -368,9 +503,41 @@ public final class AppConfig {
         private String operatorMark;
         private int xmlMaxConcurrentRequests = XmlServerBinding.DEFAULT_MAX_CONCURRENT_REQUESTS;
         private int grpcMaxConcurrentCalls = GrpcServerOptions.DEFAULT_MAX_CONCURRENT_CALLS;
+        private Integer adminPort;
+        private String adminBind = "127.0.0.1";
+        private ClientAuth adminClientAuth = ClientAuth.NONE;
+        private Path adminClientCa;
+        private Integer metricsPort;
+        private String metricsBind = "127.0.0.1";
+        private TracingExporter tracingExporter = TracingExporter.NONE;
+        private java.net.URI otlpEndpoint = java.net.URI.create("http://localhost:4318/v1/traces");
+        private double tracingSampleRatio = 1.0;
 
         private Builder() {
         }
+
+        /** The admin console's port ({@code null}: off; 0: any free port). */
+        public Builder adminPort(Integer v) { adminPort = v; return this; }
+        /** Sets {@link AppConfig#adminBind()}. */
+        public Builder adminBind(String v) { adminBind = v; return this; }
+
+        /** The console's client certificates: {@code mode}, issued by a CA in PEM file {@code trustedCas}. */
+        public Builder adminClientAuth(ClientAuth mode, Path trustedCas) {
+            adminClientAuth = Objects.requireNonNull(mode, "mode");
+            adminClientCa = trustedCas;
+            return this;
+        }
+
+        /** The metrics port ({@code null}: off; 0: any free port). */
+        public Builder metricsPort(Integer v) { metricsPort = v; return this; }
+        /** Sets {@link AppConfig#metricsBind()}. */
+        public Builder metricsBind(String v) { metricsBind = v; return this; }
+        /** Sets {@link AppConfig#tracingExporter()}. */
+        public Builder tracingExporter(TracingExporter v) { tracingExporter = v; return this; }
+        /** Sets {@link AppConfig#otlpEndpoint()}. */
+        public Builder otlpEndpoint(java.net.URI v) { otlpEndpoint = v; return this; }
+        /** Sets {@link AppConfig#tracingSampleRatio()}. */
+        public Builder tracingSampleRatio(double v) { tracingSampleRatio = v; return this; }
 
         /** The core's configuration (default: {@link ServerConfig#builder()} with every default). */
         public Builder server(ServerConfig v) { server = Objects.requireNonNull(v, "server"); return this; }

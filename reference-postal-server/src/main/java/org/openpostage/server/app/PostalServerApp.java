@@ -23,6 +23,8 @@ import org.openpostage.server.DemoSeed;
 import org.openpostage.server.PostalAdmin;
 import org.openpostage.server.PostalCore;
 import org.openpostage.server.cli.AdminCommand;
+import org.openpostage.server.console.AdminConsole;
+import org.openpostage.server.console.ConsoleSettings;
 import org.openpostage.server.internal.imaging.RenderImaging;
 import org.openpostage.server.internal.tls.DevCertificates;
 import org.openpostage.server.internal.tls.TlsFiles;
@@ -62,6 +64,8 @@ public final class PostalServerApp implements AutoCloseable {
     private final PostalCore core;
     private final XmlHttpsEndpoint xml;
     private final GrpcServerBinding grpc;
+    private final AdminConsole console;
+    private final Observability observability;
     private final Path caCertificate;
     private final URI xmlEndpoint;
     private final URI grpcEndpoint;
@@ -75,11 +79,13 @@ public final class PostalServerApp implements AutoCloseable {
     });
 
     private PostalServerApp(AppConfig config, PostalCore core, XmlHttpsEndpoint xml, GrpcServerBinding grpc,
-                            Path caCertificate) {
+                            AdminConsole console, Observability observability, Path caCertificate) {
         this.config = config;
         this.core = core;
         this.xml = xml;
         this.grpc = grpc;
+        this.console = console;
+        this.observability = observability;
         this.caCertificate = caCertificate;
         String host = advertisedHost(config.bind());
         this.xmlEndpoint = URI.create("https://" + host + ":" + xml.port());
@@ -103,16 +109,34 @@ public final class PostalServerApp implements AutoCloseable {
      * @throws ConfigurationException if the configuration, the TLS files, the database or a port cannot be used
      */
     public static PostalServerApp start(AppConfig config) {
-        PostalCore core = PostalCore.builder(config.server()).imaging(new RenderImaging(config.operatorMark())).open();
+        return start(config, null);
+    }
+
+    /**
+     * Like {@link #start(AppConfig)}, with the server's spans going to {@code openTelemetry} (an
+     * embedding application's own SDK, say) instead of the configured {@code tracing.exporter};
+     * {@code null} keeps the configuration's.
+     */
+    public static PostalServerApp start(AppConfig config, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        Observability observability = Observability.of(config, openTelemetry);
+        PostalCore core;
+        try {
+            core = PostalCore.builder(config.server()).imaging(new RenderImaging(config.operatorMark()))
+                    .telemetry(observability.registry(), observability.openTelemetry()).open();
+        } catch (RuntimeException e) {
+            observability.close();
+            throw e;
+        }
         XmlHttpsEndpoint xml = null;
         GrpcServerBinding grpc = null;
+        AdminConsole console = null;
         try {
             if (config.demo()) {
                 DemoSeed.seed(core);
             }
             ServerTls tls = serverTls(config);
             KeyStore clientCas = config.clientCa() == null ? null : TlsFiles.trustStore(config.clientCa());
-            XmlServerBinding binding = XmlServerBinding.builder(core, core.authenticator())
+            XmlServerBinding binding = XmlServerBinding.builder(core.observed("xml"), core.authenticator())
                     .maxConcurrentRequests(config.xmlMaxConcurrentRequests()).build();
             xml = new XmlHttpsEndpoint(binding, () -> core.healthy() ? "SERVING" : null, config.bind(), config.xmlPort(), tls.keys.keyStore(),
                     tls.keys.password(), config.clientAuth(), clientCas).start();
@@ -122,16 +146,25 @@ public final class PostalServerApp implements AutoCloseable {
             if (config.clientAuth() != AppConfig.ClientAuth.NONE) {
                 grpcOptions.clientAuth(GrpcServerOptions.ClientAuth.valueOf(config.clientAuth().name()), config.clientCa());
             }
-            grpc = new GrpcServerBinding(core, core.authenticator(), grpcOptions.build()).start();
-            PostalServerApp app = new PostalServerApp(config, core, xml, grpc, tls.keys.caCertificate());
+            grpc = new GrpcServerBinding(core.observed("grpc"), core.authenticator(), grpcOptions.build()).start();
+            observability.serve(config.metricsBind(), config.metricsPort());
+            if (config.adminPort() != null) {
+                console = AdminConsole.start(core, new ConsoleSettings(config.adminBind(), config.adminPort(),
+                        tls.keys.keyStore(), tls.keys.password(), config.adminClientAuth() == AppConfig.ClientAuth.REQUIRE,
+                        config.adminClientCa() == null ? null : TlsFiles.trustStore(config.adminClientCa())));
+            }
+            PostalServerApp app = new PostalServerApp(config, core, xml, grpc, console, observability,
+                    tls.keys.caCertificate());
             log.info("OpenPostage postal server started: XML {} , gRPC {} , CA certificate {} , client certificates {}",
                     app.xmlEndpoint, app.grpcEndpoint, app.caCertificate, config.clientAuth());
             return app;
         } catch (IOException e) {
-            closeAll(grpc, xml, core);
+            closeAll(console, grpc, xml, core);
+            observability.close();
             throw new ConfigurationException("cannot listen on " + config.bind() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeAll(grpc, xml, core);
+            closeAll(console, grpc, xml, core);
+            observability.close();
             if (e instanceof PostageException) {
                 throw e;
             }
@@ -154,6 +187,17 @@ public final class PostalServerApp implements AutoCloseable {
         return caCertificate;
     }
 
+    /** The admin console's address, such as {@code https://localhost:8444}, or {@code null} when it is off. */
+    public URI adminConsole() {
+        return console == null ? null : console.url();
+    }
+
+    /** The Prometheus endpoint, such as {@code http://127.0.0.1:9464/metrics}, or {@code null} when metrics are off. */
+    public URI metricsEndpoint() {
+        return observability.port() < 0 ? null
+                : URI.create("http://" + advertisedHost(config.metricsBind()) + ":" + observability.port() + "/metrics");
+    }
+
     /** The core both endpoints serve. */
     public PostalCore core() {
         return core;
@@ -174,7 +218,8 @@ public final class PostalServerApp implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             healthTimer.shutdownNow();
-            closeAll(grpc, xml, core);
+            closeAll(console, grpc, xml, core);
+            observability.close();
             log.info("OpenPostage postal server stopped");
             stopped.countDown();
         }
@@ -233,6 +278,13 @@ public final class PostalServerApp implements AutoCloseable {
      */
     public static void main(String[] args) {
         routeJavaUtilLogging();
+        String format = System.getProperty("OPENPOSTAGE_LOG_FORMAT", System.getenv("OPENPOSTAGE_LOG_FORMAT"));
+        if (format != null && !format.equals("text") && !format.equals("json")) {
+            System.err.println("cannot start the postal server: OPENPOSTAGE_LOG_FORMAT is '" + format
+                    + "'; it is text (the default) or json");
+            System.exit(EXIT_CONFIGURATION);
+            return;
+        }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Launch launch = launch(args, System.getenv(), System.err);
         if (launch.app() == null) {
@@ -245,6 +297,12 @@ public final class PostalServerApp implements AutoCloseable {
         out.println("  XML over HTTPS: " + app.xmlEndpoint());
         out.println("  gRPC over TLS:  " + app.grpcEndpoint());
         out.println("  CA certificate: " + app.caCertificate());
+        if (app.console != null) {
+            out.println("  admin console:  " + app.adminConsole());
+        }
+        if (app.metricsEndpoint() != null) {
+            out.println("  metrics:        " + app.metricsEndpoint());
+        }
         if (app.config.demo()) {
             out.println("  demo API keys:  " + app.config.server().dataDir().resolve(DemoSeed.KEYS_FILE));
         }
@@ -326,8 +384,8 @@ public final class PostalServerApp implements AutoCloseable {
         return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]");
     }
 
-    private static void closeAll(GrpcServerBinding grpc, XmlHttpsEndpoint xml, PostalCore core) {
-        for (AutoCloseable c : new AutoCloseable[] {grpc, xml, core}) {
+    private static void closeAll(AdminConsole console, GrpcServerBinding grpc, XmlHttpsEndpoint xml, PostalCore core) {
+        for (AutoCloseable c : new AutoCloseable[] {console, grpc, xml, core}) {
             if (c != null) {
                 try {
                     c.close();

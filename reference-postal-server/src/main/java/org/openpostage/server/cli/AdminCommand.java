@@ -40,13 +40,17 @@ import picocli.CommandLine.Spec;
  * ({@code java -jar reference-postal-server.jar admin ...}). docs/operations.md walks through a
  * ceremony.
  *
- * <p>Every command that changes a key is recorded in the operator journal with the operator's
- * name ({@code --operator}, by default the login name). Exit status: 0 when done, 1 when an audit
+ * <p>Every command that changes something is recorded in the operator journal with the operator's
+ * name ({@code --operator}, by default the login name), as the admin console's actions are. Exit status: 0 when done, 1 when an audit
  * found problems or a request was refused, 2 for a usage or configuration error.
  */
 @Command(name = "openpostage-admin", mixinStandardHelpOptions = true, version = "openpostage-admin 0.1.0",
-        description = "Administers an OpenPostage postal server: signing keys and the journal audit.",
-        subcommands = {AdminCommand.Token.class, AdminCommand.Keys.class, AdminCommand.Journal.class},
+        description = "Administers an OpenPostage postal server: partners, API keys, meters, card refunds, rate "
+                + "tables, backgrounds, operator accounts, signing keys and the journal audit.",
+        subcommands = {OperationsCommands.Partners.class, OperationsCommands.ApiKeys.class,
+                OperationsCommands.Meters.class, OperationsCommands.Refunds.class, OperationsCommands.Rates.class,
+                OperationsCommands.Backgrounds.class, OperationsCommands.Operators.class, AdminCommand.Token.class,
+                AdminCommand.Keys.class, AdminCommand.Journal.class},
         sortOptions = false, usageHelpAutoWidth = true)
 public final class AdminCommand implements Callable<Integer> {
     /** The exit status of a refused request or a failed audit. */
@@ -65,11 +69,18 @@ public final class AdminCommand implements Callable<Integer> {
             + "(default: the login name)")
     String operator;
 
-    private final Map<String, String> environment;
+    final Map<String, String> environment;
+    final java.io.InputStream in;
 
     /** A command reading settings from {@code environment}. */
     public AdminCommand(Map<String, String> environment) {
+        this(environment, System.in);
+    }
+
+    /** A command reading settings from {@code environment} and passwords ({@code --password-stdin}) from {@code in}. */
+    public AdminCommand(Map<String, String> environment, java.io.InputStream in) {
         this.environment = Map.copyOf(environment);
+        this.in = in;
     }
 
     @Override
@@ -80,13 +91,25 @@ public final class AdminCommand implements Callable<Integer> {
 
     /** Runs the command line; {@code java -jar reference-postal-server.jar admin ARGS} comes here. */
     public static void main(String[] args) {
+        // The commands print what they did; the core's INFO lines would drown it. OPENPOSTAGE_LOG_LEVEL still rules.
+        if (System.getProperty("OPENPOSTAGE_LOG_LEVEL") == null && System.getenv("OPENPOSTAGE_LOG_LEVEL") == null
+                && org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         System.exit(run(args, System.getenv(), new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
     }
 
     /** Runs {@code args} with {@code environment}; returns the exit status. */
     public static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new AdminCommand(environment));
+        return run(args, environment, System.in, out, err);
+    }
+
+    /** Runs {@code args} with {@code environment} and standard input {@code in}; returns the exit status. */
+    public static int run(String[] args, Map<String, String> environment, java.io.InputStream in, PrintWriter out,
+                          PrintWriter err) {
+        CommandLine cl = new CommandLine(new AdminCommand(environment, in));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);

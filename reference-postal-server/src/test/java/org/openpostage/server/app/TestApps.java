@@ -174,5 +174,23 @@ final class TestApps {
         public VerificationResult verify(VerifyRequest request, CallContext context) {
             return core.verify(request, auth(context));
         }
+
+        @Override
+        public org.openpostage.api.model.PurchaseRecord lookupPurchase(
+                org.openpostage.api.model.PurchaseLookupRequest request, CallContext context) {
+            return core.lookupPurchase(request, auth(context));
+        }
+
+        @Override
+        public org.openpostage.api.model.PurchasePage listPurchases(org.openpostage.api.model.PurchaseListRequest request,
+                                                                     CallContext context) {
+            return core.listPurchases(request, auth(context));
+        }
+
+        @Override
+        public org.openpostage.api.model.JournalExport exportJournal(
+                org.openpostage.api.model.JournalExportRequest request, CallContext context) {
+            return core.exportJournal(request, auth(context));
+        }
     }
 }

@@ -98,6 +98,32 @@ class TlsTest {
         }
     }
 
+    @Test
+    void theAdminConsoleWithMutualTlsServesNoPageToABrowserWithoutACertificate() throws Exception {
+        ClientPki pki = ClientPki.create(dir.resolve("operator-ca.pem"));
+        try (PostalServerApp app = TestApps.start(dir.resolve("data"), b -> b.adminPort(0)
+                .adminClientAuth(AppConfig.ClientAuth.REQUIRE, pki.caPem))) {
+            java.net.http.HttpRequest login = java.net.http.HttpRequest.newBuilder(app.adminConsole().resolve("/login"))
+                    .timeout(SHORT).build();
+            java.net.http.HttpClient anonymous = java.net.http.HttpClient.newBuilder()
+                    .sslContext(TestApps.clientTrusting(app.caCertificate())).build();
+            assertThrows(java.io.IOException.class, () -> anonymous.send(login,
+                    java.net.http.HttpResponse.BodyHandlers.ofString()), "no certificate, no handshake");
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(pki.client, ClientPki.PASSWORD);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(org.openpostage.server.internal.tls.TlsFiles.trustStore(app.caCertificate()));
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newBuilder().sslContext(tls).build()
+                    .send(login, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("Sign in"), "the operator still signs in with a password");
+        }
+    }
+
     /** A quote succeeds on both endpoints with the TLS settings made by {@code tls}. */
     private static void assertQuotes(PostalServerApp app, String apiKey, Supplier<TlsSettings> tls) {
         for (URI endpoint : List.of(app.xmlEndpoint(), app.grpcEndpoint())) {

@@ -27,7 +27,7 @@ class TlsVersionTest {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.security.properties=" + security, "-Djava.awt.headless=true", "-Xmx512m",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath,
+                "-Dlogback.configurationFile=logback.xml", "-DOPENPOSTAGE_LOG_LEVEL=WARN", "-cp", classpath,
                 TlsVersionProbe.class.getName(), data.toString())
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -53,7 +53,7 @@ class XmlDocumentationExamplesTest {
             "purchaseId", "indiciumId", "reference", "refundId", "issuedAt", "refundedAt", "asOf", "activeFrom",
             "retiredAt", "lastDateOfMailing", "revokedAt", "requestId", "dateOfMailing", "keyId", "indicium",
             "meterId", "ascending", "descending", "controlTotal", "piecesIssued", "pieceSerial", "ascendingRegister",
-            "descendingRegister", "detail", "version", "rateTableVersion");
+            "descendingRegister", "detail", "version", "rateTableVersion", "from", "to", "nextPageToken");
     /** Long base64 shown shortened in the document: images and the print script. */
     private static final List<String> SHORTENED = List.of("content", "script");
 
@@ -139,6 +139,22 @@ class XmlDocumentationExamplesTest {
                     + "</indicium></verifyRequest>";
             recorded.add(verify);
             recorded.add(post("/v1/verify", verify, null, 200));
+
+            // Lookup and history: the card purchase again (its parcel refunded), the day's purchases, its journal
+            String lookup = "<purchaseLookupRequest xmlns=\"" + NS + "\"><purchaseId>" + text(bought, "purchaseId")
+                    + "</purchaseId><print><format>PDF</format></print></purchaseLookupRequest>";
+            recorded.add(lookup);
+            recorded.add(post("/v1/purchase-lookup", lookup, null, 200));
+            String from = LocalDate.now(ZoneOffset.UTC) + "T00:00:00Z";
+            String to = LocalDate.now(ZoneOffset.UTC).plusDays(1) + "T00:00:00Z";
+            String list = "<purchaseListRequest xmlns=\"" + NS + "\"><from>" + from + "</from><to>" + to + "</to>"
+                    + "<pageSize>2</pageSize></purchaseListRequest>";
+            recorded.add(list);
+            recorded.add(post("/v1/purchase-list", list, null, 200));
+            String export = "<journalExportRequest xmlns=\"" + NS + "\"><from>" + from + "</from><to>" + to + "</to>"
+                    + "<format>CSV</format></journalExportRequest>";
+            recorded.add(export);
+            recorded.add(post("/v1/journal-export", export, null, 200));
 
             // Errors: a declined card, a key reused with another body, an unknown API key
             recorded.add(post("/v1/purchases", purchaseRequest(letter, card(SimulatedCardGateway.DECLINED),

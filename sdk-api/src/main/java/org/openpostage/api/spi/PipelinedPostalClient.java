@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.ClientConfig;
@@ -27,13 +28,20 @@ import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalOperation;
 import org.openpostage.api.RetryPolicy;
 import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.TraceContext;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.BatchPurchaseResult;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.Purchase;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
@@ -144,6 +152,21 @@ public final class PipelinedPostalClient implements PostalClient {
         return call(PostalOperation.VERIFY, request, context);
     }
 
+    @Override
+    public PurchaseRecord lookupPurchase(PurchaseLookupRequest request, @Nullable CallContext context) {
+        return call(PostalOperation.LOOKUP_PURCHASE, request, context);
+    }
+
+    @Override
+    public PurchasePage listPurchases(PurchaseListRequest request, @Nullable CallContext context) {
+        return call(PostalOperation.LIST_PURCHASES, request, context);
+    }
+
+    @Override
+    public JournalExport exportJournal(JournalExportRequest request, @Nullable CallContext context) {
+        return call(PostalOperation.EXPORT_JOURNAL, request, context);
+    }
+
     /**
      * Runs one call of {@code operation} through the pipeline.
      *
@@ -236,7 +259,7 @@ public final class PipelinedPostalClient implements PostalClient {
 
     /** Runs a prepared call: the interceptors' {@code interceptCall} around all its attempts. */
     private <Q, R> R run(PostalOperation<Q, R> operation, @Nullable Q request, CallContext prepared) {
-        return intercepted(0, 0, operation, request, prepared, () -> attempts(operation, request, prepared));
+        return intercepted(0, 0, operation, request, prepared, c -> attempts(operation, request, c));
     }
 
     /** At most {@link ClientConfig#DEFAULT_ASYNC_THREADS} daemon threads, idle ones ending after a minute. */
@@ -262,14 +285,14 @@ public final class PipelinedPostalClient implements PostalClient {
                 throw new ServiceUnavailableException(ErrorCode.DEADLINE_EXCEEDED, operation.name()
                         + ": the call's deadline passed before attempt " + attempt, null);
             }
-            Attempt<Q, R> a = new Attempt<>(operation, request, ctx, attempt);
+            int number = attempt;
             AttemptFailure[] reported = new AttemptFailure[1];
             AttemptFailure failure;
             try {
                 // Interceptors see the attempt's PostageException; the pipeline keeps its delivery.
-                return intercepted(1, attempt, operation, request, ctx, () -> {
+                return intercepted(1, attempt, operation, request, ctx, c -> {
                     try {
-                        return transport.send(a);
+                        return transport.send(new Attempt<>(operation, request, c, number));
                     } catch (AttemptFailure f) {
                         reported[0] = f;
                         throw f.error();
@@ -309,9 +332,9 @@ public final class PipelinedPostalClient implements PostalClient {
 
     /** Runs {@code last} inside the interceptors' {@code interceptCall} (level 0) or {@code interceptAttempt} (1). */
     private <R> R intercepted(int level, int attempt, PostalOperation<?, R> operation, @Nullable Object request,
-                              CallContext ctx, java.util.function.Supplier<R> last) {
+                              CallContext ctx, Function<CallContext, R> last) {
         if (interceptors.isEmpty()) {
-            return last.get();
+            return last.apply(ctx);
         }
         return new Chain<>(level, attempt, operation, request, ctx, last, 0).proceed();
     }
@@ -332,11 +355,11 @@ public final class PipelinedPostalClient implements PostalClient {
         private final PostalOperation<?, R> operation;
         private final @Nullable Object request;
         private final CallContext ctx;
-        private final java.util.function.Supplier<R> last;
+        private final Function<CallContext, R> last;
         private final int index;
 
         Chain(int level, int attempt, PostalOperation<?, R> operation, @Nullable Object request, CallContext ctx,
-              java.util.function.Supplier<R> last, int index) {
+              Function<CallContext, R> last, int index) {
             this.level = level;
             this.attempt = attempt;
             this.operation = operation;
@@ -368,10 +391,19 @@ public final class PipelinedPostalClient implements PostalClient {
 
         @Override
         public R proceed() {
+            return proceedWith(ctx);
+        }
+
+        @Override
+        public R proceed(@Nullable TraceContext trace) {
+            return proceedWith(ctx.withTrace(trace));
+        }
+
+        private R proceedWith(CallContext context) {
             if (index == interceptors.size()) {
-                return last.get();
+                return last.apply(context);
             }
-            Chain<R> next = new Chain<>(level, attempt, operation, request, ctx, last, index + 1);
+            Chain<R> next = new Chain<>(level, attempt, operation, request, context, last, index + 1);
             ClientInterceptor interceptor = interceptors.get(index);
             return level == 0 ? interceptor.interceptCall(next) : interceptor.interceptAttempt(next);
         }

@@ -64,7 +64,7 @@ class GrpcGenericToolsTest {
                 assertEquals("openpostage/v1/postage.proto", schema.getName());
                 assertEquals("openpostage.v1", schema.getPackage());
                 assertEquals(List.of("Quote", "Purchase", "PurchaseBatch", "Refund", "GetAccountStatement",
-                                "ListBackgrounds", "GetVerificationKeys", "GetPrintComponent", "Verify"),
+                                "ListBackgrounds", "GetVerificationKeys", "GetPrintComponent", "Verify", "LookupPurchase", "ListPurchases", "ExportJournal"),
                         schema.getService(0).getMethodList().stream().map(m -> m.getName()).toList());
                 assertTrue(schema.getMessageTypeList().stream().anyMatch(m -> m.getName().equals("ErrorInfo")));
             } finally {

@@ -19,6 +19,12 @@ import org.openpostage.api.model.BatchPurchaseResult;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.Refund;
@@ -136,6 +142,21 @@ public final class XmlPostalClient implements PostalClient {
     @Override
     public <Q, R> CompletableFuture<R> callAsync(PostalOperation<Q, R> operation, Q request, CallContext context) {
         return pipeline.callAsync(operation, request, context);
+    }
+
+    @Override
+    public PurchaseRecord lookupPurchase(PurchaseLookupRequest request, CallContext context) {
+        return pipeline.lookupPurchase(request, context);
+    }
+
+    @Override
+    public PurchasePage listPurchases(PurchaseListRequest request, CallContext context) {
+        return pipeline.listPurchases(request, context);
+    }
+
+    @Override
+    public JournalExport exportJournal(JournalExportRequest request, CallContext context) {
+        return pipeline.exportJournal(request, context);
     }
 
     @Override

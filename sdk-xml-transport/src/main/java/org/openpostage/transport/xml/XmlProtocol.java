@@ -40,6 +40,15 @@ public final class XmlProtocol {
      */
     public static final String TIMEOUT_HEADER = Headers.TIMEOUT;
 
+    /**
+     * The optional request header carrying the W3C trace context's parent ({@code traceparent}), so
+     * that the server's spans join the caller's trace; a missing or malformed one is ignored.
+     */
+    public static final String TRACE_PARENT_HEADER = Headers.TRACE_PARENT;
+
+    /** The optional request header carrying the W3C trace context's vendor state ({@code tracestate}). */
+    public static final String TRACE_STATE_HEADER = Headers.TRACE_STATE;
+
     /** The path of the schema inside this jar, for {@link ClassLoader#getResource}. */
     public static final String SCHEMA_RESOURCE = HardenedXml.SCHEMA_RESOURCE;
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.CallContext;
+import org.openpostage.api.TraceContext;
 import org.openpostage.api.Caller;
 import org.openpostage.api.ErrorCode;
 import org.openpostage.api.InvalidRequestException;
@@ -240,7 +241,8 @@ public final class XmlServerBinding {
         Operation operation = route(request);
         Caller caller = authenticate(request);
         checkAccept(String.join(",", request.headers().getOrDefault("Accept", List.of())));
-        CallContext context = new CallContext(idempotencyKey(operation, request), deadline(request), requestId, caller);
+        CallContext context = new CallContext(idempotencyKey(operation, request), deadline(request), requestId, caller,
+                trace(request));
         byte[] body = null;
         if (operation.hasRequestBody()) {
             checkContentType(single(request, "Content-Type"));
@@ -251,6 +253,19 @@ public final class XmlServerBinding {
                     + XmlProtocol.TIMEOUT_HEADER + " passed before the call started", requestId, null);
         }
         return respond(200, dispatcher.dispatch(operation, body, context), requestId, Map.of());
+    }
+
+    /**
+     * The W3C trace context of the request, or {@code null}: tracing never refuses a call, so a
+     * missing, repeated or malformed {@code traceparent} is ignored (the server starts a trace of its own).
+     */
+    private static TraceContext trace(XmlRequest request) {
+        List<String> parents = request.headers().getOrDefault(XmlProtocol.TRACE_PARENT_HEADER, List.of());
+        if (parents.size() != 1) {
+            return null;
+        }
+        List<String> states = request.headers().getOrDefault(XmlProtocol.TRACE_STATE_HEADER, List.of());
+        return TraceContext.parse(parents.get(0), states.isEmpty() ? null : String.join(",", states));
     }
 
     /**

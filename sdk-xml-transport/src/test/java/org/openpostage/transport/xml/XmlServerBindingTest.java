@@ -73,7 +73,10 @@ class XmlServerBindingTest {
                         new XmlServerBinding.Route("GET", "/v1/backgrounds"),
                         new XmlServerBinding.Route("GET", "/v1/verification-keys"),
                         new XmlServerBinding.Route("GET", "/v1/print-component"),
-                        new XmlServerBinding.Route("POST", "/v1/verify")),
+                        new XmlServerBinding.Route("POST", "/v1/verify"),
+                        new XmlServerBinding.Route("POST", "/v1/purchase-lookup"),
+                        new XmlServerBinding.Route("POST", "/v1/purchase-list"),
+                        new XmlServerBinding.Route("POST", "/v1/journal-export")),
                 binding.routes());
     }
 

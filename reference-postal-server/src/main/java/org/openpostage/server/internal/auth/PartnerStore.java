@@ -1,5 +1,7 @@
 package org.openpostage.server.internal.auth;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +12,7 @@ import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.Mode;
 import org.openpostage.api.NotFoundException;
 import org.openpostage.server.IssuedApiKey;
-import org.openpostage.server.internal.db.DataAccessException;
+import org.openpostage.server.PartnerInfo;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.util.Time;
@@ -39,21 +41,27 @@ public final class PartnerStore {
      *
      * @throws InvalidRequestException if the id is malformed or taken
      */
-    public void createPartner(String partnerId, String displayName) {
+    public void createPartner(Connection c, String partnerId, String displayName) throws SQLException {
         Tokens.require("partnerId", partnerId, 64);
         if (displayName == null || displayName.isBlank() || displayName.length() > 200) {
             throw new InvalidRequestException("displayName must have 1 to 200 characters");
         }
         Instant now = Time.now(clock);
-        try {
-            db.read("create partner", c -> Sql.update(c, "INSERT INTO partners (partner_id, display_name, created_at)"
-                    + " VALUES (?, ?, ?)", partnerId, displayName, now));
-        } catch (DataAccessException e) {
-            if (Sql.UNIQUE_VIOLATION.equals(e.sqlState())) {
-                throw new InvalidRequestException("partner '" + partnerId + "' already exists");
-            }
-            throw e;
+        if (Sql.one(c, "SELECT partner_id FROM partners WHERE partner_id = ?", rs -> rs.getString(1), partnerId)
+                .isPresent()) {
+            throw new InvalidRequestException("partner '" + partnerId + "' already exists");
         }
+        Sql.update(c, "INSERT INTO partners (partner_id, display_name, created_at) VALUES (?, ?, ?)", partnerId,
+                displayName, now);
+    }
+
+    /** Every partner, by id. */
+    public List<PartnerInfo> partners() {
+        return db.read("read partners", c -> Sql.list(c, "SELECT p.partner_id, p.display_name, p.created_at,"
+                + " (SELECT COUNT(*) FROM api_keys k WHERE k.partner_id = p.partner_id AND k.revoked_at IS NULL),"
+                + " (SELECT COUNT(*) FROM meters m WHERE m.partner_id = p.partner_id)"
+                + " FROM partners p ORDER BY p.partner_id", rs -> new PartnerInfo(rs.getString(1), rs.getString(2),
+                Sql.instant(rs, "created_at"), rs.getInt(4), rs.getInt(5))));
     }
 
     /** Whether the partner exists. */
@@ -74,13 +82,19 @@ public final class PartnerStore {
      * @param scanner whether the key records scans when it verifies indicia (mail processing)
      * @throws NotFoundException if there is no such partner
      */
-    public IssuedApiKey issueKey(String partnerId, Mode mode, boolean scanner) {
-        requirePartner(partnerId);
+    public IssuedApiKey issueKey(Connection c, String partnerId, Mode mode, boolean scanner) throws SQLException {
+        if (mode == null || mode == Mode.UNKNOWN) {
+            throw new InvalidRequestException("an API key's mode is TEST or LIVE");
+        }
+        if (Sql.one(c, "SELECT partner_id FROM partners WHERE partner_id = ?", rs -> rs.getString(1), partnerId)
+                .isEmpty()) {
+            throw new NotFoundException("partner '" + partnerId + "' does not exist");
+        }
         ApiKeys.Generated key = ApiKeys.generate(mode);
         Instant now = Time.now(clock);
-        db.read("issue API key", c -> Sql.update(c, "INSERT INTO api_keys (key_id, partner_id, mode, salt, secret_hash,"
-                + " scanner, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", key.keyId(), partnerId, mode, key.salt(),
-                key.secretHash(), scanner, now));
+        Sql.update(c, "INSERT INTO api_keys (key_id, partner_id, mode, salt, secret_hash, scanner, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", key.keyId(), partnerId, mode, key.salt(), key.secretHash(), scanner,
+                now);
         return new IssuedApiKey(key.keyId(), partnerId, mode, key.plaintext());
     }
 
@@ -89,13 +103,15 @@ public final class PartnerStore {
      *
      * @throws NotFoundException if there is no such key
      */
-    public void revokeKey(String keyId) {
+    public KeyInfo revokeKey(Connection c, String keyId) throws SQLException {
         Instant now = Time.now(clock);
-        int n = db.read("revoke API key", c -> Sql.update(c, "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?)"
-                + " WHERE key_id = ?", now, keyId));
+        int n = Sql.update(c, "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?", now, keyId);
         if (n == 0) {
             throw new NotFoundException("API key '" + keyId + "' does not exist");
         }
+        return Sql.one(c, "SELECT key_id, partner_id, mode, scanner, created_at, revoked_at FROM api_keys"
+                + " WHERE key_id = ?", rs -> new KeyInfo(rs.getString(1), rs.getString(2), Mode.valueOf(rs.getString(3)),
+                rs.getBoolean(4), Sql.instant(rs, "created_at"), Sql.instant(rs, "revoked_at")), keyId).orElseThrow();
     }
 
     /** The keys of {@code partnerId}, newest first. */
@@ -144,9 +160,4 @@ public final class PartnerStore {
         return false;
     }
 
-    private void requirePartner(String partnerId) {
-        if (!exists(partnerId)) {
-            throw new NotFoundException("partner '" + partnerId + "' does not exist");
-        }
-    }
 }

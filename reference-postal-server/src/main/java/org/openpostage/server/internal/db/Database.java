@@ -64,6 +64,8 @@ public final class Database implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
+    private volatile io.opentelemetry.api.trace.Tracer tracer =
+            io.opentelemetry.api.OpenTelemetry.noop().getTracer("org.openpostage.server");
 
     private Database(HikariDataSource dataSource, Vendor vendor, String url, String user, String password) {
         this.dataSource = dataSource;
@@ -84,6 +86,17 @@ public final class Database implements AutoCloseable {
      * @throws IllegalArgumentException if the URL is neither H2 nor PostgreSQL
      */
     public static Database open(String jdbcUrl, String user, String password, int poolSize, String poolName) {
+        return open(jdbcUrl, user, password, poolSize, poolName, null);
+    }
+
+    /**
+     * Opens a pool on {@code jdbcUrl} whose connections are measured in {@code registry} (HikariCP's
+     * {@code hikaricp.connections.*} meters), or in none when it is {@code null}.
+     *
+     * @throws IllegalArgumentException if the URL is neither H2 nor PostgreSQL
+     */
+    public static Database open(String jdbcUrl, String user, String password, int poolSize, String poolName,
+                                io.micrometer.core.instrument.MeterRegistry registry) {
         Vendor vendor = Vendor.of(jdbcUrl);
         Path h2File = h2File(jdbcUrl);
         ownerOnly(h2File, true);
@@ -107,6 +120,9 @@ public final class Database implements AutoCloseable {
         }
         hc.setConnectionTimeout(10_000);
         hc.setInitializationFailTimeout(10_000);
+        if (registry != null) {
+            hc.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+        }
         Database db = new Database(new HikariDataSource(hc), vendor, jdbcUrl, user, password);
         ownerOnly(h2File, false);
         return db;
@@ -185,6 +201,24 @@ public final class Database implements AutoCloseable {
      * @throws ServiceUnavailableException if the transaction still conflicts after every attempt
      */
     public <T> T transaction(String what, SqlWork<T> work) {
+        io.opentelemetry.api.trace.Span span = tracer.spanBuilder("ledger " + what).setAttribute("db.system",
+                vendor.migrationFolder).startSpan();
+        try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+            return transactionAttempts(what, work);
+        } catch (RuntimeException e) {
+            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.getClass().getSimpleName());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Reports each transaction as a span of {@code tracer} ({@code ledger <what>}) from now on. */
+    public void observe(io.opentelemetry.api.trace.Tracer tracer) {
+        this.tracer = java.util.Objects.requireNonNull(tracer, "tracer");
+    }
+
+    private <T> T transactionAttempts(String what, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);

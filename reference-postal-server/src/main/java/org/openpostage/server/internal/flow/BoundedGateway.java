@@ -80,7 +80,19 @@ final class BoundedGateway implements PaymentGateway {
     }
 
     private <T> T bounded(String what, Callable<T> call, T timedOut) {
-        Future<T> future = CALLS.submit(call);
+        // The call runs on another thread: it takes the request's trace context and log context along.
+        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+        Callable<T> traced = io.opentelemetry.context.Context.current().wrap(() -> {
+            if (mdc != null) {
+                org.slf4j.MDC.setContextMap(mdc);
+            }
+            try {
+                return call.call();
+            } finally {
+                org.slf4j.MDC.clear();
+            }
+        });
+        Future<T> future = CALLS.submit(traced);
         try {
             return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -14,6 +14,7 @@ import org.openpostage.server.internal.ledger.Ledger;
 import org.openpostage.server.internal.nodes.Nodes;
 import org.openpostage.server.internal.payments.PaymentStore;
 import org.openpostage.server.internal.rates.RateBook;
+import org.openpostage.server.internal.rates.RateSource;
 import org.openpostage.server.internal.ledger.Signatures;
 import org.openpostage.server.internal.signing.SigningDevice;
 import org.openpostage.server.internal.signing.SigningKeys;
@@ -21,12 +22,13 @@ import org.openpostage.server.internal.signing.SigningKeys;
 /**
  * The parts of one core instance that the flows share.
  *
+ * @param rateSource  the rate tables, configured and uploaded ({@link #rates()} is the book in force)
  * @param liveGateway the gateway for live-mode card payments, or {@code null} if there is none
  * @param nodes       this core instance among the ledger's nodes: its id in claims (random per
  *                    start), its heartbeat, and the claims its requests hold
  */
 public record CoreContext(ServerConfig config, Database db, Clock clock, Ledger ledger, IdempotencyStore idempotency,
-                          PaymentStore payments, RateBook rates, BackgroundStore backgrounds, SigningKeys signingKeys,
+                          PaymentStore payments, RateSource rateSource, BackgroundStore backgrounds, SigningKeys signingKeys,
                           Signatures signatures, StampImaging imaging, PaymentGateway testGateway,
                           PaymentGateway liveGateway, Nodes nodes) {
 
@@ -64,6 +66,11 @@ public record CoreContext(ServerConfig config, Database db, Clock clock, Ledger 
                     + "card gateway is configured; nothing was charged. Pay from the account instead");
         }
         return new BoundedGateway(g, config.requestLease().dividedBy(4));
+    }
+
+    /** The rate tables this node prices with now: the configured ones and the operators' uploads. */
+    public RateBook rates() {
+        return rateSource.book();
     }
 
     /** Today in the server's time zone. */

@@ -71,6 +71,14 @@ public final class OperatorJournal {
                         rs.getString(4), rs.getString(5), Sql.instant(rs, "created_at")), afterSeq));
     }
 
+    /** The latest {@code limit} entries, newest first. */
+    public List<OperatorJournalEntry> latest(int limit) {
+        return db.read("read operator journal", c -> Sql.list(c, "SELECT seq, kind, subject, detail, actor, created_at"
+                        + " FROM operator_journal ORDER BY seq DESC FETCH FIRST " + limit + " ROWS ONLY",
+                rs -> new OperatorJournalEntry(rs.getLong(1), OperatorAction.valueOf(rs.getString(2)), rs.getString(3),
+                        rs.getString(4), rs.getString(5), Sql.instant(rs, "created_at"))));
+    }
+
     /** The hash of an operator journal entry following {@code prev}. */
     static byte[] hash(byte[] prev, long seq, String kind, String subject, String detail, String actor, Instant at) {
         return ChainHash.entry(DOMAIN).number(seq).text(kind).text(subject).text(detail).text(actor).time(at)

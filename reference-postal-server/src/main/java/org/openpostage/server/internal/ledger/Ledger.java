@@ -159,18 +159,9 @@ public final class Ledger {
      * default meter in that mode.
      */
     public Meter createMeter(String partnerId, Mode mode, Currency currency) {
-        Instant now = Time.now(clock);
         for (int attempt = 1; ; attempt++) {
             try {
-                return db.transaction("create meter", c -> {
-                    long id = Math.max(FIRST_METER_ID, Sql.number(c, "SELECT MAX(meter_id) FROM meters") + 1);
-                    boolean first = Sql.number(c, "SELECT COUNT(*) FROM meters WHERE partner_id = ? AND mode = ?",
-                            partnerId, mode) == 0;
-                    Sql.update(c, "INSERT INTO meters (" + METER_COLUMNS + ", created_at)"
-                            + " VALUES (?, ?, ?, ?, 0, 0, 0, ?, 0, NULL, ?)", id, partnerId, mode,
-                            currency.getCurrencyCode(), first, now);
-                    return new Meter(id, partnerId, mode, currency, 0, 0, 0, first, 0, null);
-                });
+                return db.transaction("create meter", c -> createMeter(c, partnerId, mode, currency));
             } catch (DataAccessException e) {
                 if (!Sql.UNIQUE_VIOLATION.equals(e.sqlState()) || attempt >= 10) {
                     throw e;
@@ -180,6 +171,25 @@ public final class Ledger {
     }
 
     /**
+     * Creates a meter in the caller's transaction. Two nodes creating meters at once may pick the same
+     * id: the loser's transaction fails with a unique violation, to be run again.
+     */
+    public Meter createMeter(Connection c, String partnerId, Mode mode, Currency currency) throws SQLException {
+        if (mode == null || mode == Mode.UNKNOWN) {
+            throw new InvalidRequestException("a meter's mode is TEST or LIVE");
+        }
+        Instant now = Time.now(clock);
+        long id = Math.max(FIRST_METER_ID, Sql.number(c, "SELECT MAX(meter_id) FROM meters") + 1);
+        boolean first = Sql.number(c, "SELECT COUNT(*) FROM meters WHERE partner_id = ? AND mode = ?",
+                partnerId, mode) == 0;
+        Sql.update(c, "INSERT INTO meters (" + METER_COLUMNS + ", created_at)"
+                + " VALUES (?, ?, ?, ?, 0, 0, 0, ?, 0, NULL, ?)", id, partnerId, mode,
+                currency.getCurrencyCode(), first, now);
+        return new Meter(id, partnerId, mode, currency, 0, 0, 0, first, 0, null);
+    }
+
+
+    /**
      * Loads {@code amount} onto the meter: a FUNDING entry, descending register up.
      *
      * @throws InvalidRequestException if the amount is not positive, in another currency, or would
@@ -187,22 +197,25 @@ public final class Ledger {
      * @throws NotFoundException       if there is no such meter
      */
     public JournalEntry fund(long meterId, Money amount, String reference) {
+        return db.transaction("fund meter", c -> fund(c, meterId, amount, reference));
+    }
+
+    /** {@link #fund(long, Money, String)} in the caller's transaction. */
+    public JournalEntry fund(Connection c, long meterId, Money amount, String reference) throws SQLException {
         if (!amount.isPositive()) {
             throw new InvalidRequestException("amount must be positive, was " + amount);
         }
         Instant now = Time.now(clock);
-        return db.transaction("fund meter", c -> {
-            Meter m = lock(c, meterId);
-            requireCurrency(m, amount.currency());
-            requireCapacity(m, amount.minorUnits());
-            long descending = m.descending + amount.minorUnits();
-            MeterJournal journal = new MeterJournal(m);
-            long entryId = journal.appendOne(c, JournalKind.FUNDING, amount.minorUnits(), m.ascending, descending,
-                    null, null, null, null, reference, now);
-            updateRegisters(c, meterId, m.ascending, descending, m.lastSerial, journal);
-            return new JournalEntry(entryId, meterId, JournalKind.FUNDING, amount, m.ascending, descending, null, null,
-                    reference, now);
-        });
+        Meter m = lock(c, meterId);
+        requireCurrency(m, amount.currency());
+        requireCapacity(m, amount.minorUnits());
+        long descending = m.descending + amount.minorUnits();
+        MeterJournal journal = new MeterJournal(m);
+        long entryId = journal.appendOne(c, JournalKind.FUNDING, amount.minorUnits(), m.ascending, descending,
+                null, null, null, null, reference, now);
+        updateRegisters(c, meterId, m.ascending, descending, m.lastSerial, journal);
+        return new JournalEntry(entryId, meterId, JournalKind.FUNDING, amount, m.ascending, descending, null, null,
+                reference, now);
     }
 
     // ---------------------------------------------------------------- purchases
@@ -423,10 +436,10 @@ public final class Ledger {
      *
      * @throws NotFoundException if there is no refused card refund {@code refundId}
      */
-    public void retryCardRefund(String refundId) {
+    public void retryCardRefund(Connection c, String refundId) throws SQLException {
         Instant now = Time.now(clock);
-        int n = db.read("retry card refund", c -> Sql.update(c, "UPDATE refunds SET gateway_state = 'PENDING',"
-                + " updated_at = ? WHERE refund_id = ? AND gateway_state = 'FAILED'", now, refundId));
+        int n = Sql.update(c, "UPDATE refunds SET gateway_state = 'PENDING', updated_at = ? WHERE refund_id = ?"
+                + " AND gateway_state = 'FAILED'", now, refundId);
         if (n == 0) {
             throw new NotFoundException("there is no refused card refund '" + refundId + "'");
         }

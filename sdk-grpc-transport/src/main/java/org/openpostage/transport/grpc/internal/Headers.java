@@ -17,6 +17,11 @@ public final class Headers {
      */
     public static final Metadata.Key<String> RETRY_AFTER = key("retry-after");
 
+    /** The W3C trace context's parent (optional): joins the server's spans to the caller's trace. */
+    public static final Metadata.Key<String> TRACE_PARENT = key("traceparent");
+    /** The W3C trace context's vendor state (optional). */
+    public static final Metadata.Key<String> TRACE_STATE = key("tracestate");
+
     private Headers() {
     }
 

@@ -2,6 +2,9 @@ package org.openpostage.transport.grpc.internal;
 
 import static org.openpostage.transport.grpc.internal.ProtoValues.bytes;
 import static org.openpostage.transport.grpc.internal.ProtoValues.date;
+import static org.openpostage.transport.grpc.internal.ProtoValues.exportFormat;
+import static org.openpostage.transport.grpc.internal.ProtoValues.instant;
+import static org.openpostage.transport.grpc.internal.ProtoValues.timestamp;
 import static org.openpostage.transport.grpc.internal.ProtoValues.money;
 import static org.openpostage.transport.grpc.internal.ProtoValues.outputFormat;
 import static org.openpostage.transport.grpc.internal.ProtoValues.piece;
@@ -21,6 +24,9 @@ import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.api.model.JournalExportRequest;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
 import org.openpostage.transport.grpc.internal.proto.V1;
 
 /**
@@ -211,5 +217,55 @@ public final class ProtoRequests {
     /** The request {@code request} carries. */
     public static VerifyRequest verify(V1.VerifyRequest request) {
         return new VerifyRequest(bytes(request.getIndicium()));
+    }
+
+    // --- Lookup and history ---
+
+    /** {@code request} on the wire. */
+    public static V1.LookupPurchaseRequest lookup(PurchaseLookupRequest request) {
+        return V1.LookupPurchaseRequest.newBuilder().setPurchaseId(request.purchaseId())
+                .setPrint(print(request.print())).build();
+    }
+
+    /** The request {@code request} carries; an unset print means the signed data only. */
+    public static PurchaseLookupRequest lookup(V1.LookupPurchaseRequest request) {
+        return new PurchaseLookupRequest(request.getPurchaseId(),
+                request.hasPrint() ? print(request.getPrint()) : PrintOptions.dataOnly());
+    }
+
+    /** {@code request} on the wire. */
+    public static V1.ListPurchasesRequest list(PurchaseListRequest request) {
+        V1.ListPurchasesRequest.Builder b = V1.ListPurchasesRequest.newBuilder().setFrom(timestamp(request.from()))
+                .setTo(timestamp(request.to())).setPageSize(request.pageSize());
+        if (request.pageToken() != null) {
+            b.setPageToken(request.pageToken());
+        }
+        return b.build();
+    }
+
+    /** The request {@code request} carries; page size 0 means the default, an empty token the first page. */
+    public static PurchaseListRequest list(V1.ListPurchasesRequest request) {
+        return new PurchaseListRequest(request.hasFrom() ? instant("from", request.getFrom()) : null,
+                request.hasTo() ? instant("to", request.getTo()) : null,
+                request.getPageSize() == 0 ? PurchaseListRequest.DEFAULT_PAGE_SIZE : request.getPageSize(),
+                request.getPageToken().isEmpty() ? null : request.getPageToken());
+    }
+
+    /** {@code request} on the wire. */
+    public static V1.ExportJournalRequest export(JournalExportRequest request) {
+        V1.ExportJournalRequest.Builder b = V1.ExportJournalRequest.newBuilder().setFrom(timestamp(request.from()))
+                .setTo(timestamp(request.to())).setFormat(exportFormat(request.format()));
+        if (request.meterId() != null) {
+            b.setMeterId(request.meterId());
+        }
+        return b.build();
+    }
+
+    /** The request {@code request} carries. */
+    public static JournalExportRequest export(V1.ExportJournalRequest request) {
+        return new JournalExportRequest(request.hasFrom() ? instant("from", request.getFrom()) : null,
+                request.hasTo() ? instant("to", request.getTo()) : null,
+                exportFormat("format", request.getFormatValue()),
+                request.hasMeterId() ? request.getMeterId() : null);
     }
 }

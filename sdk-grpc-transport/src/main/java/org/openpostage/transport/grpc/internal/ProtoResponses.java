@@ -4,6 +4,7 @@ import static org.openpostage.transport.grpc.internal.ProtoValues.algorithm;
 import static org.openpostage.transport.grpc.internal.ProtoValues.bytes;
 import static org.openpostage.transport.grpc.internal.ProtoValues.cardBrand;
 import static org.openpostage.transport.grpc.internal.ProtoValues.date;
+import static org.openpostage.transport.grpc.internal.ProtoValues.exportFormat;
 import static org.openpostage.transport.grpc.internal.ProtoValues.instant;
 import static org.openpostage.transport.grpc.internal.ProtoValues.mailClass;
 import static org.openpostage.transport.grpc.internal.ProtoValues.mode;
@@ -35,6 +36,10 @@ import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.Refund;
 import org.openpostage.api.model.RenderedImage;
 import org.openpostage.api.model.VerificationResult;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
+import org.openpostage.api.model.PurchaseSummary;
 import org.openpostage.transport.grpc.internal.proto.V1;
 
 /**
@@ -307,5 +312,63 @@ public final class ProtoResponses {
                 .mailClass(mailClass("indicium.mailClass", d.getMailClassValue()))
                 .softwareId(d.getSoftwareId()).testMode(d.getTestMode())
                 .build();
+    }
+
+    // --- Lookup and history ---
+
+    /** {@code record} on the wire. */
+    public static V1.PurchaseRecord purchaseRecord(PurchaseRecord record) {
+        V1.PurchaseRecord.Builder b = V1.PurchaseRecord.newBuilder().setPurchase(purchase(record.purchase()))
+                .setMeterId(record.meterId());
+        for (Refund refund : record.refunds()) {
+            b.addRefunds(refund(refund));
+        }
+        return b.build();
+    }
+
+    /** The record {@code record} carries. */
+    public static PurchaseRecord purchaseRecord(V1.PurchaseRecord record) {
+        return new PurchaseRecord(record.hasPurchase() ? purchase(record.getPurchase()) : null, record.getMeterId(),
+                record.getRefundsList().stream().map(ProtoResponses::refund).toList());
+    }
+
+    /** {@code page} on the wire. */
+    public static V1.PurchasePage purchasePage(PurchasePage page) {
+        V1.PurchasePage.Builder b = V1.PurchasePage.newBuilder();
+        for (PurchaseSummary s : page.purchases()) {
+            b.addPurchases(V1.PurchaseSummary.newBuilder().setPurchaseId(s.purchaseId()).setMeterId(s.meterId())
+                    .setIssuedAt(timestamp(s.issuedAt())).setTotal(money(s.total()))
+                    .setPayment(paymentSummary(s.payment())).setIndiciumCount(s.indiciumCount())
+                    .setRefundedCount(s.refundedCount()));
+        }
+        if (page.nextPageToken() != null) {
+            b.setNextPageToken(page.nextPageToken());
+        }
+        return b.build();
+    }
+
+    /** The page {@code page} carries. */
+    public static PurchasePage purchasePage(V1.PurchasePage page) {
+        return new PurchasePage(page.getPurchasesList().stream().map(s -> new PurchaseSummary(s.getPurchaseId(),
+                        s.getMeterId(), s.hasIssuedAt() ? instant("issuedAt", s.getIssuedAt()) : null,
+                        s.hasTotal() ? money(s.getTotal()) : null,
+                        s.hasPayment() ? paymentSummary(s.getPayment()) : null, s.getIndiciumCount(),
+                        s.getRefundedCount())).toList(),
+                page.getNextPageToken().isEmpty() ? null : page.getNextPageToken());
+    }
+
+    /** {@code export} on the wire. */
+    public static V1.JournalExport journalExport(JournalExport export) {
+        return V1.JournalExport.newBuilder().setFormat(exportFormat(export.format())).setFrom(timestamp(export.from()))
+                .setTo(timestamp(export.to())).setEntryCount(export.entryCount()).setContent(bytes(export.content()))
+                .build();
+    }
+
+    /** The export {@code export} carries. */
+    public static JournalExport journalExport(V1.JournalExport export) {
+        return new JournalExport(exportFormat("format", export.getFormatValue()),
+                export.hasFrom() ? instant("from", export.getFrom()) : null,
+                export.hasTo() ? instant("to", export.getTo()) : null, export.getEntryCount(),
+                bytes(export.getContent()));
     }
 }

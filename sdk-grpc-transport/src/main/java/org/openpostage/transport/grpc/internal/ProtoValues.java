@@ -14,6 +14,7 @@ import org.openpostage.api.model.Dimensions;
 import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.Money;
+import org.openpostage.api.model.ExportFormat;
 import org.openpostage.api.model.OutputFormat;
 import org.openpostage.api.model.PaymentKind;
 import org.openpostage.api.model.PostalCode;
@@ -209,6 +210,29 @@ public final class ProtoValues {
             case OUTPUT_FORMAT_PDF -> OutputFormat.PDF;
             case OUTPUT_FORMAT_ZPL -> OutputFormat.ZPL;
             case UNRECOGNIZED -> OutputFormat.UNKNOWN;
+        };
+    }
+
+    /** {@code format} on the wire. */
+    public static V1.ExportFormat exportFormat(ExportFormat format) {
+        return switch (format) {
+            case CSV -> V1.ExportFormat.EXPORT_FORMAT_CSV;
+            case XML -> V1.ExportFormat.EXPORT_FORMAT_XML;
+            case UNKNOWN -> V1.ExportFormat.EXPORT_FORMAT_UNSPECIFIED;
+        };
+    }
+
+    /** The export format, {@code null} if unspecified, {@code UNKNOWN} for a value of a newer server. */
+    public static ExportFormat exportFormat(String field, int number) {
+        V1.ExportFormat format = V1.ExportFormat.forNumber(number);
+        if (format == null) {
+            return ExportFormat.UNKNOWN;
+        }
+        return switch (format) {
+            case EXPORT_FORMAT_UNSPECIFIED -> null;
+            case EXPORT_FORMAT_CSV -> ExportFormat.CSV;
+            case EXPORT_FORMAT_XML -> ExportFormat.XML;
+            case UNRECOGNIZED -> ExportFormat.UNKNOWN;
         };
     }
 

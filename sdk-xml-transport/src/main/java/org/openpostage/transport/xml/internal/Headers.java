@@ -10,6 +10,10 @@ public final class Headers {
     public static final String REQUEST_ID = "X-Request-Id";
     /** The caller's remaining patience in milliseconds. */
     public static final String TIMEOUT = "X-Request-Timeout-Ms";
+    /** The W3C trace context's parent (optional): joins the server's spans to the caller's trace. */
+    public static final String TRACE_PARENT = "traceparent";
+    /** The W3C trace context's vendor state (optional). */
+    public static final String TRACE_STATE = "tracestate";
     /** The media type of every body. */
     public static final String MEDIA_TYPE = "application/xml";
 

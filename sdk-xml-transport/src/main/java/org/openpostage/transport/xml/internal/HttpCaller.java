@@ -140,6 +140,11 @@ public final class HttpCaller implements ClientTransport {
                     (org.openpostage.api.model.BatchPurchaseRequest) request);
             case REFUND -> ModelToWire.refundRequest((org.openpostage.api.model.RefundRequest) request);
             case VERIFY -> ModelToWire.verifyRequest((org.openpostage.api.model.VerifyRequest) request);
+            case LOOKUP_PURCHASE -> ModelToWire.purchaseLookupRequest(
+                    (org.openpostage.api.model.PurchaseLookupRequest) request);
+            case LIST_PURCHASES -> ModelToWire.purchaseListRequest((org.openpostage.api.model.PurchaseListRequest) request);
+            case EXPORT_JOURNAL -> ModelToWire.journalExportRequest(
+                    (org.openpostage.api.model.JournalExportRequest) request);
             case ACCOUNT_STATEMENT, BACKGROUNDS, VERIFICATION_KEYS, PRINT_COMPONENT -> null;
         };
         byte[] body = operation.hasRequestBody() ? codec.write(wire) : null;
@@ -171,6 +176,12 @@ public final class HttpCaller implements ClientTransport {
                     Wire.PrintComponent.ELEMENT, attempt));
             case VERIFY -> WireToModel.verificationResult(exchange(operation, body, Wire.VerificationResult.class,
                     Wire.VerificationResult.ELEMENT, attempt));
+            case LOOKUP_PURCHASE -> WireToModel.purchaseRecord(exchange(operation, body, Wire.PurchaseRecord.class,
+                    Wire.PurchaseRecord.ELEMENT, attempt));
+            case LIST_PURCHASES -> WireToModel.purchasePage(exchange(operation, body, Wire.PurchasePage.class,
+                    Wire.PurchasePage.ELEMENT, attempt));
+            case EXPORT_JOURNAL -> WireToModel.journalExport(exchange(operation, body, Wire.JournalExport.class,
+                    Wire.JournalExport.ELEMENT, attempt));
         };
     }
 
@@ -205,6 +216,12 @@ public final class HttpCaller implements ClientTransport {
         }
         if (operation.keyed()) {
             request.setHeader(Headers.IDEMPOTENCY_KEY, ctx.idempotencyKey());
+        }
+        if (ctx.trace() != null) {
+            request.setHeader(Headers.TRACE_PARENT, ctx.trace().traceParent());
+            if (ctx.trace().traceState() != null) {
+                request.setHeader(Headers.TRACE_STATE, ctx.trace().traceState());
+            }
         }
         if (body != null) {
             request.setEntity(new ByteArrayEntity(body, ContentType.create(Headers.MEDIA_TYPE, "UTF-8")));

@@ -30,6 +30,13 @@ import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
+import org.openpostage.api.model.PurchaseSummary;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.Refund;
@@ -90,6 +97,34 @@ public final class ModelToWire {
         return w;
     }
 
+    /** A {@code <purchaseLookupRequest>}. */
+    public static Wire.PurchaseLookupRequest purchaseLookupRequest(PurchaseLookupRequest r) {
+        Wire.PurchaseLookupRequest w = new Wire.PurchaseLookupRequest();
+        w.purchaseId = r.purchaseId();
+        w.print = print(r.print());
+        return w;
+    }
+
+    /** A {@code <purchaseListRequest>}. */
+    public static Wire.PurchaseListRequest purchaseListRequest(PurchaseListRequest r) {
+        Wire.PurchaseListRequest w = new Wire.PurchaseListRequest();
+        w.from = r.from().toString();
+        w.to = r.to().toString();
+        w.pageSize = Integer.toString(r.pageSize());
+        w.pageToken = r.pageToken();
+        return w;
+    }
+
+    /** A {@code <journalExportRequest>}. */
+    public static Wire.JournalExportRequest journalExportRequest(JournalExportRequest r) {
+        Wire.JournalExportRequest w = new Wire.JournalExportRequest();
+        w.from = r.from().toString();
+        w.to = r.to().toString();
+        w.format = r.format().name();
+        w.meterId = r.meterId() == null ? null : r.meterId().toString();
+        return w;
+    }
+
     // --- Responses (written by servers) ---
 
     /** A {@code <rateQuote>}. */
@@ -130,6 +165,46 @@ public final class ModelToWire {
         w.amount = money(r.amount());
         w.creditedTo = r.creditedTo().name();
         w.refundedAt = r.refundedAt().toString();
+        return w;
+    }
+
+    /** A {@code <purchaseRecord>}. */
+    public static Wire.PurchaseRecord purchaseRecord(PurchaseRecord r) {
+        Wire.PurchaseRecord w = new Wire.PurchaseRecord();
+        w.purchase = purchase(r.purchase());
+        w.meterId = Long.toString(r.meterId());
+        w.refunds = map(r.refunds(), ModelToWire::refund);
+        return w;
+    }
+
+    /** A {@code <purchasePage>}. */
+    public static Wire.PurchasePage purchasePage(PurchasePage p) {
+        Wire.PurchasePage w = new Wire.PurchasePage();
+        w.purchases = map(p.purchases(), ModelToWire::purchaseSummary);
+        w.nextPageToken = p.nextPageToken();
+        return w;
+    }
+
+    /** A {@code <journalExport>}. */
+    public static Wire.JournalExport journalExport(JournalExport e) {
+        Wire.JournalExport w = new Wire.JournalExport();
+        w.format = e.format().name();
+        w.from = e.from().toString();
+        w.to = e.to().toString();
+        w.entryCount = Integer.toString(e.entryCount());
+        w.content = e.content().toBase64();
+        return w;
+    }
+
+    private static Wire.PurchaseSummary purchaseSummary(PurchaseSummary s) {
+        Wire.PurchaseSummary w = new Wire.PurchaseSummary();
+        w.purchaseId = s.purchaseId();
+        w.meterId = Long.toString(s.meterId());
+        w.issuedAt = s.issuedAt().toString();
+        w.total = money(s.total());
+        w.payment = paymentSummary(s.payment());
+        w.indiciumCount = Integer.toString(s.indiciumCount());
+        w.refundedCount = Integer.toString(s.refundedCount());
         return w;
     }
 

@@ -25,7 +25,13 @@ public enum Operation {
     /** {@code GET /v1/print-component}. */
     PRINT_COMPONENT("GET", "/v1/print-component", PostalOperation.PRINT_COMPONENT),
     /** {@code POST /v1/verify}: records a scan, so it is neither read-only nor keyed. */
-    VERIFY("POST", "/v1/verify", PostalOperation.VERIFY);
+    VERIFY("POST", "/v1/verify", PostalOperation.VERIFY),
+    /** {@code POST /v1/purchase-lookup}: read-only, with a body. */
+    LOOKUP_PURCHASE("POST", "/v1/purchase-lookup", PostalOperation.LOOKUP_PURCHASE),
+    /** {@code POST /v1/purchase-list}: read-only, with a body. */
+    LIST_PURCHASES("POST", "/v1/purchase-list", PostalOperation.LIST_PURCHASES),
+    /** {@code POST /v1/journal-export}: read-only, with a body. */
+    EXPORT_JOURNAL("POST", "/v1/journal-export", PostalOperation.EXPORT_JOURNAL);
 
     private final String method;
     private final String path;

@@ -42,6 +42,12 @@ public final class ServiceDispatcher {
             case PRINT_COMPONENT -> ModelToWire.printComponent(service.printComponent(context));
             case VERIFY -> ModelToWire.verificationResult(service.verify(
                     WireToModel.verifyRequest(read(body, Wire.VerifyRequest.class, Wire.VerifyRequest.ELEMENT)), context));
+            case LOOKUP_PURCHASE -> ModelToWire.purchaseRecord(service.lookupPurchase(WireToModel.purchaseLookupRequest(
+                    read(body, Wire.PurchaseLookupRequest.class, Wire.PurchaseLookupRequest.ELEMENT)), context));
+            case LIST_PURCHASES -> ModelToWire.purchasePage(service.listPurchases(WireToModel.purchaseListRequest(
+                    read(body, Wire.PurchaseListRequest.class, Wire.PurchaseListRequest.ELEMENT)), context));
+            case EXPORT_JOURNAL -> ModelToWire.journalExport(service.exportJournal(WireToModel.journalExportRequest(
+                    read(body, Wire.JournalExportRequest.class, Wire.JournalExportRequest.ELEMENT)), context));
         };
         return codec.write(response);
     }

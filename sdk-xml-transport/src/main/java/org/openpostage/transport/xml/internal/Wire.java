@@ -25,7 +25,8 @@ public final class Wire {
     /** Wrapper elements of lists and the name of their items, for XPath-like positions in error messages. */
     public static final Map<String, String> LIST_ITEMS = Map.of(
             "items", "item", "entries", "entry", "results", "result", "indicia", "indicium",
-            "meters", "meter", "images", "image", "keys", "key", "lines", "line");
+            "meters", "meter", "images", "image", "keys", "key", "lines", "line", "refunds", "refund",
+            "purchases", "purchase");
 
     private Wire() {
     }
@@ -253,6 +254,86 @@ public final class Wire {
         public Money amount;
         public String creditedTo;
         public String refundedAt;
+    }
+
+    // --- Lookup and history ---
+
+    /** {@code <purchaseLookupRequest>}. */
+    @JacksonXmlRootElement(namespace = NS, localName = PurchaseLookupRequest.ELEMENT)
+    @JsonPropertyOrder({"purchaseId", "print"})
+    public static final class PurchaseLookupRequest {
+        public static final String ELEMENT = "purchaseLookupRequest";
+        public String purchaseId;
+        public PrintOptions print;
+    }
+
+    /** {@code <purchaseRecord>}. */
+    @JacksonXmlRootElement(namespace = NS, localName = PurchaseRecord.ELEMENT)
+    @JsonPropertyOrder({"purchase", "meterId", "refunds"})
+    public static final class PurchaseRecord {
+        public static final String ELEMENT = "purchaseRecord";
+        public Purchase purchase;
+        public String meterId;
+        @JacksonXmlElementWrapper(namespace = NS, localName = "refunds")
+        @JacksonXmlProperty(localName = "refund")
+        public List<Refund> refunds;
+    }
+
+    /** {@code <purchaseListRequest>}. */
+    @JacksonXmlRootElement(namespace = NS, localName = PurchaseListRequest.ELEMENT)
+    @JsonPropertyOrder({"from", "to", "pageSize", "pageToken"})
+    public static final class PurchaseListRequest {
+        public static final String ELEMENT = "purchaseListRequest";
+        public String from;
+        public String to;
+        public String pageSize;
+        public String pageToken;
+    }
+
+    /** {@code <purchasePage>}. */
+    @JacksonXmlRootElement(namespace = NS, localName = PurchasePage.ELEMENT)
+    @JsonPropertyOrder({"purchases", "nextPageToken"})
+    public static final class PurchasePage {
+        public static final String ELEMENT = "purchasePage";
+        @JacksonXmlElementWrapper(namespace = NS, localName = "purchases")
+        @JacksonXmlProperty(localName = "purchase")
+        public List<PurchaseSummary> purchases;
+        public String nextPageToken;
+    }
+
+    /** One purchase of a page. */
+    @JsonPropertyOrder({"purchaseId", "meterId", "issuedAt", "total", "payment", "indiciumCount", "refundedCount"})
+    public static final class PurchaseSummary {
+        public String purchaseId;
+        public String meterId;
+        public String issuedAt;
+        public Money total;
+        public PaymentSummary payment;
+        public String indiciumCount;
+        public String refundedCount;
+    }
+
+    /** {@code <journalExportRequest>}. */
+    @JacksonXmlRootElement(namespace = NS, localName = JournalExportRequest.ELEMENT)
+    @JsonPropertyOrder({"from", "to", "format", "meterId"})
+    public static final class JournalExportRequest {
+        public static final String ELEMENT = "journalExportRequest";
+        public String from;
+        public String to;
+        public String format;
+        public String meterId;
+    }
+
+    /** {@code <journalExport>}. */
+    @JacksonXmlRootElement(namespace = NS, localName = JournalExport.ELEMENT)
+    @JsonPropertyOrder({"format", "from", "to", "entryCount", "content"})
+    public static final class JournalExport {
+        public static final String ELEMENT = "journalExport";
+        public String format;
+        public String from;
+        public String to;
+        public String entryCount;
+        public String content;
     }
 
     // --- Account statement ---

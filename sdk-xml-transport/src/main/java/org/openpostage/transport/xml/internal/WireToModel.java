@@ -44,6 +44,14 @@ import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.model.ExportFormat;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
+import org.openpostage.api.model.PurchaseSummary;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.Refund;
@@ -109,6 +117,34 @@ public final class WireToModel {
         return build(at, () -> new VerifyRequest(indicium));
     }
 
+    /** A {@code <purchaseLookupRequest>}. */
+    public static PurchaseLookupRequest purchaseLookupRequest(Wire.PurchaseLookupRequest w) {
+        String at = Wire.PurchaseLookupRequest.ELEMENT;
+        String id = required(w.purchaseId, at, "purchaseId");
+        PrintOptions print = w.print == null ? PrintOptions.dataOnly() : print(w.print, at + "/print");
+        return build(at, () -> new PurchaseLookupRequest(id, print));
+    }
+
+    /** A {@code <purchaseListRequest>}. */
+    public static PurchaseListRequest purchaseListRequest(Wire.PurchaseListRequest w) {
+        String at = Wire.PurchaseListRequest.ELEMENT;
+        Instant from = instant(required(w.from, at, "from"), at + "/from");
+        Instant to = instant(required(w.to, at, "to"), at + "/to");
+        int pageSize = w.pageSize == null ? PurchaseListRequest.DEFAULT_PAGE_SIZE : int32(w.pageSize, at + "/pageSize");
+        String token = w.pageToken == null ? null : trim(w.pageToken);
+        return build(at, () -> new PurchaseListRequest(from, to, pageSize, token));
+    }
+
+    /** A {@code <journalExportRequest>}. */
+    public static JournalExportRequest journalExportRequest(Wire.JournalExportRequest w) {
+        String at = Wire.JournalExportRequest.ELEMENT;
+        Instant from = instant(required(w.from, at, "from"), at + "/from");
+        Instant to = instant(required(w.to, at, "to"), at + "/to");
+        ExportFormat format = enumValue(required(w.format, at, "format"), at + "/format", ExportFormat.class);
+        Long meterId = w.meterId == null ? null : integer(w.meterId, at + "/meterId");
+        return build(at, () -> new JournalExportRequest(from, to, format, meterId));
+    }
+
     // --- Responses (read by clients) ---
 
     /** A {@code <rateQuote>}. */
@@ -147,7 +183,49 @@ public final class WireToModel {
 
     /** A {@code <refund>}. */
     public static Refund refund(Wire.Refund w) {
-        String at = Wire.Refund.ELEMENT;
+        return refund(w, Wire.Refund.ELEMENT);
+    }
+
+    /** A {@code <purchaseRecord>}. */
+    public static PurchaseRecord purchaseRecord(Wire.PurchaseRecord w) {
+        String at = Wire.PurchaseRecord.ELEMENT;
+        Purchase purchase = purchase(required(w.purchase, at, "purchase"), at + "/purchase");
+        long meterId = integer(required(w.meterId, at, "meterId"), at + "/meterId");
+        List<Refund> refunds = list(w.refunds == null ? List.of() : w.refunds, at + "/refunds", "refund",
+                WireToModel::refund);
+        return build(at, () -> new PurchaseRecord(purchase, meterId, refunds));
+    }
+
+    /** A {@code <purchasePage>}. */
+    public static PurchasePage purchasePage(Wire.PurchasePage w) {
+        String at = Wire.PurchasePage.ELEMENT;
+        List<PurchaseSummary> purchases = list(w.purchases == null ? List.of() : w.purchases, at + "/purchases",
+                "purchase", (s, p) -> {
+                    String id = required(s.purchaseId, p, "purchaseId");
+                    long meterId = integer(required(s.meterId, p, "meterId"), p + "/meterId");
+                    Instant issuedAt = instant(required(s.issuedAt, p, "issuedAt"), p + "/issuedAt");
+                    Money total = money(required(s.total, p, "total"), p + "/total");
+                    PaymentSummary payment = paymentSummary(required(s.payment, p, "payment"), p + "/payment");
+                    int count = int32(required(s.indiciumCount, p, "indiciumCount"), p + "/indiciumCount");
+                    int refunded = int32(required(s.refundedCount, p, "refundedCount"), p + "/refundedCount");
+                    return build(p, () -> new PurchaseSummary(id, meterId, issuedAt, total, payment, count, refunded));
+                });
+        String next = w.nextPageToken == null ? null : trim(w.nextPageToken);
+        return build(at, () -> new PurchasePage(purchases, next));
+    }
+
+    /** A {@code <journalExport>}. */
+    public static JournalExport journalExport(Wire.JournalExport w) {
+        String at = Wire.JournalExport.ELEMENT;
+        ExportFormat format = enumValue(required(w.format, at, "format"), at + "/format", ExportFormat.class);
+        Instant from = instant(required(w.from, at, "from"), at + "/from");
+        Instant to = instant(required(w.to, at, "to"), at + "/to");
+        int count = int32(required(w.entryCount, at, "entryCount"), at + "/entryCount");
+        Bytes content = w.content == null ? Bytes.empty() : base64(w.content, at + "/content");
+        return build(at, () -> new JournalExport(format, from, to, count, content));
+    }
+
+    private static Refund refund(Wire.Refund w, String at) {
         String refundId = required(w.refundId, at, "refundId");
         String indiciumId = required(w.indiciumId, at, "indiciumId");
         Money amount = money(required(w.amount, at, "amount"), at + "/amount");

@@ -32,6 +32,9 @@ import org.openpostage.api.model.BatchPurchaseResult;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.model.JournalExportRequest;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.Refund;
@@ -98,6 +101,15 @@ public final class GrpcTransport implements ClientTransport {
         } else if (op == PostalOperation.VERIFY) {
             result = unary(PostalServiceGrpc.getVerifyMethod(), ProtoRequests.verify((VerifyRequest) q),
                     ProtoResponses::verification, attempt);
+        } else if (op == PostalOperation.LOOKUP_PURCHASE) {
+            result = unary(PostalServiceGrpc.getLookupPurchaseMethod(), ProtoRequests.lookup((PurchaseLookupRequest) q),
+                    ProtoResponses::purchaseRecord, attempt);
+        } else if (op == PostalOperation.LIST_PURCHASES) {
+            result = unary(PostalServiceGrpc.getListPurchasesMethod(), ProtoRequests.list((PurchaseListRequest) q),
+                    ProtoResponses::purchasePage, attempt);
+        } else if (op == PostalOperation.EXPORT_JOURNAL) {
+            result = unary(PostalServiceGrpc.getExportJournalMethod(), ProtoRequests.export((JournalExportRequest) q),
+                    ProtoResponses::journalExport, attempt);
         } else {
             throw new IllegalArgumentException("no gRPC method for " + op);
         }
@@ -188,6 +200,12 @@ public final class GrpcTransport implements ClientTransport {
         }
         if (ctx.requestId() != null) {
             headers.put(Headers.REQUEST_ID, ctx.requestId());
+        }
+        if (ctx.trace() != null) {
+            headers.put(Headers.TRACE_PARENT, ctx.trace().traceParent());
+            if (ctx.trace().traceState() != null) {
+                headers.put(Headers.TRACE_STATE, ctx.trace().traceState());
+            }
         }
         return headers;
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.openpostage.api.CallContext;
+import org.openpostage.api.TraceContext;
 import org.openpostage.api.Caller;
 import org.openpostage.api.ErrorCode;
 import org.openpostage.api.InvalidRequestException;
@@ -68,7 +69,7 @@ final class AuthenticationInterceptor implements ServerInterceptor {
                 throw new InvalidRequestException("idempotency-key metadata is required for " + rpc + ": send a unique "
                         + "value per call (a UUID, or your order id) and the same value when you retry it");
             }
-            context = new CallContext(key, deadline(), requestId, caller);
+            context = new CallContext(key, deadline(), requestId, caller, trace(headers));
         } catch (PostageException e) {
             log.info("refused {} (request {}): {} {}", rpc, requestId, e.code(), e.getMessage());
             return Rejections.reject(call, e.code(), e.getMessage(), requestId);
@@ -79,6 +80,24 @@ final class AuthenticationInterceptor implements ServerInterceptor {
         }
         Context withCaller = Context.current().withValue(ServerContextKeys.CALL_CONTEXT, context);
         return Contexts.interceptCall(withCaller, call, headers, next);
+    }
+
+    /**
+     * The W3C trace context of the call, or {@code null}: a missing or malformed {@code traceparent}
+     * is ignored (tracing never refuses a call; the server starts a trace of its own).
+     */
+    private static TraceContext trace(Metadata headers) {
+        Iterable<String> parents = headers.getAll(Headers.TRACE_PARENT);
+        if (parents == null) {
+            return null;
+        }
+        java.util.Iterator<String> it = parents.iterator();
+        String parent = it.next();
+        if (it.hasNext()) {
+            return null;
+        }
+        Iterable<String> states = headers.getAll(Headers.TRACE_STATE);
+        return TraceContext.parse(parent, states == null ? null : String.join(",", states));
     }
 
     private static String idempotencyKey(Metadata headers) {

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The nine methods of {@code openpostage.v1.PostalService}, each decoding its request into the
+ * The methods of {@code openpostage.v1.PostalService}, each decoding its request into the
  * SDK model, calling the {@link PostalService} with the {@link CallContext} the interceptors
  * built, and encoding the result or the error.
  *
@@ -64,6 +64,12 @@ final class PostalServiceHandlers {
                 (none, context) -> service.printComponent(context), ProtoResponses::printComponent);
         bind(PostalServiceGrpc.getVerifyMethod(), ProtoRequests::verify, service::verify,
                 ProtoResponses::verification);
+        bind(PostalServiceGrpc.getLookupPurchaseMethod(), ProtoRequests::lookup, service::lookupPurchase,
+                ProtoResponses::purchaseRecord);
+        bind(PostalServiceGrpc.getListPurchasesMethod(), ProtoRequests::list, service::listPurchases,
+                ProtoResponses::purchasePage);
+        bind(PostalServiceGrpc.getExportJournalMethod(), ProtoRequests::export, service::exportJournal,
+                ProtoResponses::journalExport);
 
         ServiceDescriptor generated = PostalServiceGrpc.getServiceDescriptor();
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(generated.getName())
