@@ -192,16 +192,17 @@ class XmlPostalClientTest {
 
     @Test
     void neverRetriesPastTheDeadline() {
-        start(new Reply(200, "application/xml", "<late/>", 3000));
+        start(new Reply(200, "application/xml", "<late/>", 5000));
         try (PostalClient client = client(fast(5))) {
             Instant start = Instant.now();
             ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class,
-                    () -> client.backgrounds(CallContext.empty().withTimeout(Duration.ofMillis(400))));
+                    () -> client.backgrounds(CallContext.empty().withTimeout(Duration.ofMillis(800))));
             Duration took = Duration.between(start, Instant.now());
-            assertTrue(took.toMillis() < 2500, "gave up at the deadline, took " + took);
+            assertTrue(took.toMillis() < 4000, "gave up at the deadline, took " + took);
             assertTrue(e.retryable());
         }
-        assertEquals(1, seen.size(), "no attempt was started after the deadline");
+        // One attempt, or none if a loaded machine took the whole deadline to connect: never a second.
+        assertTrue(seen.size() <= 1, "no attempt was started after the deadline: " + seen.size());
     }
 
     @Test
