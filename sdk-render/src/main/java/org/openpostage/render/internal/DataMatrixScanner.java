@@ -74,11 +74,27 @@ public final class DataMatrixScanner {
         if (found.isEmpty() && Math.min(image.getWidth(), image.getHeight()) >= 2 * SMALL_IMAGE) {
             found = scan(Gray.median3(Gray.halve(source)), all);
         }
-        if (found.isEmpty() && Math.min(image.getWidth(), image.getHeight()) < SMALL_IMAGE) {
-            found = scan(Gray.median3(Gray.of(enlarge(image, 3))), all);
+        List<BufferedImage> toTurn = List.of(image);
+        if (Math.min(image.getWidth(), image.getHeight()) < SMALL_IMAGE) {
+            // A small image is enlarged, once as it is and once with speckle removed first (enlarged,
+            // a speck is too big for the median, but faint ink survives only without it), and turned
+            // after enlarging: turning a symbol of 2 or 3 pixels per module blurs its modules
+            // together. DataMatrixDifferentialTest found symbols that libdmtx read and this scanner
+            // did not, before all three.
+            BufferedImage large = enlarge(image, 3);
+            BufferedImage despeckled = enlarge(image(Gray.median3(source)), 3);
+            toTurn = List.of(large, despeckled);
+            if (found.isEmpty()) {
+                found = scan(Gray.median3(Gray.of(large)), all);
+            }
+            if (found.isEmpty()) {
+                found = scan(Gray.of(despeckled), all);
+            }
         }
-        for (int i = 0; found.isEmpty() && i < ANGLES.length; i++) {
-            found = scan(Gray.median3(Gray.of(rotate(image, ANGLES[i]))), all);
+        for (BufferedImage base : toTurn) {
+            for (int i = 0; found.isEmpty() && i < ANGLES.length; i++) {
+                found = scan(Gray.median3(Gray.of(rotate(base, ANGLES[i]))), all);
+            }
         }
         return found;
     }
@@ -203,6 +219,13 @@ public final class DataMatrixScanner {
             g.dispose();
         }
         return turned;
+    }
+
+    /** A grey image of {@code source}'s luminance. */
+    private static BufferedImage image(LuminanceSource source) {
+        BufferedImage image = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        image.getRaster().setDataElements(0, 0, source.getWidth(), source.getHeight(), source.getMatrix());
+        return image;
     }
 
     private static BufferedImage enlarge(BufferedImage image, int factor) {
