@@ -37,6 +37,11 @@ class SeedCorpora {
             ? Path.of("..") : Path.of(".");
     private static final Path RESOURCES = ROOT.resolve("fuzzing/src/test/resources/org/openpostage/fuzzing");
 
+    /** The repository's root directory, wherever surefire runs the module's tests. */
+    static Path root() {
+        return ROOT;
+    }
+
     @Test
     @EnabledIfSystemProperty(named = "fuzzing.write-seeds", matches = "true")
     void write() throws Exception {
