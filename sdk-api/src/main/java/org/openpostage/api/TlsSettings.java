@@ -1,14 +1,9 @@
 package org.openpostage.api;
 
 import org.jspecify.annotations.Nullable;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.KeyManager;
@@ -24,9 +19,11 @@ import javax.net.ssl.TrustManagerFactory;
  * <ul>
  *   <li>Trust: the JDK's default CAs, or certificates from a PEM file (for example the development
  *       CA a reference postal server writes on first start), or a PKCS#12 trust store.</li>
- *   <li>Identity: optionally a PKCS#12 key store holding the client certificate and key, for
- *       servers that require mutual TLS.</li>
+ *   <li>Identity: optionally a client certificate and key, for servers that require mutual TLS:
+ *       a PKCS#12 key store, or a PEM chain and PEM key.</li>
  * </ul>
+ *
+ * <p>Files are read by {@link TlsMaterial}, as everywhere in OpenPostage.
  *
  * <p>Only TLS 1.3 and 1.2 are ever negotiated ({@link #PROTOCOLS}). Immutable and thread-safe.
  */
@@ -124,22 +121,8 @@ public final class TlsSettings {
          * @throws ConfigurationException if the file cannot be read or holds no certificate
          */
         public Builder trustCertificates(Path pem) {
-            try (InputStream in = Files.newInputStream(pem)) {
-                var certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-                if (certs.isEmpty()) {
-                    throw new ConfigurationException("no certificate in " + pem);
-                }
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-                int i = 0;
-                for (Certificate c : certs) {
-                    ks.setCertificateEntry("trusted-" + i++, c);
-                }
-                this.trustStore = ks;
-                return this;
-            } catch (IOException | GeneralSecurityException e) {
-                throw new ConfigurationException("cannot read trusted certificates from " + pem + ": " + e.getMessage(), e);
-            }
+            this.trustStore = TlsMaterial.trustStore(pem);
+            return this;
         }
 
         /** Trust the certificates of PKCS#12 file {@code p12}. */
@@ -161,6 +144,18 @@ public final class TlsSettings {
             return this;
         }
 
+        /**
+         * Present the certificate chain of PEM file {@code certificateChain} (leaf first) and the
+         * private key of PEM file {@code privateKey} (PKCS#8; see {@link TlsMaterial}) for mutual TLS.
+         *
+         * @throws ConfigurationException if a file cannot be read or the key is not the certificate's
+         */
+        public Builder clientCertificate(Path certificateChain, Path privateKey) {
+            this.keyStore = TlsMaterial.keyStore(certificateChain, privateKey, null);
+            this.keyPassword = new char[0];
+            return this;
+        }
+
         /** Present the certificate and key in {@code keyStore}, whose keys are protected by {@code password}. */
         public Builder clientKeyStore(KeyStore keyStore, char[] password) {
             this.keyStore = keyStore;
@@ -174,13 +169,7 @@ public final class TlsSettings {
         }
 
         private static KeyStore load(Path p12, char[] password, String what) {
-            try (InputStream in = Files.newInputStream(p12)) {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(in, password);
-                return ks;
-            } catch (IOException | GeneralSecurityException e) {
-                throw new ConfigurationException("cannot read the " + what + " " + p12 + ": " + e.getMessage(), e);
-            }
+            return TlsMaterial.pkcs12(p12, password, what);
         }
     }
 

@@ -1,19 +1,18 @@
 package org.openpostage.server.internal.tls;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
-import java.util.List;
 import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.TlsMaterial;
 
-/** Reads the TLS files an operator configures: a PKCS#12 server keystore and PEM files of CAs. */
+/**
+ * The server's rules for the TLS files an operator configures (a PKCS#12 keystore holds exactly one
+ * key); the files themselves are read by {@link TlsMaterial}, as everywhere.
+ */
 public final class TlsFiles {
     private TlsFiles() {
     }
@@ -24,19 +23,13 @@ public final class TlsFiles {
      * @throws ConfigurationException if it cannot be read, the password is wrong, or it holds no key
      */
     public static KeyStore serverKeyStore(Path file, char[] password) {
-        try (InputStream in = Files.newInputStream(file)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password);
-            long keys = Collections.list(ks.aliases()).stream().filter(a -> isKey(ks, a)).count();
-            if (keys != 1) {
-                throw new ConfigurationException("tls.keystore " + file + " must hold exactly one private key "
-                        + "with its certificate chain; it holds " + keys);
-            }
-            return ks;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException("cannot read tls.keystore " + file + " (PKCS#12, with "
-                    + "tls.keystore-password): " + e.getMessage(), e);
+        KeyStore ks = TlsMaterial.pkcs12(file, password, "tls.keystore");
+        long keys = Collections.list(aliases(ks)).stream().filter(a -> isKey(ks, a)).count();
+        if (keys != 1) {
+            throw new ConfigurationException("tls.keystore " + file + " must hold exactly one private key "
+                    + "with its certificate chain; it holds " + keys);
         }
+        return ks;
     }
 
     /** The last certificate of the keystore's chain: the one closest to the root. */
@@ -60,19 +53,14 @@ public final class TlsFiles {
      * @throws ConfigurationException if the file cannot be read or holds no certificate
      */
     public static KeyStore trustStore(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            List<? extends Certificate> certs = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-            if (certs.isEmpty()) {
-                throw new ConfigurationException(pem + " holds no certificate");
-            }
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            for (int i = 0; i < certs.size(); i++) {
-                ks.setCertificateEntry("ca-" + i, certs.get(i));
-            }
-            return ks;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException("cannot read the CA certificates in " + pem + ": " + e.getMessage(), e);
+        return TlsMaterial.trustStore(pem);
+    }
+
+    private static java.util.Enumeration<String> aliases(KeyStore ks) {
+        try {
+            return ks.aliases();
+        } catch (GeneralSecurityException e) {
+            throw new ConfigurationException("cannot list the keystore's entries: " + e.getMessage(), e);
         }
     }
 

@@ -4,22 +4,9 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
@@ -28,12 +15,14 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.TlsMaterial;
 import org.openpostage.api.TlsSettings;
 
-/** TLS material for the server: key managers from PEM or PKCS#12 files, trust, and the Netty context. */
+/**
+ * TLS for the server binding: key and trust managers from the files {@link TlsMaterial} reads, and
+ * the Netty context.
+ */
 public final class ServerTls {
-    private static final Pattern PKCS8 = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
     private static final char[] NO_PASSWORD = new char[0];
 
     private ServerTls() {
@@ -75,41 +64,20 @@ public final class ServerTls {
 
     /** The key manager of PKCS#12 file {@code p12}. */
     public static X509KeyManager keyManagerFromPkcs12(Path p12, char[] password) {
-        return keyManager(load(p12, password), password);
+        return keyManager(TlsMaterial.pkcs12(p12, password, "server key store"), password);
     }
 
     /**
-     * The key manager for a PEM certificate chain (leaf first) and an unencrypted PKCS#8 PEM
-     * private key ({@code -----BEGIN PRIVATE KEY-----}; convert others with
-     * {@code openssl pkcs8 -topk8 -nocrypt}).
+     * The key manager for a PEM certificate chain (leaf first) and a PEM private key, read and
+     * checked to belong together by {@link TlsMaterial#keyStore}.
      */
     public static X509KeyManager keyManagerFromPem(Path certificateChain, Path privateKey) {
-        List<Certificate> chain = certificates(certificateChain);
-        PrivateKey key = privateKey(privateKey);
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("server", key, NO_PASSWORD, chain.toArray(Certificate[]::new));
-            return keyManager(ks, NO_PASSWORD);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException("the key in " + privateKey + " does not fit the certificate in "
-                    + certificateChain + ": " + e.getMessage(), e);
-        }
+        return keyManager(TlsMaterial.keyStore(certificateChain, privateKey, null), NO_PASSWORD);
     }
 
     /** A trust manager trusting exactly the certificates of PEM file {@code pem}. */
     public static X509TrustManager trustManagerFromPem(Path pem) {
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            int i = 0;
-            for (Certificate c : certificates(pem)) {
-                ks.setCertificateEntry("trusted-" + i++, c);
-            }
-            return trustManager(ks);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException("cannot trust the certificates in " + pem + ": " + e.getMessage(), e);
-        }
+        return trustManager(TlsMaterial.trustStore(pem));
     }
 
     /** A trust manager trusting the certificates of {@code trustStore}. */
@@ -125,51 +93,6 @@ public final class ServerTls {
             throw new ConfigurationException("the trust store gives no X.509 trust manager");
         } catch (GeneralSecurityException e) {
             throw new ConfigurationException("cannot use the trust store: " + e.getMessage(), e);
-        }
-    }
-
-    private static List<Certificate> certificates(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            List<Certificate> certs = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-            if (certs.isEmpty()) {
-                throw new ConfigurationException("no certificate in " + pem);
-            }
-            return certs;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException("cannot read certificates from " + pem + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static PrivateKey privateKey(Path pem) {
-        String text;
-        try {
-            text = Files.readString(pem, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new ConfigurationException("cannot read the private key " + pem + ": " + e.getMessage(), e);
-        }
-        Matcher m = PKCS8.matcher(text);
-        if (!m.find()) {
-            throw new ConfigurationException(pem + " holds no unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----); "
-                    + "convert it with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem");
-        }
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(m.group(1)));
-        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (GeneralSecurityException e) {
-                // try the next algorithm
-            }
-        }
-        throw new ConfigurationException(pem + " holds a private key that is neither EC, RSA nor Ed25519");
-    }
-
-    private static KeyStore load(Path p12, char[] password) {
-        try (InputStream in = Files.newInputStream(p12)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password == null ? NO_PASSWORD : password);
-            return ks;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException("cannot read the key store " + p12 + ": " + e.getMessage(), e);
         }
     }
 }
