@@ -45,7 +45,7 @@ import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener
  *       {@code clientKeyStorePassword}, {@code requestTimeout}: as in {@code ClientConfig.fromProperties};</li>
  *   <li>{@code cards.approved}, {@code cards.declined}, {@code cards.insufficientFunds}, {@code cards.pending}
  *       (or {@code none}): the server's test card numbers (defaults: the reference server's);</li>
- *   <li>{@code liveApiKey}, {@code otherModeMeterId}, {@code settleTimeout} (ISO-8601),
+ *   <li>{@code liveApiKey}, {@code otherModeMeterId}, {@code settleTimeout} (a duration such as {@code 30s}),
  *       {@code piece.mailClass}, {@code piece.weightGrams}, {@code piece.origin}, {@code piece.destination}:
  *       optional.</li>
  * </ul>

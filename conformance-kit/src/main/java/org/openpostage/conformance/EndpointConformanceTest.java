@@ -49,7 +49,7 @@ public class EndpointConformanceTest extends PostalServiceContract {
             b.otherModeMeterId(Long.parseLong(p.get("otherModeMeterId")));
         }
         if (p.containsKey("settleTimeout")) {
-            b.settleTimeout(Duration.parse(p.get("settleTimeout")));
+            b.settleTimeout(org.openpostage.api.Settings.duration("settleTimeout", p.get("settleTimeout")));
         }
         if (p.containsKey("piece.origin")) {
             MailPiece piece = MailPiece.of(MailClass.parse(p.getOrDefault("piece.mailClass", "LETTER")),

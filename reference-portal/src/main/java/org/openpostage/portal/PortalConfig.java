@@ -7,16 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.Settings;
 import org.openpostage.api.TlsSettings;
 
 /**
@@ -361,41 +360,21 @@ public final class PortalConfig {
     }
 
     private int intValue(String key, int min, int max) {
-        String v = values.get(key);
-        try {
-            int i = Integer.parseInt(v);
-            if (i < min || i > max) {
-                throw new NumberFormatException();
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException(key + " '" + v + "' must be a whole number from " + min + " to " + max);
-        }
+        return Settings.integer(key, values.get(key), min, max);
     }
 
-    /** An ISO-8601 duration such as {@code PT1M}; {@code 0} is zero and allowed only when {@code zeroAllowed}. */
+    /** A duration ({@link Settings#duration}) up to 7 days; zero only when {@code zeroAllowed}. */
     private Duration duration(String key, boolean zeroAllowed) {
-        String v = values.get(key);
-        Duration d;
-        try {
-            d = v.equals("0") ? Duration.ZERO : Duration.parse(v.toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            d = Duration.ofSeconds(-1);
-        }
+        Duration d = Settings.duration(key, values.get(key));
         if (d.isNegative() || (d.isZero() && !zeroAllowed) || d.compareTo(Duration.ofDays(7)) > 0) {
-            throw new ConfigurationException(key + " '" + v + "' must be a duration such as PT1M or PT15M, up to 7 days"
-                    + (zeroAllowed ? ", or 0 for off" : ""));
+            throw new ConfigurationException(key + " '" + values.get(key) + "' must be a duration such as 1m or 15m, "
+                    + "up to 7 days" + (zeroAllowed ? ", or 0 for off" : ""));
         }
         return d;
     }
 
     private boolean bool(String key) {
-        String v = Objects.requireNonNullElse(values.get(key), "").toLowerCase(Locale.ROOT);
-        return switch (v) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new ConfigurationException(key + " '" + v + "' must be true or false");
-        };
+        return Settings.bool(key, values.get(key));
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.Settings;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -335,28 +336,28 @@ public final class ServerConfig {
             case "keystore.password" -> b.keystorePassword(v);
             case "signing.algorithm" -> b.signingAlgorithm(algorithm(v));
             case "signing.provider" -> b.signingProvider(SigningProvider.valueOf(v.toUpperCase(Locale.ROOT)));
-            case "refund.window" -> b.refundWindow(duration(v));
-            case "refund.reject-scanned" -> b.rejectScannedRefunds(bool(v));
+            case "refund.window" -> b.refundWindow(Settings.duration(key, v));
+            case "refund.reject-scanned" -> b.rejectScannedRefunds(Settings.bool(key, v));
             case "vendor.id" -> b.vendorId(Integer.parseInt(v));
             case "software.id" -> b.softwareId(Integer.parseInt(v));
             case "rates.file" -> b.ratesFile(Path.of(v));
             case "zone" -> b.zone(zoneId(v));
             case "mailing.max-days-ahead" -> b.maxDaysAhead(Integer.parseInt(v));
-            case "idempotency.retention" -> b.idempotencyRetention(duration(v));
-            case "request.lease" -> b.requestLease(duration(v));
-            case "node.heartbeat-interval" -> b.heartbeatInterval(duration(v));
-            case "node.dead-after" -> b.deadAfter(duration(v));
-            case "reconcile.interval" -> b.reconcileInterval(duration(v));
-            case "background-tasks" -> b.backgroundTasks(bool(v));
+            case "idempotency.retention" -> b.idempotencyRetention(Settings.duration(key, v));
+            case "request.lease" -> b.requestLease(Settings.duration(key, v));
+            case "node.heartbeat-interval" -> b.heartbeatInterval(Settings.duration(key, v));
+            case "node.dead-after" -> b.deadAfter(Settings.duration(key, v));
+            case "reconcile.interval" -> b.reconcileInterval(Settings.duration(key, v));
+            case "background-tasks" -> b.backgroundTasks(Settings.bool(key, v));
             case "backgrounds.max-bytes" -> b.maxBackgroundBytes(Integer.parseInt(v));
-            case "payments.simulated-live" -> b.simulatedLivePayments(bool(v));
+            case "payments.simulated-live" -> b.simulatedLivePayments(Settings.bool(key, v));
             case "psd.device" -> b.signingDevice(device(v));
             case "psd.pkcs11.library" -> b.pkcs11Library(Path.of(v));
             case "psd.pkcs11.token-label" -> b.pkcs11TokenLabel(v);
             case "psd.pkcs11.slot" -> b.pkcs11Slot(Long.parseLong(v));
             case "psd.pkcs11.pin" -> b.pkcs11Pin(v.toCharArray());
-            case "psd.allow-software-keys-for-live-postage" -> b.softwareKeysForLivePostage(bool(v));
-            case "journal.checkpoint-interval" -> b.checkpointInterval(duration(v));
+            case "psd.allow-software-keys-for-live-postage" -> b.softwareKeysForLivePostage(Settings.bool(key, v));
+            case "journal.checkpoint-interval" -> b.checkpointInterval(Settings.duration(key, v));
             default -> throw new IllegalStateException("unhandled key " + key);
         }
     }
@@ -374,22 +375,6 @@ public final class ServerConfig {
             case "pkcs11" -> SigningDevice.PKCS11;
             case "software" -> SigningDevice.SOFTWARE;
             default -> throw new IllegalArgumentException("expected pkcs11 or software");
-        };
-    }
-
-    private static Duration duration(String v) {
-        if (v.chars().allMatch(Character::isDigit)) {
-            return Duration.ofSeconds(Long.parseLong(v));
-        }
-        String iso = v.toUpperCase(Locale.ROOT);
-        return Duration.parse(iso);
-    }
-
-    private static boolean bool(String v) {
-        return switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new IllegalArgumentException("expected true or false");
         };
     }
 

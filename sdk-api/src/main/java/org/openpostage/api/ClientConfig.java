@@ -71,7 +71,7 @@ public final class ClientConfig {
      * {@code endpoint} (required), {@code apiKey}, {@code trustCertificates} (PEM path),
      * {@code trustStore} and {@code trustStorePassword} (PKCS#12), {@code clientKeyStore} and
      * {@code clientKeyStorePassword} (PKCS#12), {@code connectTimeout} and {@code requestTimeout}
-     * (ISO-8601 durations such as {@code PT5S}, or milliseconds), {@code maxAttempts},
+     * (durations with a unit, such as {@code 5s} or {@code PT5S}: {@link Settings#duration}), {@code maxAttempts},
      * {@code transport}; any other key starting with {@code option.} becomes a transport option.
      *
      * @throws ConfigurationException naming the key whose value is unusable
@@ -106,10 +106,10 @@ public final class ClientConfig {
             b.tls(tls.build());
         }
         if (p.get("connectTimeout") != null) {
-            b.connectTimeout(duration("connectTimeout", p.get("connectTimeout")));
+            b.connectTimeout(Settings.duration("connectTimeout", p.get("connectTimeout")));
         }
         if (p.get("requestTimeout") != null) {
-            b.requestTimeout(duration("requestTimeout", p.get("requestTimeout")));
+            b.requestTimeout(Settings.duration("requestTimeout", p.get("requestTimeout")));
         }
         if (p.get("maxAttempts") != null) {
             RetryPolicy d = RetryPolicy.defaults();
@@ -216,15 +216,6 @@ public final class ClientConfig {
             throw new ConfigurationException(name + " must be a positive duration, was " + d);
         }
         return d;
-    }
-
-    private static Duration duration(String key, String value) {
-        String v = value.strip();
-        try {
-            return v.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(v)) : Duration.parse(v);
-        } catch (RuntimeException e) {
-            throw new ConfigurationException(key + " '" + value + "' is neither milliseconds nor an ISO-8601 duration");
-        }
     }
 
     private static char[] password(String p) {

@@ -52,7 +52,7 @@ class PostalClientsTest {
     @Test
     void configurationIsReadFromPropertiesWithClearErrors() {
         ClientConfig c = ClientConfig.fromProperties(java.util.Map.of("endpoint", "grpcs://h:9443",
-                "apiKey", "op_test_x", "requestTimeout", "PT2S", "connectTimeout", "1500", "maxAttempts", "2",
+                "apiKey", "op_test_x", "requestTimeout", "PT2S", "connectTimeout", "1500ms", "maxAttempts", "2",
                 "option.grpc.maxInboundMessageBytes", "1000"));
         assertEquals("grpcs", c.scheme());
         assertEquals(java.time.Duration.ofSeconds(2), c.requestTimeout());

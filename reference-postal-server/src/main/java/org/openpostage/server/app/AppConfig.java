@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.Settings;
 import org.openpostage.server.ServerConfig;
 import org.openpostage.transport.grpc.GrpcServerOptions;
 import org.openpostage.transport.xml.XmlServerBinding;
@@ -253,7 +254,7 @@ public final class AppConfig {
                 case "tls.ca-certificate" -> b.caCertificate(Path.of(v));
                 case "tls.client-auth" -> b.clientAuth(ClientAuth.valueOf(v.toUpperCase(Locale.ROOT)), b.clientCa);
                 case "tls.client-ca" -> b.clientCa = Path.of(v);
-                case "demo" -> b.demo(bool(v));
+                case "demo" -> b.demo(Settings.bool(key, v));
                 case "stamp.operator-mark" -> b.operatorMark(operatorMark(v));
                 case "xml.max-concurrent-requests" -> b.xmlMaxConcurrentRequests(Integer.parseInt(v));
                 case "grpc.max-concurrent-calls" -> b.grpcMaxConcurrentCalls(Integer.parseInt(v));
@@ -303,14 +304,6 @@ public final class AppConfig {
             throw new IllegalArgumentException("not an http(s) URL");
         }
         return uri;
-    }
-
-    private static boolean bool(String v) {
-        return switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new IllegalArgumentException("expected true or false");
-        };
     }
 
     private static int port(String key, int port) {
