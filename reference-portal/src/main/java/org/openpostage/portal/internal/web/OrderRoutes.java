@@ -134,7 +134,7 @@ public final class OrderRoutes {
         } catch (NumberFormatException e) {
             throw new UserError(404, "\"" + ctx.pathParam("order") + "\" is not an order number.");
         }
-        return app.store().order(user.id(), id).orElseThrow(() -> Checkout.notYours(id));
+        return app.db().orders().order(user.id(), id).orElseThrow(() -> Checkout.notYours(id));
     }
 
     private OrderItem ownItem(Context ctx, Order order) {
@@ -149,7 +149,7 @@ public final class OrderRoutes {
     private void orders(Context ctx) {
         User user = app.user(ctx);
         Session s = app.session(ctx);
-        List<Order> all = app.store().orders(user.id());
+        List<Order> all = app.db().orders().orders(user.id());
         // An attempt that charged nothing (a declined card, a price that changed) is not an order of 0.00.
         List<Order> orders = all.stream().filter(o -> !"FAILED".equals(o.status())).toList();
         List<Order> attempts = all.stream().filter(o -> "FAILED".equals(o.status())).toList();
@@ -577,7 +577,7 @@ public final class OrderRoutes {
         }
         if (!"yes".equals(ctx.formParam("confirm"))) {
             // Ask first: a refunded stamp is no longer postage.
-            Order o = app.store().order(user.id(), orderId).orElseThrow(() -> Checkout.notYours(orderId));
+            Order o = app.db().orders().order(user.id(), orderId).orElseThrow(() -> Checkout.notYours(orderId));
             OrderItem i = o.item(itemId).orElseThrow(() -> new UserError(404, "Order " + orderId + " has no stamp "
                     + itemId + "."));
             if (!i.issued()) {
@@ -602,10 +602,10 @@ public final class OrderRoutes {
     private void account(Context ctx) {
         User user = app.user(ctx);
         Session s = app.session(ctx);
-        List<CreditEntry> journal = app.store().creditJournal(user.id());
+        List<CreditEntry> journal = app.db().credit().creditJournal(user.id());
         String currency = journal.isEmpty() ? "USD" : journal.get(0).currency();
         StringBuilder b = new StringBuilder("<h1>Store credit</h1>\n<p>You have <strong id=\"balance\">")
-                .append(Html.money(app.store().balance(user.id()), currency)).append("</strong> to spend in this shop.</p>\n")
+                .append(Html.money(app.db().credit().balance(user.id()), currency)).append("</strong> to spend in this shop.</p>\n")
                 .append("<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Amount</th>")
                 .append("</tr></thead><tbody>");
         for (CreditEntry e : journal) {
@@ -639,7 +639,7 @@ public final class OrderRoutes {
     private void topUp(Context ctx) {
         User user = app.user(ctx);
         Session s = app.session(ctx);
-        List<CreditEntry> journal = app.store().creditJournal(user.id());
+        List<CreditEntry> journal = app.db().credit().creditJournal(user.id());
         String currency = journal.isEmpty() ? "USD" : journal.get(0).currency();
         String amountText = ctx.formParam("amount") == null ? "" : ctx.formParam("amount");
         try {

@@ -15,7 +15,7 @@ import org.openpostage.portal.internal.shop.Messages;
 import org.openpostage.portal.internal.shop.Passwords;
 import org.openpostage.portal.internal.shop.SignInThrottle;
 import org.openpostage.portal.internal.shop.UserError;
-import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.UserStore;
 import org.openpostage.portal.internal.store.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +33,12 @@ public final class Security {
     private static final Set<String> PUBLIC_PREFIXES = Set.of("/login", "/static/", "/print/", "/brand.css", "/healthz");
 
     private final Sessions sessions;
-    private final PortalStore store;
+    private final UserStore store;
     private final Layout layout;
     private final SignInThrottle throttle;
 
     /** @param sessions the sessions; @param store users; @param layout pages; @param throttle failed sign-ins */
-    public Security(Sessions sessions, PortalStore store, Layout layout, SignInThrottle throttle) {
+    public Security(Sessions sessions, UserStore store, Layout layout, SignInThrottle throttle) {
         this.sessions = sessions;
         this.store = store;
         this.layout = layout;

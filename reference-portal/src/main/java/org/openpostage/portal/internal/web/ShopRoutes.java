@@ -279,7 +279,7 @@ public final class ShopRoutes {
                     "<img src=\"/backgrounds/catalogue/" + esc(img.id()) + "\" alt=\"\" width=\"120\" height=\"60\">"
                             + "<span>" + esc(img.title()) + "</span>"));
         }
-        for (Upload u : app.store().uploads(user.id())) {
+        for (Upload u : app.db().uploads().uploads(user.id())) {
             String v = "upload:" + u.id();
             b.append(choice("bg-upload-" + u.id(), v, v.equals(chosen),
                     "<img src=\"/backgrounds/upload/" + u.id() + "\" alt=\"\" width=\"120\" height=\"60\">"
@@ -396,7 +396,7 @@ public final class ShopRoutes {
         }
         if (v.startsWith("upload:")) {
             try {
-                if (app.store().uploadContent(user.id(), Long.parseLong(v.substring(7))).isPresent()) {
+                if (app.db().uploads().uploadContent(user.id(), Long.parseLong(v.substring(7))).isPresent()) {
                     return v;
                 }
             } catch (NumberFormatException e) {
@@ -460,7 +460,7 @@ public final class ShopRoutes {
         }
         b.append("</ol>\n<p class=\"total\">Total: <strong id=\"cart-total\">").append(Html.money(total, currency))
                 .append("</strong> for ").append(cart.size()).append(cart.size() == 1 ? " stamp" : " stamps").append("</p>\n");
-        long credit = app.store().balance(user.id());
+        long credit = app.db().credit().balance(user.id());
         boolean byCredit = "credit".equals(posted.get("payment"));
         boolean onRequest = "on-request".equals(posted.get("print"));
         if (error != null) {
@@ -563,7 +563,7 @@ public final class ShopRoutes {
         }
         String title = file.filename() == null || file.filename().isBlank() ? "picture" : file.filename().strip();
         title = title.replaceAll("[^\\p{L}\\p{N} ._-]", "_");
-        app.store().saveUpload(user.id(), title.length() > 60 ? title.substring(0, 60) : title, clean);
+        app.db().uploads().saveUpload(user.id(), title.length() > 60 ? title.substring(0, 60) : title, clean);
         s.flash("ok", "Your picture \"" + title + "\" is now in the gallery.");
         ctx.redirect("/" + query(s), HttpStatus.SEE_OTHER);
     }
@@ -582,7 +582,7 @@ public final class ShopRoutes {
         } catch (NumberFormatException e) {
             throw new UserError(404, "There is no such picture.");
         }
-        byte[] content = app.store().uploadContent(user.id(), id).orElseThrow(() -> new UserError(404, "There is no such picture."));
+        byte[] content = app.db().uploads().uploadContent(user.id(), id).orElseThrow(() -> new UserError(404, "There is no such picture."));
         // Stored uploads are what BackgroundImages.clean wrote: a PNG or a JPEG, told apart by the first byte.
         ctx.contentType(content.length > 0 && content[0] == (byte) 0x89 ? "image/png" : "image/jpeg").result(content);
     }
