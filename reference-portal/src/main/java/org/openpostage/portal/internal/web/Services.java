@@ -32,9 +32,9 @@ public record Services(Security security, Layout layout, Postage postage, Portal
         return security.session(ctx);
     }
 
-    /** A whole page (see {@link Layout#page}). */
-    String page(String title, User user, Session session, String body, String head) {
-        return layout.page(title, user, session, body, head);
+    /** A whole page: {@code template} with {@code page} as its model, in the frame (see {@link Layout#page}). */
+    String page(String template, String title, User user, Session session, Object page) {
+        return layout.page(template, title, user, session, page);
     }
 
     /** The picture a stamp is composed with, placed by {@code frame} ({@code Frames}), or {@code null}. */
