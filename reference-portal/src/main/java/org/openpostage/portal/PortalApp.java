@@ -18,7 +18,7 @@ import org.openpostage.portal.internal.shop.PendingOrderResolver;
 import org.openpostage.portal.internal.shop.Postage;
 import org.openpostage.portal.internal.shop.SignInThrottle;
 import org.openpostage.portal.internal.shop.UserError;
-import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.PortalDatabase;
 import org.openpostage.portal.internal.telemetry.PortalTelemetry;
 import org.openpostage.portal.internal.web.Layout;
 import org.openpostage.portal.internal.web.OrderRoutes;
@@ -46,16 +46,16 @@ public final class PortalApp implements AutoCloseable {
 
     private final PortalConfig config;
     private final PostalClient postal;
-    private final PortalStore store;
+    private final PortalDatabase db;
     private final Javalin web;
     private final PendingOrderResolver resolver;
     private final PortalTelemetry telemetry;
 
-    private PortalApp(PortalConfig config, PostalClient postal, PortalStore store, Javalin web,
+    private PortalApp(PortalConfig config, PostalClient postal, PortalDatabase db, Javalin web,
                       PendingOrderResolver resolver, PortalTelemetry telemetry) {
         this.config = config;
         this.postal = postal;
-        this.store = store;
+        this.db = db;
         this.web = web;
         this.resolver = resolver;
         this.telemetry = telemetry;
@@ -85,25 +85,25 @@ public final class PortalApp implements AutoCloseable {
             telemetry.close();
             throw e;
         }
-        PortalStore store = null;
+        PortalDatabase db = null;
         try {
             Files.createDirectories(config.dataDir());
-            store = PortalStore.open(config.dataDir());
+            db = PortalDatabase.open(config.dataDir());
             Postage postage = new Postage(postal, config.operatorMark());
             String currency = postal.accountStatement().meters().stream().findFirst()
                     .map(m -> m.descending().currency().getCurrencyCode()).orElse("USD");
             if (config.demoUsers()) {
                 for (String[] u : DEMO_USERS) {
-                    store.createUserIfAbsent(u[0], u[1], Passwords.hash(u[2]), config.demoCreditMinor(), currency);
+                    db.users().createUserIfAbsent(u[0], u[1], Passwords.hash(u[2]), config.demoCreditMinor(), currency);
                 }
             }
-            Checkout checkout = new Checkout(postage, store, config.meterId());
+            Checkout checkout = new Checkout(postage, db, config.meterId());
             Layout layout = new Layout(config);
             Sessions sessions = new Sessions(cookieName(config), config.secureCookies());
-            Security security = new Security(sessions, store, layout, new SignInThrottle(store, config.signInLimit(),
+            Security security = new Security(sessions, db.users(), layout, new SignInThrottle(db.users(), config.signInLimit(),
                     config.signInAddressLimit(), config.signInLock()));
-            Services services = new Services(security, layout, postage, store, checkout, config,
-                    new TopUps(store, TopUps.SIMULATED));
+            Services services = new Services(security, layout, postage, db, checkout, config,
+                    new TopUps(db.credit(), TopUps.SIMULATED));
             ShopRoutes shop = new ShopRoutes(services);
             OrderRoutes orders = new OrderRoutes(services);
             Javalin web = Javalin.create(c -> {
@@ -121,15 +121,15 @@ public final class PortalApp implements AutoCloseable {
             });
             web.start(config.bind(), config.port());
             telemetry.serve(config.metricsBind(), config.metricsPort());
-            PendingOrderResolver resolver = new PendingOrderResolver(checkout, store);
+            PendingOrderResolver resolver = new PendingOrderResolver(checkout, db.orders());
             resolver.start(config.resolveInterval());
-            PortalApp app = new PortalApp(config, postal, store, web, resolver, telemetry);
+            PortalApp app = new PortalApp(config, postal, db, web, resolver, telemetry);
             log.info("portal '{}' listening on {} and selling through {}", config.name(), app.url(),
                     config.clientConfig().endpoint());
             return app;
         } catch (IOException | RuntimeException e) {
-            if (store != null) {
-                store.close();
+            if (db != null) {
+                db.close();
             }
             postal.close();
             telemetry.close();
@@ -191,7 +191,7 @@ public final class PortalApp implements AutoCloseable {
     public void close() {
         resolver.close();
         web.stop();
-        store.close();
+        db.close();
         postal.close();
         telemetry.close();
     }

@@ -24,7 +24,7 @@ import org.openpostage.api.model.Refund;
 import org.openpostage.api.model.RefundRequest;
 import org.openpostage.portal.internal.store.Order;
 import org.openpostage.portal.internal.store.OrderItem;
-import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.PortalDatabase;
 import org.openpostage.portal.internal.store.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,13 +65,13 @@ public final class Checkout {
     private static final Logger log = LoggerFactory.getLogger(Checkout.class);
 
     private final Postage postage;
-    private final PortalStore store;
+    private final PortalDatabase db;
     private final Long meterId;
 
     /** @param meterId the meter for store-credit orders, or {@code null} for the partner's default */
-    public Checkout(Postage postage, PortalStore store, Long meterId) {
+    public Checkout(Postage postage, PortalDatabase db, Long meterId) {
         this.postage = postage;
-        this.store = store;
+        this.db = db;
         this.meterId = meterId;
     }
 
@@ -114,9 +114,9 @@ public final class Checkout {
         List<OrderItem> items = cart.stream().map(c -> OrderItem.of(c.mailClass().name(), c.grams(), c.origin(),
                 c.destination(), c.price(), c.dateOfMailing(), c.background(), c.frame(), c.sender(), c.recipient()))
                 .toList();
-        Order order = store.createOrder(user.id(), card == null ? "CREDIT" : "CARD", card == null ? null : label(card),
+        Order order = db.orders().createOrder(user.id(), card == null ? "CREDIT" : "CARD", card == null ? null : label(card),
                         currency, printMode, card == null ? meterId : null, items, card == null ? total : 0)
-                .orElseThrow(() -> new UserError(409, "Your store credit (" + Money.of(store.balance(user.id()), currency)
+                .orElseThrow(() -> new UserError(409, "Your store credit (" + Money.of(db.credit().balance(user.id()), currency)
                         + ") does not cover " + Money.of(total, currency) + ". Nothing was charged."));
         return send(order, card == null ? PaymentMethod.account() : card, null);
     }
@@ -130,7 +130,7 @@ public final class Checkout {
      * @param timeout how long to wait for the answer, or {@code null} for the client's own limit
      */
     public Order confirm(User user, long orderId, CardPayment card, Duration timeout) {
-        return confirm(store.order(user.id(), orderId).orElseThrow(() -> notYours(orderId)), card, timeout);
+        return confirm(db.orders().order(user.id(), orderId).orElseThrow(() -> notYours(orderId)), card, timeout);
     }
 
     /**
@@ -220,7 +220,7 @@ public final class Checkout {
     }
 
     private void fail(Order order, OrderItem item, String message) {
-        store.itemFailed(order.userId(), order.id(), item.id(), message, order.byCredit() ? item.price() : 0,
+        db.orders().itemFailed(order.userId(), order.id(), item.id(), message, order.byCredit() ? item.price() : 0,
                 order.currency());
     }
 
@@ -235,7 +235,7 @@ public final class Checkout {
             }
             for (int i = 0; i < indicia.size(); i++) {
                 Indicium ind = indicia.get(i); // in the order of the request's items
-                store.itemIssued(entry.items().get(i).id(), ind.indiciumId(), ind.data().toArray(),
+                db.orders().itemIssued(entry.items().get(i).id(), ind.indiciumId(), ind.data().toArray(),
                         ind.image() == null ? null : ind.image().content().toArray());
             }
         } else if (!r.error().retryable()) {
@@ -272,7 +272,7 @@ public final class Checkout {
 
     /** Refunds an unused stamp of the user's order; returns what to tell the user. */
     public String refund(User user, long orderId, long itemId) {
-        Order order = store.order(user.id(), orderId).orElseThrow(() -> notYours(orderId));
+        Order order = db.orders().order(user.id(), orderId).orElseThrow(() -> notYours(orderId));
         OrderItem item = order.item(itemId).orElseThrow(() -> new UserError(404,
                 "Order " + orderId + " has no stamp " + itemId + "."));
         if (!item.issued()) {
@@ -289,7 +289,7 @@ public final class Checkout {
             throw new UserError(409, Messages.of(e));
         }
         boolean credit = "CREDIT".equals(order.paymentKind());
-        boolean first = store.itemRefunded(user.id(), orderId, itemId, refund.refundId(), credit ? item.price() : 0,
+        boolean first = db.orders().itemRefunded(user.id(), orderId, itemId, refund.refundId(), credit ? item.price() : 0,
                 order.currency());
         if (!first) {
             throw new UserError(409, "This stamp was refunded already.");
@@ -331,6 +331,6 @@ public final class Checkout {
     }
 
     private Order reload(Order order) {
-        return store.order(order.userId(), order.id()).orElseThrow();
+        return db.orders().order(order.userId(), order.id()).orElseThrow();
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openpostage.portal.internal.store.Order;
-import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.OrderStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,18 +41,18 @@ public final class PendingOrderResolver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PendingOrderResolver.class);
 
     private final Checkout checkout;
-    private final PortalStore store;
+    private final OrderStore store;
     private final int perPass;
     private final String node = UUID.randomUUID().toString();
     private ScheduledExecutorService timer;
 
     /** A resolver that runs passes only when asked, until {@link #start} is called. */
-    public PendingOrderResolver(Checkout checkout, PortalStore store) {
+    public PendingOrderResolver(Checkout checkout, OrderStore store) {
         this(checkout, store, PER_PASS);
     }
 
-    /** {@link #PendingOrderResolver(Checkout, PortalStore)} re-sending at most {@code perPass} orders a pass. */
-    public PendingOrderResolver(Checkout checkout, PortalStore store, int perPass) {
+    /** {@link #PendingOrderResolver(Checkout, OrderStore)} re-sending at most {@code perPass} orders a pass. */
+    public PendingOrderResolver(Checkout checkout, OrderStore store, int perPass) {
         if (perPass < 1) {
             throw new IllegalArgumentException("a pass must take at least one order, not " + perPass);
         }

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.openpostage.portal.internal.store.PortalStore;
-import org.openpostage.portal.internal.store.PortalStore.SignInSubject;
+import org.openpostage.portal.internal.store.UserStore;
+import org.openpostage.portal.internal.store.UserStore.SignInSubject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +34,14 @@ public final class SignInThrottle {
     private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
     private static final int SWEEP_MAX = 1_000;
 
-    private final PortalStore store;
+    private final UserStore store;
     private final int nameLimit;
     private final int addressLimit;
     private final Duration lock;
     private final AtomicLong nextSweep = new AtomicLong();
 
     /** @param nameLimit failures per user name; @param addressLimit per address, 0 for none; @param lock window and lock */
-    public SignInThrottle(PortalStore store, int nameLimit, int addressLimit, Duration lock) {
+    public SignInThrottle(UserStore store, int nameLimit, int addressLimit, Duration lock) {
         this.store = store;
         this.nameLimit = nameLimit;
         this.addressLimit = addressLimit;

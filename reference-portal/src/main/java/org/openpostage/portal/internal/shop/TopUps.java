@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.util.Locale;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.Money;
-import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.CreditStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +46,11 @@ public final class TopUps {
         default -> Outcome.APPROVED;
     };
 
-    private final PortalStore store;
+    private final CreditStore store;
     private final Gateway gateway;
 
     /** @param store the credit journal; @param gateway who charges the card */
-    public TopUps(PortalStore store, Gateway gateway) {
+    public TopUps(CreditStore store, Gateway gateway) {
         this.store = store;
         this.gateway = gateway;
     }

@@ -1,11 +1,13 @@
 package org.openpostage.portal.internal.web;
 
-import static org.openpostage.portal.internal.web.Html.esc;
-
+import java.util.Map;
 import org.openpostage.portal.PortalConfig;
 import org.openpostage.portal.internal.store.User;
 
-/** The frame of every page: header with the shop's name and navigation, flash message, footer. */
+/**
+ * The frame of every page ({@code layout.jte}: header with the shop's name and navigation, flash
+ * message, footer) and the rendering of a page's template inside it.
+ */
 public final class Layout {
     private final PortalConfig config;
 
@@ -14,44 +16,23 @@ public final class Layout {
         this.config = config;
     }
 
-    /** A whole page. {@code head} is extra markup for the head (scripts), may be empty. */
-    public String page(String title, User user, Session session, String body, String head) {
-        StringBuilder b = new StringBuilder(4096);
-        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(esc(title)).append(" · ").append(esc(config.name())).append("</title>\n")
-                .append("<link rel=\"stylesheet\" href=\"/static/portal.css\">\n")
-                .append("<link rel=\"stylesheet\" href=\"/brand.css\">\n")
-                .append("<script type=\"module\" src=\"/static/portal.js\"></script>\n")
-                .append(head)
-                .append("</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
-                .append("<header class=\"top\"><div class=\"wrap\"><a class=\"brand\" href=\"/\">")
-                .append(esc(config.name())).append("</a>");
-        if (user != null) {
-            b.append("<nav aria-label=\"Main\"><a href=\"/\">Postage</a><a href=\"/cart\">Cart (")
-                    .append(session.cart().size()).append(")</a><a href=\"/orders\">Orders</a><a href=\"/account\">Store credit</a>")
-                    .append("<form method=\"post\" action=\"/logout\" class=\"inline\">").append(csrf(session))
-                    .append("<button type=\"submit\" class=\"link\">Sign out ").append(esc(user.displayName()))
-                    .append("</button></form></nav>");
-        }
-        b.append("</div></header>\n<main id=\"main\" class=\"wrap\">\n");
-        String[] flash = session == null ? null : session.takeFlash();
-        if (flash != null) {
-            b.append("<p class=\"flash ").append(esc(flash[0])).append("\" role=\"")
-                    .append("error".equals(flash[0]) ? "alert" : "status").append("\">").append(esc(flash[1])).append("</p>\n");
-        }
-        b.append(body).append("\n</main>\n<footer class=\"wrap\"><p>").append(esc(config.name()));
-        if (!config.partner().isEmpty()) {
-            b.append(" · partner account <code>").append(esc(config.partner())).append("</code>");
-        }
-        b.append(" · postage by the OpenPostage postal server over <code>")
-                .append(esc(config.clientConfig().scheme())).append("</code></p></footer>\n</body>\n</html>\n");
-        return b.toString();
+    /**
+     * A whole page: template {@code template} (such as {@code cart.jte}, whose parameters are
+     * {@code frame} and {@code page}) with {@code page} as its model. Takes the session's flash
+     * message, which the page shows once.
+     *
+     * @param user    the signed-in user, or {@code null} (no navigation)
+     * @param session the session, or {@code null}
+     */
+    public String page(String template, String title, User user, Session session, Object page) {
+        return Templates.render(template, Map.of("frame", frame(title, user, session), "page", page));
     }
 
-    /** The hidden CSRF field every form carries. */
-    public static String csrf(Session session) {
-        return "<input type=\"hidden\" name=\"_csrf\" value=\"" + esc(session.csrf) + "\">";
+    private Pages.Frame frame(String title, User user, Session session) {
+        String[] flash = session == null ? null : session.takeFlash();
+        return new Pages.Frame(title, config.name(), config.partner(), config.clientConfig().scheme(),
+                user == null ? null : user.displayName(), user == null || session == null ? 0 : session.cart().size(),
+                session == null ? "" : session.csrf, flash == null ? null : flash[0], flash == null ? null : flash[1]);
     }
 
     /** The brand stylesheet: the configured colour as a CSS variable (a file, so the CSP needs no inline style). */

@@ -1,7 +1,5 @@
 package org.openpostage.portal.internal.web;
 
-import static org.openpostage.portal.internal.web.Html.esc;
-
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -134,7 +132,7 @@ public final class OrderRoutes {
         } catch (NumberFormatException e) {
             throw new UserError(404, "\"" + ctx.pathParam("order") + "\" is not an order number.");
         }
-        return app.store().order(user.id(), id).orElseThrow(() -> Checkout.notYours(id));
+        return app.db().orders().order(user.id(), id).orElseThrow(() -> Checkout.notYours(id));
     }
 
     private OrderItem ownItem(Context ctx, Order order) {
@@ -149,43 +147,31 @@ public final class OrderRoutes {
     private void orders(Context ctx) {
         User user = app.user(ctx);
         Session s = app.session(ctx);
-        List<Order> all = app.store().orders(user.id());
+        List<Order> all = app.db().orders().orders(user.id());
         // An attempt that charged nothing (a declined card, a price that changed) is not an order of 0.00.
         List<Order> orders = all.stream().filter(o -> !"FAILED".equals(o.status())).toList();
         List<Order> attempts = all.stream().filter(o -> "FAILED".equals(o.status())).toList();
-        StringBuilder b = new StringBuilder("<h1>Your orders</h1>\n");
-        if (orders.isEmpty()) {
-            b.append("<p id=\"no-orders\">You have no orders yet.</p>");
-        } else {
-            b.append("<table class=\"orders stack\"><thead><tr><th scope=\"col\">Order</th><th scope=\"col\">Placed</th>"
-                    + "<th scope=\"col\">Stamps</th><th scope=\"col\">Paid</th><th scope=\"col\">Status</th></tr></thead><tbody>");
-            for (Order o : orders) {
-                long refunded = o.items().stream().filter(OrderItem::refunded).count();
-                long back = o.items().stream().filter(OrderItem::refunded).mapToLong(OrderItem::price).sum();
-                b.append("<tr><td data-label=\"Order\"><a href=\"/orders/").append(o.id()).append("\">Order ").append(o.id())
-                        .append("</a></td><td data-label=\"Placed\">")
-                        .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC</td><td data-label=\"Stamps\">")
-                        .append(o.items().size()).append(refunded > 0 ? ", " + refunded + " refunded" : "")
-                        .append("</td><td data-label=\"Paid\">").append(Html.money(o.charged(), o.currency()))
-                        .append(" by ").append(esc(payment(o)))
-                        .append(refunded > 0 ? "<br><span class=\"muted\">" + Html.money(back, o.currency()) + " refunded</span>" : "")
-                        .append("</td><td data-label=\"Status\">").append(esc(status(o))).append("</td></tr>");
-            }
-            b.append("</tbody></table>");
+        List<Pages.OrderRow> rows = new ArrayList<>();
+        for (Order o : orders) {
+            long refunded = o.items().stream().filter(OrderItem::refunded).count();
+            long back = o.items().stream().filter(OrderItem::refunded).mapToLong(OrderItem::price).sum();
+            rows.add(new Pages.OrderRow(o.id(), placed(o), o.items().size() + (refunded > 0 ? ", " + refunded + " refunded"
+                    : ""), ShopRoutes.money(o.charged(), o.currency()), payment(o),
+                    refunded > 0 ? ShopRoutes.money(back, o.currency()) : null, status(o)));
         }
-        if (!attempts.isEmpty()) {
-            b.append("<h2>Attempts that did not go through</h2><ul class=\"attempts\" id=\"attempts\">");
-            for (Order o : attempts) {
-                String why = o.message() != null && o.message().startsWith("Your card was declined")
-                        ? "Declined, nothing charged" : "Not issued, nothing charged";
-                b.append("<li><a href=\"/orders/").append(o.id()).append("\">")
-                        .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC</a>: ")
-                        .append(o.items().size()).append(o.items().size() == 1 ? " stamp" : " stamps").append(" by ")
-                        .append(esc(payment(o))).append(". ").append(esc(why)).append(".</li>");
-            }
-            b.append("</ul>");
+        List<Pages.Attempt> failed = new ArrayList<>();
+        for (Order o : attempts) {
+            String why = o.message() != null && o.message().startsWith("Your card was declined")
+                    ? "Declined, nothing charged" : "Not issued, nothing charged";
+            failed.add(new Pages.Attempt(o.id(), placed(o), o.items().size() + (o.items().size() == 1 ? " stamp"
+                    : " stamps"), payment(o), why));
         }
-        ctx.html(app.page("Orders", user, s, b.toString(), ""));
+        ctx.html(app.page("orders.jte", "Orders", user, s, new Pages.Orders(rows, failed)));
+    }
+
+    /** When the order was placed, to the minute (UTC). */
+    private static String placed(Order o) {
+        return o.createdAt().toString().substring(0, 16).replace('T', ' ');
     }
 
     private void order(Context ctx) {
@@ -195,64 +181,22 @@ public final class OrderRoutes {
         if (o.pending() && o.byCredit() && Checkout.canConfirm(o)) {
             o = app.checkout().confirm(user, o.id(), null, AUTO_CONFIRM_TIMEOUT); // safe to repeat: same batch, same key
         }
-        StringBuilder b = new StringBuilder("<h1>Order ").append(o.id()).append("</h1>\n<p>Placed ")
-                .append(esc(o.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC, paid by ")
-                .append(esc(payment(o))).append(". Status: <strong id=\"order-status\">").append(esc(status(o)))
-                .append("</strong>.</p>\n");
+        Pages.Pending pending = null;
         if (o.pending()) {
-            b.append(pendingBox(s, o));
-        } else if (o.message() != null) {
-            b.append("<p class=\"flash error\" role=\"alert\">").append(esc(o.message())).append("</p>");
+            pending = new Pages.Pending(Messages.pending(o), Checkout.canConfirm(o),
+                    o.byCredit() ? List.of() : ShopRoutes.cardFields(true));
         }
-        if (!o.printable().isEmpty()) {
-            b.append(Templates.render("order-print.jte", printOptions(ctx, o)));
-        }
-        b.append("<ol class=\"cart\">");
+        List<Pages.OrderLine> items = new ArrayList<>();
         for (OrderItem i : o.items()) {
-            b.append("<li class=\"cart-item\" id=\"item-").append(i.id()).append("\">");
-            if (i.issued()) {
-                b.append("<img class=\"preview\" src=\"/orders/").append(o.id()).append("/items/").append(i.id())
-                        .append("/stamp.png\" alt=\"Your ").append(esc(MailClass.valueOf(i.mailClass()).displayName()))
-                        .append(" stamp\">");
-            }
-            b.append("<div><strong>").append(esc(MailClass.valueOf(i.mailClass()).displayName())).append("</strong>, ")
-                    .append(i.grams()).append(" g, ").append(Html.money(i.price(), o.currency())).append(" — <span class=\"status\">")
-                    .append(esc(itemStatus(i))).append("</span>");
-            if (i.message() != null) {
-                b.append("<br><span class=\"error-text\">").append(esc(i.message())).append("</span>");
-            }
-            if (i.issued()) {
-                String base = "/orders/" + o.id() + "/items/" + i.id();
-                if (i.recipient() != null) {
-                    b.append("<br><span class=\"muted\">To ").append(esc(String.join(", ", i.recipient()
-                            .printedLines(fromCountry(i))))).append("</span>");
-                }
-                b.append("<br><a href=\"").append(base).append("/stamp.png\" download>PNG</a> · <a href=\"").append(base)
-                        .append("/stamp.pdf\" download>PDF</a> · <a href=\"").append(base)
-                        .append("/stamp.zpl\" download>ZPL</a> · ")
-                        .append("<form method=\"post\" action=\"").append(base).append("/refund\" class=\"inline\">")
-                        .append(Layout.csrf(s)).append("<button type=\"submit\" class=\"link refund\">Refund this unused stamp</button></form>");
-            }
-            b.append("</div></li>");
+            items.add(new Pages.OrderLine(i.id(), "/orders/" + o.id() + "/items/" + i.id(),
+                    MailClass.valueOf(i.mailClass()).displayName(), i.grams() + " g, "
+                    + ShopRoutes.money(i.price(), o.currency()), itemStatus(i), i.message(), i.issued(),
+                    i.issued() && i.recipient() != null ? String.join(", ", i.recipient().printedLines(fromCountry(i)))
+                            : null));
         }
-        b.append("</ol>");
-        ctx.html(app.page("Order " + o.id(), user, s, b.toString(), ""));
-    }
-
-    /** What a pending order says, with the CSRF-protected "Check again" form (and the card fields for a card order). */
-    private static String pendingBox(Session s, Order o) {
-        StringBuilder b = new StringBuilder("<div class=\"card\" id=\"pending\"><p role=\"status\">")
-                .append(esc(Messages.pending(o))).append("</p>");
-        if (!Checkout.canConfirm(o)) {
-            return b.append("<p>We could not confirm it within a day; please contact us quoting order ").append(o.id())
-                    .append(".</p></div>").toString();
-        }
-        b.append("<form method=\"post\" action=\"/orders/").append(o.id()).append("/confirm\" id=\"confirm-form\">")
-                .append(Layout.csrf(s));
-        if (!o.byCredit()) {
-            b.append("<fieldset><legend>The card you paid with</legend>").append(ShopRoutes.cardFields(true)).append("</fieldset>");
-        }
-        return b.append("<button type=\"submit\" id=\"check-again\">Check again</button></form></div>").toString();
+        Pages.OrderPage page = new Pages.OrderPage(o.id(), placed(o), payment(o), status(o), pending,
+                o.pending() ? null : o.message(), o.printable().isEmpty() ? null : printOptions(ctx, o), items, s.csrf);
+        ctx.html(app.page("order.jte", "Order " + o.id(), user, s, page));
     }
 
     private void confirm(Context ctx) {
@@ -286,37 +230,29 @@ public final class OrderRoutes {
         String paper = paper(ctx);
         int first = firstLabel(ctx, paper);
         SizeMm size = printSize(o, paper);
-        String w = Html.mm(size.widthMm());
-        String h = Html.mm(size.heightMm());
         PrintComponent component = app.postage().printComponent();
-        String head = "<script type=\"module\" src=\"/print/openpostage-print-" + esc(component.version()) + ".js\""
-                + " integrity=\"" + esc(component.integrity()) + "\" crossorigin=\"anonymous\"></script>\n"
-                + "<script type=\"module\" src=\"/static/print-page.js\"></script>\n";
         int n = o.printable().size();
         int pages = pages(o, paper, first);
         String sheet = paper.equals("letter") ? "US Letter" : "A4";
         boolean usual = paper.equals(app.config().paper()) && first == 0;
-        StringBuilder b = new StringBuilder("<h1>Print your stamps</h1>\n");
-        b.append("<p>Order ").append(o.id()).append(": ").append(n).append(n == 1 ? " stamp" : " stamps")
-                .append(n == 1 ? "" : (pages == 1 ? (paper.equals("a4") ? " on an " : " on a ") + sheet + " label sheet"
-                        : " on " + pages + " " + sheet
-                        + " label sheets") + (first > 0 ? ", from label " + (first + 1) : ""))
-                .append(". Print at 100 % (actual size), without margins.</p>");
-        b.append("<div id=\"print-area\" data-width-mm=\"").append(w).append("\" data-height-mm=\"").append(h)
-                .append("\" data-mode=\"").append(esc(mode)).append("\">");
+        String summary = "Order " + o.id() + ": " + n + (n == 1 ? " stamp" : " stamps")
+                + (n == 1 ? "" : (pages == 1 ? (paper.equals("a4") ? " on an " : " on a ") + sheet + " label sheet"
+                : " on " + pages + " " + sheet + " label sheets") + (first > 0 ? ", from label " + (first + 1) : "")) + ".";
+        List<Pages.Image> images = new ArrayList<>();
         for (int page = 1; page <= pages; page++) {
-            b.append("<img class=\"print-preview\" src=\"/orders/").append(o.id()).append("/print-").append(page)
-                    .append(".png").append(usual ? "" : "?paper=" + paper + "&amp;first=" + (first + 1)).append("\" alt=\"").append(n == 1 ? "Your stamp" : "Label sheet " + page + " of " + pages).append("\">");
+            images.add(new Pages.Image("/orders/" + o.id() + "/print-" + page + ".png"
+                    + (usual ? "" : "?paper=" + paper + "&first=" + (first + 1)),
+                    n == 1 ? "Your stamp" : "Label sheet " + page + " of " + pages));
         }
-        b.append("</div>");
-        b.append("<p class=\"actions\"><button type=\"button\" id=\"print-button\">Print")
-                .append(mode.equals("auto") ? " again" : "").append("</button> <span id=\"print-status\" role=\"status\">")
-                .append(mode.equals("auto") ? "Opening the print dialog…" : "Ready to print.").append("</span></p>");
-        b.append("<p><a href=\"/orders/").append(o.id()).append("\">Order details and downloads</a> · <a href=\"/orders/")
-                .append(o.id()).append("/print?mode=").append(mode.equals("auto") ? "on-request" : "auto")
-                .append("&amp;paper=").append(paper).append("&amp;first=").append(first + 1).append("\">")
-                .append(mode.equals("auto") ? "Print only when I click" : "Print at once").append("</a></p>");
-        ctx.html(app.page("Print", user, s, b.toString(), head));
+        String other = mode.equals("auto") ? "on-request" : "auto";
+        ctx.html(app.page("print.jte", "Print", user, s, new Pages.Print(summary, mm(size.widthMm()), mm(size.heightMm()),
+                mode, images, o.id(), "/orders/" + o.id() + "/print?mode=" + other + "&paper=" + paper + "&first="
+                + (first + 1), "/print/openpostage-print-" + component.version() + ".js", component.integrity())));
+    }
+
+    /** A millimetre value as JavaScript prints the same number: {@code 63}, {@code 215.9}. */
+    static String mm(double mm) {
+        return java.math.BigDecimal.valueOf(mm).stripTrailingZeros().toPlainString();
     }
 
     /** How many pages the print page prints: one stamp, or as many label sheets as the stamps fill. */
@@ -577,7 +513,7 @@ public final class OrderRoutes {
         }
         if (!"yes".equals(ctx.formParam("confirm"))) {
             // Ask first: a refunded stamp is no longer postage.
-            Order o = app.store().order(user.id(), orderId).orElseThrow(() -> Checkout.notYours(orderId));
+            Order o = app.db().orders().order(user.id(), orderId).orElseThrow(() -> Checkout.notYours(orderId));
             OrderItem i = o.item(itemId).orElseThrow(() -> new UserError(404, "Order " + orderId + " has no stamp "
                     + itemId + "."));
             if (!i.issued()) {
@@ -585,14 +521,14 @@ public final class OrderRoutes {
                         + itemStatus(i).toLowerCase(java.util.Locale.ROOT) + ".");
             }
             String amount = org.openpostage.api.model.Money.of(i.price(), o.currency()).toString();
-            String body = Templates.render("refund-confirm.jte", new Pages.RefundConfirm(
+            Pages.RefundConfirm page = new Pages.RefundConfirm(
                     "Stamp " + i.id() + " of order " + o.id() + ": " + MailClass.valueOf(i.mailClass()).displayName()
                             + ", " + i.grams() + " g, mailed " + i.dateOfMailing() + ".",
                     (o.byCredit() ? amount + " goes back to your store credit" : amount + " goes back to your card ("
                             + o.cardLabel() + ")") + ". The stamp stops being valid postage at once: do not use it"
                             + " on mail afterwards.", amount, "/orders/" + o.id() + "/items/" + i.id() + "/refund",
-                    s.csrf, "/orders/" + o.id()));
-            ctx.html(app.page("Refund", user, s, body, ""));
+                    s.csrf, "/orders/" + o.id());
+            ctx.html(app.page("refund.jte", "Refund", user, s, page));
             return;
         }
         s.flash("ok", app.checkout().refund(user, orderId, itemId));
@@ -602,21 +538,14 @@ public final class OrderRoutes {
     private void account(Context ctx) {
         User user = app.user(ctx);
         Session s = app.session(ctx);
-        List<CreditEntry> journal = app.store().creditJournal(user.id());
+        List<CreditEntry> journal = app.db().credit().creditJournal(user.id());
         String currency = journal.isEmpty() ? "USD" : journal.get(0).currency();
-        StringBuilder b = new StringBuilder("<h1>Store credit</h1>\n<p>You have <strong id=\"balance\">")
-                .append(Html.money(app.store().balance(user.id()), currency)).append("</strong> to spend in this shop.</p>\n")
-                .append("<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Amount</th>")
-                .append("</tr></thead><tbody>");
-        for (CreditEntry e : journal) {
-            b.append("<tr><td>").append(esc(e.createdAt().toString().substring(0, 16).replace('T', ' '))).append(" UTC</td><td>")
-                    .append(e.orderId() == null ? esc(e.reason())
-                            : "<a href=\"/orders/" + e.orderId() + "\">" + esc(e.reason()) + "</a>")
-                    .append("</td><td class=\"num\">").append(Html.money(e.amount(), e.currency())).append("</td></tr>");
-        }
-        b.append("</tbody></table>");
-        b.append(Templates.render("top-up.jte", topUpForm(s, currency, "", java.util.Map.of(), null)));
-        ctx.html(app.page("Store credit", user, s, b.toString(), ""));
+        List<Pages.CreditLine> entries = journal.stream().map(e -> new Pages.CreditLine(
+                e.createdAt().toString().substring(0, 16).replace('T', ' '), e.reason(), e.orderId(),
+                ShopRoutes.money(e.amount(), e.currency()))).toList();
+        ctx.html(app.page("account.jte", "Store credit", user, s, new Pages.Account(
+                ShopRoutes.money(app.db().credit().balance(user.id()), currency), entries, null,
+                topUpForm(s, currency, "", java.util.Map.of(), null))));
     }
 
     private static Pages.TopUp topUpForm(Session s, String currency, String amount, java.util.Map<String, String> posted,
@@ -639,7 +568,7 @@ public final class OrderRoutes {
     private void topUp(Context ctx) {
         User user = app.user(ctx);
         Session s = app.session(ctx);
-        List<CreditEntry> journal = app.store().creditJournal(user.id());
+        List<CreditEntry> journal = app.db().credit().creditJournal(user.id());
         String currency = journal.isEmpty() ? "USD" : journal.get(0).currency();
         String amountText = ctx.formParam("amount") == null ? "" : ctx.formParam("amount");
         try {
@@ -655,9 +584,8 @@ public final class OrderRoutes {
                     posted.put(k, ctx.formParam(k));
                 }
             }
-            String body = "<h1>Store credit</h1>\n<p class=\"flash error\" role=\"alert\">Nothing was charged. "
-                    + esc(e.getMessage()) + "</p>" + Templates.render("top-up.jte", topUpForm(s, currency, amountText, posted, e));
-            ctx.status(400).html(app.page("Store credit", user, s, body, ""));
+            ctx.status(400).html(app.page("account.jte", "Store credit", user, s, new Pages.Account(null, List.of(),
+                    e.getMessage(), topUpForm(s, currency, amountText, posted, e))));
         }
     }
 

@@ -1,7 +1,5 @@
 package org.openpostage.portal.internal.web;
 
-import static org.openpostage.portal.internal.web.Html.esc;
-
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -15,7 +13,7 @@ import org.openpostage.portal.internal.shop.Messages;
 import org.openpostage.portal.internal.shop.Passwords;
 import org.openpostage.portal.internal.shop.SignInThrottle;
 import org.openpostage.portal.internal.shop.UserError;
-import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.UserStore;
 import org.openpostage.portal.internal.store.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +31,12 @@ public final class Security {
     private static final Set<String> PUBLIC_PREFIXES = Set.of("/login", "/static/", "/print/", "/brand.css", "/healthz");
 
     private final Sessions sessions;
-    private final PortalStore store;
+    private final UserStore store;
     private final Layout layout;
     private final SignInThrottle throttle;
 
     /** @param sessions the sessions; @param store users; @param layout pages; @param throttle failed sign-ins */
-    public Security(Sessions sessions, PortalStore store, Layout layout, SignInThrottle throttle) {
+    public Security(Sessions sessions, UserStore store, Layout layout, SignInThrottle throttle) {
         this.sessions = sessions;
         this.store = store;
         this.layout = layout;
@@ -142,16 +140,7 @@ public final class Security {
 
     private void loginPage(Context ctx) {
         Session s = sessions.get(ctx);
-        ctx.html(layout.page("Sign in", null, s, loginForm(s, ""), ""));
-    }
-
-    private String loginForm(Session s, String username) {
-        return "<h1>Sign in</h1>\n<form method=\"post\" action=\"/login\" class=\"card narrow\">" + Layout.csrf(s)
-                + "<label for=\"username\">User name</label><input id=\"username\" name=\"username\" autocomplete=\"username\""
-                + " required value=\"" + esc(username) + "\">"
-                + "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\""
-                + " autocomplete=\"current-password\" required>"
-                + "<button type=\"submit\" id=\"sign-in\">Sign in</button></form>";
+        ctx.html(layout.page("login.jte", "Sign in", null, s, new Pages.Login(s.csrf, "")));
     }
 
     private void login(Context ctx) {
@@ -189,7 +178,7 @@ public final class Security {
     private void signInAgain(Context ctx, int status, String message, String username) {
         Session s = sessions.get(ctx);
         s.flash("error", message);
-        ctx.status(status).html(layout.page("Sign in", null, s, loginForm(s, username), ""));
+        ctx.status(status).html(layout.page("login.jte", "Sign in", null, s, new Pages.Login(s.csrf, username)));
     }
 
     private void logout(Context ctx) {
@@ -200,9 +189,7 @@ public final class Security {
 
     private void error(Context ctx, int status, String message) {
         Session s = sessions.find(ctx);
-        String body = "<h1>" + (status == 404 ? "Not found" : status >= 500 ? "Sorry" : "That did not work") + "</h1>\n"
-                + "<p class=\"flash error\" role=\"alert\" id=\"error-message\">" + esc(message) + "</p>\n"
-                + "<p><a href=\"/\">Back to the shop</a> · <a href=\"/cart\">Your cart</a> · <a href=\"/orders\">Your orders</a></p>";
-        ctx.status(status).html(layout.page("Error", user(ctx), s, body, ""));
+        String heading = status == 404 ? "Not found" : status >= 500 ? "Sorry" : "That did not work";
+        ctx.status(status).html(layout.page("error.jte", "Error", user(ctx), s, new Pages.ErrorPage(heading, message)));
     }
 }

@@ -4,7 +4,7 @@ import io.javalin.http.Context;
 import org.openpostage.portal.PortalConfig;
 import org.openpostage.portal.internal.shop.Checkout;
 import org.openpostage.portal.internal.shop.Postage;
-import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.PortalDatabase;
 import org.openpostage.portal.internal.store.User;
 import org.openpostage.render.Background;
 import org.openpostage.render.BackgroundImages;
@@ -15,12 +15,12 @@ import org.openpostage.render.BackgroundImages;
  * @param security the signed-in user and session of a request
  * @param layout   the frame of every page
  * @param postage  the postal server and the stamp rendering
- * @param store    the portal's database
+ * @param db       the portal's database: its stores of users, credit, uploads and orders
  * @param checkout orders, re-sends and refunds
  * @param config   the portal's settings
  * @param topUps   store credit bought by card
  */
-public record Services(Security security, Layout layout, Postage postage, PortalStore store, Checkout checkout,
+public record Services(Security security, Layout layout, Postage postage, PortalDatabase db, Checkout checkout,
                        PortalConfig config, org.openpostage.portal.internal.shop.TopUps topUps) {
     /** The signed-in user of the request. */
     User user(Context ctx) {
@@ -32,9 +32,9 @@ public record Services(Security security, Layout layout, Postage postage, Portal
         return security.session(ctx);
     }
 
-    /** A whole page (see {@link Layout#page}). */
-    String page(String title, User user, Session session, String body, String head) {
-        return layout.page(title, user, session, body, head);
+    /** A whole page: {@code template} with {@code page} as its model, in the frame (see {@link Layout#page}). */
+    String page(String template, String title, User user, Session session, Object page) {
+        return layout.page(template, title, user, session, page);
     }
 
     /** The picture a stamp is composed with, placed by {@code frame} ({@code Frames}), or {@code null}. */
@@ -51,7 +51,7 @@ public record Services(Security security, Layout layout, Postage postage, Portal
         if (ref.startsWith("catalogue:")) {
             return postage.catalogueBackground(ref.substring("catalogue:".length())).orElse(null);
         }
-        return store.uploadContent(userId, Long.parseLong(ref.substring("upload:".length())))
+        return db.uploads().uploadContent(userId, Long.parseLong(ref.substring("upload:".length())))
                 .map(BackgroundImages::check).orElse(null);
     }
 }

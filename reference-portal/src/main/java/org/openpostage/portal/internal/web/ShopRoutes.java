@@ -1,7 +1,5 @@
 package org.openpostage.portal.internal.web;
 
-import static org.openpostage.portal.internal.web.Html.esc;
-
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -112,34 +110,24 @@ public final class ShopRoutes {
                 general = e.getMessage();
             }
         }
-        StringBuilder b = new StringBuilder();
-        b.append("<h1>Buy postage</h1>\n<p class=\"lead\">Describe your mail piece to see today's prices from the postal"
-                + " server, pick a picture for your stamp, and add it to your cart.</p>\n");
         LocalDate today = LocalDate.now();
-        b.append("<form method=\"get\" action=\"/\" class=\"card\" id=\"describe\" novalidate><fieldset><legend>Your mail piece</legend>"
-                + "<div class=\"row\">"
-                + field("weight", "Weight (grams)", weight == null ? "20" : weight, "inputmode=\"numeric\" required", error)
-                + countrySelect("from-country", "fromCountry", "Mailed from", fromCountry, error)
-                + field("from", "From postal code", from == null ? defaultFrom(fromCountry) : from,
-                        "required autocomplete=\"postal-code\"", error)
-                + countrySelect("to-country", "toCountry", "Sent to", toCountry, error)
-                + field("to", "To postal code", to == null ? defaultTo(toCountry) : to, "", error)
-                + field("date", "Date of mailing (optional)", date == null ? "" : date, "type=\"date\" min=\""
-                        + today.minusDays(1) + "\" max=\"" + today.plusDays(app.config().maxDaysAhead()) + "\"", error)
-                + "</div><button type=\"submit\" id=\"show-rates\">Show prices</button></fieldset></form>\n");
-        if (general != null) {
-            b.append("<p class=\"flash error\" role=\"alert\" id=\"rates-error\">").append(esc(general)).append("</p>\n");
-        }
-        if (error != null) {
-            b.append("<p class=\"flash error\" role=\"alert\" id=\"rates-error\">Please check the field marked below.</p>\n");
-        }
-        if (rates != null) {
-            b.append(ratesForm(s, user, rates, grams, origin, destination, date == null || date.isBlank() ? null : day,
-                    fromCountry, toCountry, addError, posted));
-        }
-        b.append(uploadForm(s));
+        Pages.RatesForm form = rates == null ? null : ratesForm(s, user, rates, grams, origin, destination,
+                date == null || date.isBlank() ? null : day, fromCountry, toCountry, addError, posted);
+        Pages.Home page = new Pages.Home(
+                field("weight", "weight", "Weight (grams)", weight == null ? "20" : weight, null, null, null, "numeric",
+                        null, true, error),
+                countrySelect("from-country", "fromCountry", "Mailed from", fromCountry, error),
+                field("from", "from", "From postal code", from == null ? defaultFrom(fromCountry) : from, null, null, null,
+                        null, "postal-code", true, error),
+                countrySelect("to-country", "toCountry", "Sent to", toCountry, error),
+                field("to", "to", "To postal code", to == null ? defaultTo(toCountry) : to, null, null, null, null, null,
+                        false, error),
+                field("date", "date", "Date of mailing (optional)", date == null ? "" : date, "date",
+                        today.minusDays(1).toString(), today.plusDays(app.config().maxDaysAhead()).toString(), null, null,
+                        false, error),
+                general, error != null, form, s.csrf);
         ctx.status(addError != null || error != null || general != null ? 400 : 200);
-        ctx.html(app.page("Buy postage", user, s, b.toString(), ""));
+        ctx.html(app.page("home.jte", "Buy postage", user, s, page));
     }
 
     private static String defaultFrom(String country) {
@@ -152,80 +140,55 @@ public final class ShopRoutes {
     }
 
     /** A select of the countries: the four with structured addresses first, then every other. */
-    private static String countrySelect(String id, String name, String label, String selected, FieldError error) {
-        StringBuilder b = new StringBuilder("<div class=\"field\"><label for=\"").append(id).append("\">").append(esc(label))
-                .append("</label><select id=\"").append(id).append("\" name=\"").append(name).append("\">");
-        java.util.Set<String> first = new java.util.LinkedHashSet<>(List.of("US", "CA", "GB", "DE"));
-        for (String c : first) {
-            option(b, c, selected);
-        }
-        b.append("<option disabled>──────────</option>");
-        AddressFormat.countryCodes().stream().filter(c -> !first.contains(c))
+    private static Pages.CountrySelect countrySelect(String id, String name, String label, String selected,
+                                                     FieldError error) {
+        List<String> first = List.of("US", "CA", "GB", "DE");
+        List<Pages.Option> rest = AddressFormat.countryCodes().stream().filter(c -> !first.contains(c))
                 .sorted(java.util.Comparator.comparing(c -> AddressFormat.of(c).countryName()))
-                .forEach(c -> option(b, c, selected));
-        b.append("</select>").append(fieldError(id, error)).append("</div>");
-        return b.toString();
+                .map(ShopRoutes::country).toList();
+        return new Pages.CountrySelect(id, name, label, selected, first.stream().map(ShopRoutes::country).toList(), rest,
+                errorFor(id, error));
     }
 
-    private static void option(StringBuilder b, String code, String selected) {
-        b.append("<option value=\"").append(esc(code)).append("\"").append(code.equals(selected) ? " selected" : "")
-                .append(">").append(esc(AddressFormat.of(code).countryName())).append("</option>");
+    private static Pages.Option country(String code) {
+        return new Pages.Option(code, AddressFormat.of(code).countryName());
     }
 
-    private String ratesForm(Session s, User user, List<Postage.Rate> rates, int grams, String origin,
-                             String destination, LocalDate date, String fromCountry, String toCountry,
-                             FieldError addError, java.util.Map<String, String> posted) {
-        StringBuilder b = new StringBuilder();
-        b.append("<form method=\"post\" action=\"/cart\" class=\"card\" id=\"add-form\" novalidate>").append(Layout.csrf(s))
-                .append(hidden("grams", grams)).append(hidden("from", origin)).append(hidden("to", destination))
-                .append(hidden("date", date)).append(hidden("fromCountry", fromCountry)).append(hidden("toCountry", toCountry));
-        b.append("<fieldset><legend>Prices for ").append(grams).append(" g from ").append(esc(origin))
-                .append(destination == null ? "" : " to " + esc(destination)).append("</legend>");
-        b.append("<table class=\"rates stack\"><thead><tr><th scope=\"col\">Choose</th><th scope=\"col\">Kind of mail</th>"
-                + "<th scope=\"col\">Price</th><th scope=\"col\">Delivery</th></tr></thead><tbody>");
+    private Pages.RatesForm ratesForm(Session s, User user, List<Postage.Rate> rates, int grams, String origin,
+                                      String destination, LocalDate date, String fromCountry, String toCountry,
+                                      FieldError addError, java.util.Map<String, String> posted) {
+        List<Pages.Hidden> hidden = List.of(hidden("grams", grams), hidden("from", origin), hidden("to", destination),
+                hidden("date", date), hidden("fromCountry", fromCountry), hidden("toCountry", toCountry));
         String chosen = posted.get("class");
         boolean first = true;
+        List<Pages.RateRow> rows = new ArrayList<>();
         for (Postage.Rate rate : rates) {
             MailClass mc = rate.mailClass();
             RateQuote q = rate.quote();
-            String id = "class-" + mc.name();
-            b.append("<tr><td data-label=\"Choose\">");
+            boolean checked = false;
             if (q != null) {
-                boolean checked = chosen == null ? first : chosen.equals(mc.name());
-                b.append("<input type=\"radio\" name=\"class\" id=\"").append(id).append("\" value=\"").append(mc.name())
-                        .append("\"").append(checked ? " checked" : "").append(">")
-                        .append(hidden("price_" + mc.name(), q.price().minorUnits()));
+                checked = chosen == null ? first : chosen.equals(mc.name());
                 first = false;
             }
-            b.append("</td><td data-label=\"Kind of mail\"><label for=\"").append(id).append("\"><strong>")
-                    .append(esc(mc.displayName())).append("</strong></label><br><span class=\"muted\">")
-                    .append(esc(ServiceDescriptions.description(mc))).append("</span></td><td data-label=\"Price\">");
-            b.append(q != null ? "<strong class=\"price\" id=\"price-" + mc.name() + "\">" + esc(q.price()) + "</strong>"
-                    + "<br><span class=\"muted small\">rate table " + esc(q.rateTableVersion())
-                    + (q.zone() > 0 ? ", zone " + q.zone() : "") + "</span>"
-                    : "<span class=\"muted\" id=\"unavailable-" + mc.name() + "\">" + esc(rate.unavailable()) + "</span>");
-            b.append("</td><td data-label=\"Delivery\">").append(q != null ? esc(ServiceDescriptions.deliveryTime(mc)) : "")
-                    .append("</td></tr>");
+            rows.add(new Pages.RateRow(mc.name(), mc.displayName(), ServiceDescriptions.description(mc), q != null,
+                    checked, q == null ? 0 : q.price().minorUnits(), q == null ? null : q.price().toString(),
+                    q == null ? null : "rate table " + q.rateTableVersion() + (q.zone() > 0 ? ", zone " + q.zone() : ""),
+                    rate.unavailable(), ServiceDescriptions.deliveryTime(mc)));
         }
-        b.append("</tbody></table></fieldset>");
-        b.append(gallery(user, posted, addError));
-        b.append(Templates.render("address-fields.jte", addressFields("sender", "Sender (return address, optional)",
+        Pages.AddressFields sender = addressFields("sender", "Sender (return address, optional)",
                 "Printed on envelopes and shipping labels; its postal code is the stamp's: " + origin + ".",
-                fromCountry, origin, posted, addError)));
-        if (destination != null) {
-            b.append(Templates.render("address-fields.jte", addressFields("recipient", "Recipient (optional)",
-                    "For envelopes, shipping labels and address labels; its postal code is the stamp's: " + destination + ".",
-                    toCountry, destination, posted, addError)));
-        }
-        b.append("<div class=\"row\"><div class=\"field\"><label for=\"quantity\">How many stamps</label><input id=\"quantity\""
-                + " name=\"quantity\" type=\"number\" min=\"1\" max=\"20\" value=\"")
-                .append(esc(posted.getOrDefault("quantity", "1"))).append("\" inputmode=\"numeric\">")
-                .append(fieldError("quantity", addError)).append("</div></div>");
-        if (addError != null && !isShown(addError.field())) {
-            b.append("<p class=\"flash error\" role=\"alert\" id=\"add-error\">").append(esc(addError.getMessage())).append("</p>");
-        }
-        b.append("<button type=\"submit\" id=\"add-to-cart\">Add to cart</button></form>\n");
-        return b.toString();
+                fromCountry, origin, posted, addError);
+        Pages.AddressFields recipient = destination == null ? null : addressFields("recipient", "Recipient (optional)",
+                "For envelopes, shipping labels and address labels; its postal code is the stamp's: " + destination + ".",
+                toCountry, destination, posted, addError);
+        return new Pages.RatesForm(s.csrf, hidden, "Prices for " + grams + " g from " + origin
+                + (destination == null ? "" : " to " + destination), rows, pictures(user, posted),
+                field("focus-x", "focusX", "From the left (%)", posted.getOrDefault("focusX", ""), "number", "0", "100",
+                        "numeric", null, false, addError),
+                field("focus-y", "focusY", "From the top (%)", posted.getOrDefault("focusY", ""), "number", "0", "100",
+                        "numeric", null, false, null),
+                sender, recipient, posted.getOrDefault("quantity", "1"), errorFor("quantity", addError),
+                addError != null && !isShown(addError.field()) ? addError.getMessage() : null);
     }
 
     private static boolean isShown(String field) {
@@ -269,47 +232,22 @@ public final class ShopRoutes {
         return error != null && error.field().equals(id) ? error.getMessage() : null;
     }
 
-    private String gallery(User user, java.util.Map<String, String> posted, FieldError error) {
+    /** The pictures to choose from: none, the catalogue's, the user's own uploads. */
+    private List<Pages.Picture> pictures(User user, java.util.Map<String, String> posted) {
         String chosen = posted.getOrDefault("background", "");
-        StringBuilder b = new StringBuilder("<fieldset class=\"gallery\"><legend>Picture on the stamp</legend>");
-        b.append(choice("bg-none", "", chosen.isEmpty(), "<span class=\"plain\">No picture</span>"));
+        List<Pages.Picture> pictures = new ArrayList<>();
+        pictures.add(new Pages.Picture("bg-none", "", chosen.isEmpty(), null, "No picture"));
         for (BackgroundImage img : app.postage().catalogue()) {
             String v = "catalogue:" + img.id();
-            b.append(choice("bg-" + img.id(), v, v.equals(chosen),
-                    "<img src=\"/backgrounds/catalogue/" + esc(img.id()) + "\" alt=\"\" width=\"120\" height=\"60\">"
-                            + "<span>" + esc(img.title()) + "</span>"));
+            pictures.add(new Pages.Picture("bg-" + img.id(), v, v.equals(chosen), "/backgrounds/catalogue/" + img.id(),
+                    img.title()));
         }
-        for (Upload u : app.store().uploads(user.id())) {
+        for (Upload u : app.db().uploads().uploads(user.id())) {
             String v = "upload:" + u.id();
-            b.append(choice("bg-upload-" + u.id(), v, v.equals(chosen),
-                    "<img src=\"/backgrounds/upload/" + u.id() + "\" alt=\"\" width=\"120\" height=\"60\">"
-                            + "<span>Yours: " + esc(u.title()) + "</span>"));
+            pictures.add(new Pages.Picture("bg-upload-" + u.id(), v, v.equals(chosen), "/backgrounds/upload/" + u.id(),
+                    "Yours: " + u.title()));
         }
-        b.append("</fieldset><fieldset id=\"frame\"><legend>Where the picture's subject is (optional)</legend>"
-                + "<p class=\"muted\">The barcode and text cover the right of the stamp; the picture shows on the left."
-                + " Say where your picture's subject is, in percent of its width and height, and the stamp shows it"
-                + " there. Empty: the picture is centred. The preview shows the stamp exactly as it prints.</p><div class=\"row\">")
-                .append(field("focus-x", "From the left (%)", posted.getOrDefault("focusX", ""),
-                        "name=\"focusX\" type=\"number\" min=\"0\" max=\"100\" inputmode=\"numeric\"", error))
-                .append(field("focus-y", "From the top (%)", posted.getOrDefault("focusY", ""),
-                        "name=\"focusY\" type=\"number\" min=\"0\" max=\"100\" inputmode=\"numeric\"", null))
-                .append("</div><p><img id=\"stamp-preview\" class=\"preview\" alt=\"Preview of the stamp as it prints\""
-                        + " hidden></p></fieldset>");
-        return b.toString();
-    }
-
-    private static String choice(String id, String value, boolean checked, String label) {
-        return "<div class=\"pick\"><input type=\"radio\" name=\"background\" id=\"" + esc(id) + "\" value=\"" + esc(value)
-                + "\"" + (checked ? " checked" : "") + "><label for=\"" + esc(id) + "\">" + label + "</label></div>";
-    }
-
-    private String uploadForm(Session s) {
-        return "<form method=\"post\" action=\"/uploads\" enctype=\"multipart/form-data\" class=\"card\" id=\"upload-form\">"
-                + Layout.csrf(s) + "<fieldset><legend>Your own picture</legend>"
-                + "<p class=\"muted\">A PNG or JPEG photo, up to 10 MB. It appears in the gallery above for your stamps.</p>"
-                + "<label for=\"picture\">Picture file</label><input id=\"picture\" name=\"picture\" type=\"file\""
-                + " accept=\"image/png,image/jpeg\" required>"
-                + "<button type=\"submit\" id=\"upload\">Upload picture</button></fieldset></form>";
+        return pictures;
     }
 
     private void addToCart(Context ctx) {
@@ -396,7 +334,7 @@ public final class ShopRoutes {
         }
         if (v.startsWith("upload:")) {
             try {
-                if (app.store().uploadContent(user.id(), Long.parseLong(v.substring(7))).isPresent()) {
+                if (app.db().uploads().uploadContent(user.id(), Long.parseLong(v.substring(7))).isPresent()) {
                     return v;
                 }
             } catch (NumberFormatException e) {
@@ -419,75 +357,35 @@ public final class ShopRoutes {
         Session s = app.session(ctx);
         User user = app.user(ctx);
         List<CartItem> cart = s.cart();
-        StringBuilder b = new StringBuilder("<h1>Your cart</h1>\n");
         if (cart.isEmpty()) {
-            b.append("<p id=\"cart-empty\">Your cart is empty. <a href=\"/").append(esc(query(s))).append("\">Buy postage</a>.</p>");
-            ctx.html(app.page("Cart", user, s, b.toString(), ""));
+            ctx.html(app.page("cart.jte", "Cart", user, s, new Pages.Cart(s.csrf, query(s), List.of(), "", 0, 0, null,
+                    "", "", false, false, List.of())));
             return;
         }
         String currency = cart.get(0).currency();
         long total = cart.stream().mapToLong(CartItem::price).sum();
-        b.append("<p class=\"muted\">Each preview shows the finished stamp as a specimen; the stamp you buy carries"
-                + " your meter number, serial and the postal server's signature instead.</p>\n<ol class=\"cart\">");
         // Equal stamps (added together, or alike) are one line with their number.
-        java.util.Map<CartItem, List<CartItem>> lines = new java.util.LinkedHashMap<>();
+        java.util.Map<CartItem, List<CartItem>> same = new java.util.LinkedHashMap<>();
         for (CartItem item : cart) {
-            lines.computeIfAbsent(item.sameAs(), k -> new ArrayList<>()).add(item);
+            same.computeIfAbsent(item.sameAs(), k -> new ArrayList<>()).add(item);
         }
-        for (List<CartItem> line : lines.values()) {
+        List<Pages.CartLine> lines = new ArrayList<>();
+        for (List<CartItem> line : same.values()) {
             CartItem item = line.get(0);
             int n = line.size();
-            b.append("<li class=\"cart-item\"><img src=\"/cart/").append(esc(item.id())).append("/preview.png\" alt=\"Preview of a ")
-                    .append(esc(item.mailClass().displayName())).append(" stamp\" class=\"preview\">")
-                    .append("<div>").append(n > 1 ? "<span class=\"quantity\">" + n + " × </span>" : "")
-                    .append("<strong>").append(esc(item.mailClass().displayName())).append("</strong>, ")
-                    .append(item.grams()).append(" g from ").append(esc(item.origin()))
-                    .append(item.destination() == null ? "" : " to " + esc(item.destination()))
-                    .append(", mailed ").append(item.dateOfMailing());
-            if (item.recipient() != null) {
-                b.append("<br><span class=\"muted\">To ").append(esc(String.join(", ", item.recipient()
-                        .printedLines(item.sender() == null ? item.recipient().country() : item.sender().country()))))
-                        .append("</span>");
-            }
-            b.append("<br><span class=\"price\">").append(Html.money(item.price() * n, item.currency())).append("</span>")
-                    .append(n > 1 ? " <span class=\"muted\">(" + Html.money(item.price(), item.currency()) + " each)</span>" : "")
-                    .append(" · <form method=\"post\" action=\"/cart/remove\" class=\"inline\">").append(Layout.csrf(s));
-            for (CartItem i : line) {
-                b.append(hidden("item", i.id()));
-            }
-            b.append("<button type=\"submit\" class=\"link\">Remove").append(n > 1 ? " all " + n : "")
-                    .append("</button></form></div></li>");
+            String recipient = item.recipient() == null ? null : String.join(", ", item.recipient()
+                    .printedLines(item.sender() == null ? item.recipient().country() : item.sender().country()));
+            lines.add(new Pages.CartLine(item.id(), item.mailClass().displayName(), n, item.grams() + " g from "
+                    + item.origin() + (item.destination() == null ? "" : " to " + item.destination()) + ", mailed "
+                    + item.dateOfMailing(), recipient, money(item.price() * n, item.currency()),
+                    n > 1 ? money(item.price(), item.currency()) : null, line.stream().map(CartItem::id).toList()));
         }
-        b.append("</ol>\n<p class=\"total\">Total: <strong id=\"cart-total\">").append(Html.money(total, currency))
-                .append("</strong> for ").append(cart.size()).append(cart.size() == 1 ? " stamp" : " stamps").append("</p>\n");
-        long credit = app.store().balance(user.id());
-        boolean byCredit = "credit".equals(posted.get("payment"));
-        boolean onRequest = "on-request".equals(posted.get("print"));
-        if (error != null) {
-            b.append("<p class=\"flash error\" role=\"alert\" id=\"checkout-error\">Nothing was charged. ")
-                    .append(esc(error.getMessage())).append("</p>");
-        }
-        b.append("<form method=\"post\" action=\"/checkout\" class=\"card\" id=\"checkout-form\" novalidate>").append(Layout.csrf(s))
-                .append(hidden("checkout", s.openCheckout())).append(hidden("total", total))
-                .append("<fieldset><legend>How to pay</legend>")
-                .append("<div class=\"pick\"><input type=\"radio\" name=\"payment\" id=\"pay-card\" value=\"card\"")
-                .append(byCredit ? "" : " checked").append(">")
-                .append("<label for=\"pay-card\">Card</label></div>")
-                .append("<div class=\"pick\"><input type=\"radio\" name=\"payment\" id=\"pay-credit\" value=\"credit\"")
-                .append(byCredit ? " checked" : "").append(">")
-                .append("<label for=\"pay-credit\">Store credit (you have <span id=\"credit\">")
-                .append(Html.money(credit, currency)).append("</span>)</label></div>")
-                .append(cardFields(false, posted, error)).append("</fieldset>")
-                .append("<fieldset><legend>Printing</legend>")
-                .append("<div class=\"pick\"><input type=\"radio\" name=\"print\" id=\"print-auto\" value=\"auto\"")
-                .append(onRequest ? "" : " checked").append(">")
-                .append("<label for=\"print-auto\">Print as soon as the stamps are ready</label></div>")
-                .append("<div class=\"pick\"><input type=\"radio\" name=\"print\" id=\"print-on-request\" value=\"on-request\"")
-                .append(onRequest ? " checked" : "").append(">")
-                .append("<label for=\"print-on-request\">Let me print when I click</label></div></fieldset>")
-                .append("<button type=\"submit\" id=\"pay\">Pay ").append(Html.money(total, currency)).append("</button></form>");
+        Pages.Cart page = new Pages.Cart(s.csrf, query(s), lines, money(total, currency), total, cart.size(),
+                error == null ? null : error.getMessage(), s.openCheckout(),
+                money(app.db().credit().balance(user.id()), currency), "credit".equals(posted.get("payment")),
+                "on-request".equals(posted.get("print")), cardFields(false, posted, error));
         ctx.status(error == null ? 200 : 400);
-        ctx.html(app.page("Cart", user, s, b.toString(), ""));
+        ctx.html(app.page("cart.jte", "Cart", user, s, page));
     }
 
     private void removeFromCart(Context ctx) {
@@ -563,7 +461,7 @@ public final class ShopRoutes {
         }
         String title = file.filename() == null || file.filename().isBlank() ? "picture" : file.filename().strip();
         title = title.replaceAll("[^\\p{L}\\p{N} ._-]", "_");
-        app.store().saveUpload(user.id(), title.length() > 60 ? title.substring(0, 60) : title, clean);
+        app.db().uploads().saveUpload(user.id(), title.length() > 60 ? title.substring(0, 60) : title, clean);
         s.flash("ok", "Your picture \"" + title + "\" is now in the gallery.");
         ctx.redirect("/" + query(s), HttpStatus.SEE_OTHER);
     }
@@ -582,7 +480,7 @@ public final class ShopRoutes {
         } catch (NumberFormatException e) {
             throw new UserError(404, "There is no such picture.");
         }
-        byte[] content = app.store().uploadContent(user.id(), id).orElseThrow(() -> new UserError(404, "There is no such picture."));
+        byte[] content = app.db().uploads().uploadContent(user.id(), id).orElseThrow(() -> new UserError(404, "There is no such picture."));
         // Stored uploads are what BackgroundImages.clean wrote: a PNG or a JPEG, told apart by the first byte.
         ctx.contentType(content.length > 0 && content[0] == (byte) 0x89 ? "image/png" : "image/jpeg").result(content);
     }
@@ -636,48 +534,36 @@ public final class ShopRoutes {
     }
 
     /** The card fields of a payment form ({@code required}: without the choice of store credit). */
-    static String cardFields(boolean required) {
+    static List<Pages.Input> cardFields(boolean required) {
         return cardFields(required, java.util.Map.of(), null);
     }
 
     /** The card fields, filled with {@code posted} values and showing {@code error} next to its field. */
-    static String cardFields(boolean required, java.util.Map<String, String> posted, FieldError error) {
-        String req = required ? " required" : "";
-        return "<div class=\"row card-fields\">"
-                + field("card-number", "Card number", posted.getOrDefault("cardNumber", ""),
-                        "name=\"cardNumber\" inputmode=\"numeric\" autocomplete=\"cc-number\"" + req, error)
-                + field("card-expiry", "Expiry (MM/YY)", posted.getOrDefault("cardExpiry", ""),
-                        "name=\"cardExpiry\" autocomplete=\"cc-exp\"" + req, error)
-                + field("card-cvv", "Security code", posted.getOrDefault("cardCvv", ""),
-                        "name=\"cardCvv\" inputmode=\"numeric\" autocomplete=\"cc-csc\"" + req, error)
-                + field("card-holder", "Name on card", posted.getOrDefault("cardHolder", ""),
-                        "name=\"cardHolder\" autocomplete=\"cc-name\"", error)
-                + "</div><p class=\"muted\">Card details go straight to the postal server's payment check; this shop"
-                + " does not keep them.</p>";
+    static List<Pages.Input> cardFields(boolean required, java.util.Map<String, String> posted, FieldError error) {
+        return List.of(
+                field("card-number", "cardNumber", "Card number", posted.getOrDefault("cardNumber", ""), null, null, null,
+                        "numeric", "cc-number", required, error),
+                field("card-expiry", "cardExpiry", "Expiry (MM/YY)", posted.getOrDefault("cardExpiry", ""), null, null,
+                        null, null, "cc-exp", required, error),
+                field("card-cvv", "cardCvv", "Security code", posted.getOrDefault("cardCvv", ""), null, null, null,
+                        "numeric", "cc-csc", required, error),
+                field("card-holder", "cardHolder", "Name on card", posted.getOrDefault("cardHolder", ""), null, null,
+                        null, null, "cc-name", false, error));
     }
 
-    static String field(String id, String label, String value, String attrs) {
-        return field(id, label, value, attrs, null);
+    /** An input with its label and, when {@code error} is about it, the message next to it ({@code input.jte}). */
+    static Pages.Input field(String id, String name, String label, String value, String type, String min, String max,
+                             String inputmode, String autocomplete, boolean required, FieldError error) {
+        return new Pages.Input(id, name, label, value, type, min, max, inputmode, autocomplete, required,
+                errorFor(id, error));
     }
 
-    /** An input with its label and, when {@code error} is about it, the message next to it. */
-    static String field(String id, String label, String value, String attrs, FieldError error) {
-        String name = attrs.contains("name=") ? "" : " name=\"" + esc(id) + "\"";
-        boolean wrong = error != null && error.field().equals(id);
-        return "<div class=\"field\"><label for=\"" + esc(id) + "\">" + esc(label) + "</label><input id=\"" + esc(id)
-                + "\"" + name + " value=\"" + esc(value) + "\" " + attrs
-                + (wrong ? " aria-invalid=\"true\" aria-describedby=\"" + esc(id) + "-error\"" : "") + ">"
-                + fieldError(id, error) + "</div>";
+    private static Pages.Hidden hidden(String name, Object value) {
+        return new Pages.Hidden(name, value == null ? "" : value.toString());
     }
 
-    /** The message of {@code error} when it is about field {@code id}, else nothing. */
-    static String fieldError(String id, FieldError error) {
-        return error == null || !error.field().equals(id) ? "" : "<p class=\"field-error\" id=\"" + esc(id)
-                + "-error\" role=\"alert\">" + esc(error.getMessage()) + "</p>";
+    /** An amount such as {@code USD 0.78}. */
+    static String money(long minor, String currency) {
+        return org.openpostage.api.model.Money.of(minor, currency).toString();
     }
-
-    static String hidden(String name, Object value) {
-        return "<input type=\"hidden\" name=\"" + esc(name) + "\" value=\"" + esc(value) + "\">";
-    }
-
 }

@@ -15,7 +15,7 @@ import org.openpostage.api.CallContext;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.ServiceUnavailableException;
 import org.openpostage.portal.internal.store.OrderItem;
-import org.openpostage.portal.internal.store.PortalStore;
+import org.openpostage.portal.internal.store.PortalDatabase;
 
 /**
  * The background resolver takes turns: with more pending store-credit orders than one pass
@@ -41,13 +41,13 @@ class PendingOrderTurnsTest {
                     }
                     throw new UnsupportedOperationException(method.getName() + " is not used by the resolver");
                 });
-        try (PortalStore store = PortalStore.open(dir)) {
-            store.createUserIfAbsent("dora", "Dora", "not-a-real-hash", 10_000, "USD");
-            long dora = store.findUser("dora").orElseThrow().id();
+        try (PortalDatabase db = PortalDatabase.open(dir)) {
+            db.users().createUserIfAbsent("dora", "Dora", "not-a-real-hash", 10_000, "USD");
+            long dora = db.users().findUser("dora").orElseThrow().id();
             Map<String, Long> orderOfKey = new HashMap<>();
             List<Long> orders = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                var order = store.createOrder(dora, "CREDIT", null, "USD", "auto", null, List.of(OrderItem.of("LETTER",
+                var order = db.orders().createOrder(dora, "CREDIT", null, "USD", "auto", null, List.of(OrderItem.of("LETTER",
                         20, "94107", "10001", 82, LocalDate.now(), null)), 82).orElseThrow();
                 orderOfKey.put(order.idempotencyKey(), order.id());
                 orders.add(order.id());
@@ -55,13 +55,13 @@ class PendingOrderTurnsTest {
             long o1 = orders.get(0);
             long o2 = orders.get(1);
             long o3 = orders.get(2);
-            PendingOrderResolver resolver = new PendingOrderResolver(new Checkout(new Postage(unreachable), store, null),
-                    store, 2);
+            PendingOrderResolver resolver = new PendingOrderResolver(new Checkout(new Postage(unreachable), db, null),
+                    db.orders(), 2);
 
             assertEquals(List.of(o1, o2), pass(resolver, sentKeys, orderOfKey), "first pass: the two oldest");
             assertEquals(List.of(o3, o1), pass(resolver, sentKeys, orderOfKey), "then the one never tried first");
             assertEquals(List.of(o2, o3), pass(resolver, sentKeys, orderOfKey), "then the least recently tried");
-            assertEquals(10_000 - 3 * 82, store.balance(dora), "the credit stays held while the orders are pending");
+            assertEquals(10_000 - 3 * 82, db.credit().balance(dora), "the credit stays held while the orders are pending");
         }
     }
 

@@ -15,17 +15,17 @@ class CreditJournalTest {
 
     @Test
     void aCreditWithoutAnOrderHasNoOrderId() {
-        PortalStore store = PortalStore.open(dir);
+        PortalDatabase store = PortalDatabase.open(dir);
         try {
-            store.createUserIfAbsent("carol", "Carol", "not-a-real-hash", 5_000, "USD");
-            long carol = store.findUser("carol").orElseThrow().id();
-            List<CreditEntry> journal = store.creditJournal(carol);
+            store.users().createUserIfAbsent("carol", "Carol", "not-a-real-hash", 5_000, "USD");
+            long carol = store.users().findUser("carol").orElseThrow().id();
+            List<CreditEntry> journal = store.credit().creditJournal(carol);
             assertEquals(1, journal.size());
             assertEquals("Welcome credit", journal.get(0).reason());
             assertEquals(5_000, journal.get(0).amount());
             // order_id is NULL: the page must not link it to an order (it once read as order 0)
             assertNull(journal.get(0).orderId());
-            assertEquals(5_000, store.balance(carol));
+            assertEquals(5_000, store.credit().balance(carol));
         } finally {
             store.close();
         }

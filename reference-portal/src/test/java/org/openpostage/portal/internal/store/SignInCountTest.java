@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.portal.internal.store.PortalStore.SignInSubject;
+import org.openpostage.portal.internal.store.UserStore.SignInSubject;
 
 /**
  * Sign-in attempts as the database counts them: parallel attempts one after the other (no more
@@ -32,7 +32,8 @@ class SignInCountTest {
 
     @Test
     void parallelAttemptsAreCountedOneAfterTheOtherAndOnlyTheLimitGetsThrough() throws Exception {
-        try (PortalStore store = PortalStore.open(dir)) {
+        try (PortalDatabase db = PortalDatabase.open(dir)) {
+            UserStore store = db.users();
             int threads = 40;
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
@@ -73,7 +74,8 @@ class SignInCountTest {
 
     @Test
     void aRightPasswordTakesItsAttemptBackAndLiftsTheLockItSet() {
-        try (PortalStore store = PortalStore.open(dir)) {
+        try (PortalDatabase db = PortalDatabase.open(dir)) {
+            UserStore store = db.users();
             Instant now = Instant.parse("2026-03-01T10:00:00Z");
             SignInSubject address = new SignInSubject("address:z", 3);
             assertTrue(attempt(store, "name:a", address, now).isEmpty());
@@ -89,7 +91,8 @@ class SignInCountTest {
 
     @Test
     void theSweepTakesOnlyRowsWhoseWindowAndLockAreOver() {
-        try (PortalStore store = PortalStore.open(dir)) {
+        try (PortalDatabase db = PortalDatabase.open(dir)) {
+            UserStore store = db.users();
             Instant start = Instant.parse("2026-03-01T10:00:00Z");
             assertTrue(store.countSignInAttempt(List.of(new SignInSubject("name:old", 2)), WINDOW, start).isEmpty());
             Instant now = start.plus(WINDOW).plusSeconds(1);
@@ -106,7 +109,8 @@ class SignInCountTest {
     void timesAreKeptExactlyInAnHourThatADaylightSavingChangeRepeats() {
         // On 2025-11-02 New York's clocks went from 01:59 EDT back to 01:00 EST: 05:30Z and 06:30Z
         // are both 01:30 there. A java.sql.Timestamp goes through that local time and came back as 05:30Z.
-        try (PortalStore store = PortalStore.open(dir, ";TIME ZONE=America/New_York")) {
+        try (PortalDatabase db = PortalDatabase.open(dir, ";TIME ZONE=America/New_York")) {
+            UserStore store = db.users();
             Instant first = Instant.parse("2025-11-02T06:30:00Z");
             Duration window = Duration.ofMinutes(30);
             SignInSubject name = new SignInSubject("name:dst", 2);
@@ -120,7 +124,7 @@ class SignInCountTest {
         }
     }
 
-    private static Optional<Instant> attempt(PortalStore store, String name, SignInSubject address, Instant now) {
+    private static Optional<Instant> attempt(UserStore store, String name, SignInSubject address, Instant now) {
         return store.countSignInAttempt(List.of(new SignInSubject(name, 5), address), WINDOW, now);
     }
 }
