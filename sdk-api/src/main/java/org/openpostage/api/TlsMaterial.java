@@ -61,6 +61,7 @@ public final class TlsMaterial {
             "-----BEGIN ([A-Z0-9 ]+)-----\\R?([A-Za-z0-9+/=\\s]*?)-----END ([A-Z0-9 ]+)-----");
     private static final List<String> KEY_ALGORITHMS = List.of("EC", "RSA", "Ed25519", "Ed448");
     private static final char[] NO_PASSWORD = new char[0];
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private TlsMaterial() {
     }
@@ -235,7 +236,7 @@ public final class TlsMaterial {
             default -> key.getAlgorithm(); // Ed25519, Ed448
         };
         byte[] challenge = new byte[32];
-        new SecureRandom().nextBytes(challenge);
+        RANDOM.nextBytes(challenge);
         try {
             Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
