@@ -147,16 +147,9 @@ public final class StampRenderer {
             }
             plates.put(background.identity(), plate);
         }
-        java.awt.Rectangle r = plate.plate();
-        BufferedImage content = new BufferedImage(r.width, r.height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = content.createGraphics();
-        try {
-            g.translate(-r.x, -r.y);
-            painter.paintPlate(g, 0, 0, symbol(indicium), lines(indicium), true);
-        } finally {
-            g.dispose();
-        }
-        return plate.write(content);
+        BitMatrix symbol = symbol(indicium);
+        List<TextLine> lines = lines(indicium);
+        return plate.write(g -> painter.paintPlate(g, 0, 0, symbol, lines, true));
     }
 
     /**

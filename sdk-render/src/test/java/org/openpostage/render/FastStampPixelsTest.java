@@ -77,6 +77,28 @@ class FastStampPixelsTest {
     }
 
     @Test
+    void aSymbolPngHasExactlyThePixelsOfJava2dFills() {
+        for (SignedIndicium indicium : indicia()) {
+            DataMatrixSymbol symbol = DataMatrixSymbol.encode(indicium.encoded());
+            for (int[] p : new int[][] {{6, 1}, {1, 0}, {3, 2}, {7, 10}}) {
+                int module = p[0];
+                int quiet = p[1];
+                int side = (symbol.size() + 2 * quiet) * module;
+                BufferedImage reference = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_BINARY);
+                Graphics2D g = reference.createGraphics();
+                g.setColor(java.awt.Color.WHITE);
+                g.fillRect(0, 0, side, side);
+                org.openpostage.render.internal.RasterPainter.fillModules(g,
+                        org.openpostage.render.internal.DataMatrix.encode(indicium.encoded().toArray()),
+                        quiet * module, quiet * module, module);
+                g.dispose();
+                assertSamePixels(reference, TestPictures.read(symbol.png(module, quiet, 300).content().toArray()),
+                        "symbol " + module + " px, quiet " + quiet);
+            }
+        }
+    }
+
+    @Test
     void aPngWithABackgroundIsTheSameBytesWithTheCacheColdOrWarm() {
         Background photo = BackgroundImages.check(TestPictures.png(TestPictures.busyPhoto(900, 600, 11)));
         SignedIndicium a = TestIndicia.letter(1);

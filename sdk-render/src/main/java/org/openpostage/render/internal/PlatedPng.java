@@ -1,11 +1,15 @@
 package org.openpostage.render.internal;
 
+import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -138,6 +142,29 @@ public final class PlatedPng {
     }
 
     /**
+     * The PNG file of the base image with its plate painted by {@code painter}, which is given a
+     * graphics context in the stamp's coordinates (translated by the plate's position) on an image
+     * of the plate's size and must paint every pixel of the plate (the renderer fills it white
+     * first). The image and the working buffers are reused from a small pool shared by all
+     * plates, so that a stamp allocates little more than its file.
+     */
+    public byte[] write(Consumer<Graphics2D> painter) {
+        Buffers buffers = Buffers.take(right - left, bottom - top, varRight - left + 1);
+        try {
+            Graphics2D g = buffers.plate.createGraphics();
+            try {
+                g.translate(-left, -top);
+                painter.accept(g);
+            } finally {
+                g.dispose();
+            }
+            return write(buffers.plate, buffers);
+        } finally {
+            Buffers.give(buffers);
+        }
+    }
+
+    /**
      * The PNG file of the base image with {@code plate} in place of its plate.
      *
      * @param plate {@link BufferedImage#TYPE_INT_RGB}, exactly the plate's size
@@ -148,13 +175,15 @@ public final class PlatedPng {
             throw new IllegalArgumentException("the plate must be a TYPE_INT_RGB image of " + (right - left) + " x "
                     + (bottom - top));
         }
+        return write(plate, new Buffers(null, varRight - left + 1));
+    }
+
+    private byte[] write(BufferedImage plate, Buffers buffers) {
         int[] platePixels = ((DataBufferInt) plate.getRaster().getDataBuffer()).getData();
         int plateWidth = right - left;
         int span = varRight - left + 1;          // pixels from left - 1 to varRight - 1
-        int segmentBytes = 3 * (varRight - left);
         int rows = varBottom - top;
-        // Each plate segment: at most 9 bits a byte, a block header and its end, the sync flush.
-        BitSink sink = new BitSink(constantBytes + rows * ((9 * segmentBytes + 7) / 8 + 16) + 64);
+        BitSink sink = new BitSink(buffers.output);
         sink.bytes(head, 0, head.length);
         int idatStart = sink.length();
         sink.int32(0); // the length, set below
@@ -162,9 +191,10 @@ public final class PlatedPng {
         sink.byte8(0x78);
         sink.byte8(0x9C);
 
-        int[] previous = rowAbove.clone();
-        int[] current = new int[span];
-        byte[] filtered = new byte[segmentBytes];
+        int[] previous = buffers.previous;
+        int[] current = buffers.current;
+        System.arraycopy(rowAbove, 0, previous, 0, span);
+        byte[] filtered = buffers.filtered;
         long adler = 1;
         for (int r = 0; r < rows; r++) {
             sink.bytes(constant[r], 0, constant[r].length);
@@ -197,7 +227,51 @@ public final class PlatedPng {
         crc.update(sink.buffer(), idatStart + 4, idatLength + 4);
         sink.int32((int) crc.getValue());
         sink.bytes(Png.IEND, 0, Png.IEND.length);
+        buffers.output = sink.buffer(); // keep it, grown if it had to
         return sink.toByteArray();
+    }
+
+    /**
+     * What writing one stamp needs besides its file: the plate image, the output buffer (grown to
+     * the largest file written), two rows of pixels and one of filtered bytes. Pooled, at most
+     * {@link #POOLED} sets for the whole JVM (each about 2 MB for a 300 dpi plate).
+     */
+    private static final class Buffers {
+        private static final int POOLED = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private static final ConcurrentLinkedQueue<Buffers> POOL = new ConcurrentLinkedQueue<>();
+
+        final BufferedImage plate;
+        final int[] previous;
+        final int[] current;
+        final byte[] filtered;
+        byte[] output = new byte[64 * 1024];
+
+        Buffers(BufferedImage plate, int span) {
+            this.plate = plate;
+            this.previous = new int[span];
+            this.current = new int[span];
+            this.filtered = new byte[3 * (span - 1)];
+        }
+
+        /** A set for a plate of {@code width} x {@code height}: a pooled one of that size, or a new one. */
+        static Buffers take(int width, int height, int span) {
+            for (Iterator<Buffers> it = POOL.iterator(); it.hasNext(); ) {
+                Buffers b = it.next();
+                if (b.plate.getWidth() == width && b.plate.getHeight() == height && b.previous.length == span
+                        && POOL.remove(b)) {
+                    return b;
+                }
+            }
+            return new Buffers(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), span);
+        }
+
+        /** Returns {@code b} to the pool, or drops it when the pool is full (the oldest is dropped). */
+        static void give(Buffers b) {
+            POOL.offer(b);
+            while (POOL.size() > POOLED) {
+                POOL.poll();
+            }
+        }
     }
 
     /**
@@ -324,8 +398,8 @@ public final class PlatedPng {
         private long bits;
         private int count;
 
-        BitSink(int capacity) {
-            buffer = new byte[capacity];
+        BitSink(byte[] buffer) {
+            this.buffer = buffer;
         }
 
         private static int reverse(int code, int bits) {

@@ -133,26 +133,7 @@ public final class RasterPainter {
             int areaPx = px(area.x() + area.width()) - areaLeft;
             int left = areaLeft + (areaPx - symbol.getWidth() * module) / 2;
             int top = px(area.y()) + (areaPx - symbol.getHeight() * module) / 2;
-            for (int y = 0; y < symbol.getHeight(); y++) {
-                int x = 0;
-                while (x < symbol.getWidth()) {
-                    if (!symbol.get(x, y)) {
-                        x++;
-                        continue;
-                    }
-                    int start = x;
-                    while (x < symbol.getWidth() && symbol.get(x, y)) {
-                        x++;
-                    }
-                    // The same clipping as fillRect: only pixels inside the image.
-                    int from = Math.max(0, left + start * module);
-                    int to = Math.min(image.getWidth(), left + x * module);
-                    for (int row = Math.max(0, top + y * module); row < Math.min(image.getHeight(),
-                            top + (y + 1) * module); row++) {
-                        clearBits(bits, row * stride, from, to);
-                    }
-                }
-            }
+            fillModuleBits(image, symbol, left, top, module);
         }
         Graphics2D g = image.createGraphics();
         try {
@@ -160,6 +141,48 @@ public final class RasterPainter {
             paintText(g, 0, 0, lines);
         } finally {
             g.dispose();
+        }
+    }
+
+    /**
+     * Sets the pixels of the dark modules of {@code symbol} to black (bit 0), {@code module} pixels
+     * each, from ({@code left}, {@code top}), in a 1-bit image that is white where the symbol goes:
+     * exactly the pixels {@link #fillModules} fills there, clipped to the image as Java 2D clips.
+     */
+    public static void fillModuleBits(BufferedImage image, BitMatrix symbol, int left, int top, int module) {
+        byte[] bits = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        int stride = ((MultiPixelPackedSampleModel) image.getSampleModel()).getScanlineStride();
+        for (int y = 0; y < symbol.getHeight(); y++) {
+            int firstRow = Math.max(0, top + y * module);
+            int endRow = Math.min(image.getHeight(), top + (y + 1) * module);
+            if (firstRow >= endRow) {
+                continue;
+            }
+            int x = 0;
+            int minByte = Integer.MAX_VALUE;
+            int maxByte = -1;
+            while (x < symbol.getWidth()) {
+                if (!symbol.get(x, y)) {
+                    x++;
+                    continue;
+                }
+                int start = x;
+                while (x < symbol.getWidth() && symbol.get(x, y)) {
+                    x++;
+                }
+                int from = Math.max(0, left + start * module);
+                int to = Math.min(image.getWidth(), left + x * module);
+                if (from < to) {
+                    clearBits(bits, firstRow * stride, from, to);
+                    minByte = Math.min(minByte, from >> 3);
+                    maxByte = Math.max(maxByte, (to - 1) >> 3);
+                }
+            }
+            // The module's other pixel rows are the same as its first (the image is white there).
+            for (int row = firstRow + 1; maxByte >= 0 && row < endRow; row++) {
+                System.arraycopy(bits, firstRow * stride + minByte, bits, row * stride + minByte,
+                        maxByte - minByte + 1);
+            }
         }
     }
 
