@@ -162,7 +162,7 @@ public final class QuickPng {
                     for (int i = 0; i < rowBytes; i++) {
                         int a = i >= bpp ? raw[start + i - bpp] & 0xFF : 0;
                         int b = y > 0 ? raw[above + i] & 0xFF : 0;
-                        raw[start + i] += (byte) ((a + b) >>> 1);
+                        raw[start + i] += (byte) ((a + b) / 2);
                     }
                 }
                 case 4 -> {

@@ -123,9 +123,8 @@ public final class RasterPainter {
             throw new IllegalArgumentException("not a 1-bit black-and-white image of " + widthPx() + " x "
                     + heightPx() + ": " + image);
         }
-        byte[] bits = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        int stride = m.getScanlineStride();
-        Arrays.fill(bits, (byte) 0xFF); // 1 is white; the plate is white too
+        // 1 is white; the plate is white too.
+        Arrays.fill(((DataBufferByte) image.getRaster().getDataBuffer()).getData(), (byte) 0xFF);
         if (symbol != null) {
             StampGeometry.Box area = geometry.barcode();
             int module = modulePx();
