@@ -44,27 +44,42 @@ public class RenderBenchmark {
     }
 
     @Benchmark
-    public RenderedImage png300() {
-        return renderer.png(nextIndicium());
+    public RenderedImage png300(CpuTime cpu) {
+        cpu.start();
+        RenderedImage result = renderer.png(nextIndicium());
+        cpu.stop();
+        return result;
     }
 
     @Benchmark
-    public RenderedImage png300WithBackground() {
-        return renderer.png(nextIndicium(), background);
+    public RenderedImage png300WithBackground(CpuTime cpu) {
+        cpu.start();
+        RenderedImage result = renderer.png(nextIndicium(), background);
+        cpu.stop();
+        return result;
     }
 
     @Benchmark
-    public RenderedImage pdf() {
-        return renderer.pdf(nextIndicium());
+    public RenderedImage pdf(CpuTime cpu) {
+        cpu.start();
+        RenderedImage result = renderer.pdf(nextIndicium());
+        cpu.stop();
+        return result;
     }
 
     @Benchmark
-    public RenderedImage pdfWithBackground() {
-        return renderer.pdf(nextIndicium(), background);
+    public RenderedImage pdfWithBackground(CpuTime cpu) {
+        cpu.start();
+        RenderedImage result = renderer.pdf(nextIndicium(), background);
+        cpu.stop();
+        return result;
     }
 
     @Benchmark
-    public String zpl() {
-        return renderer.zpl(nextIndicium());
+    public String zpl(CpuTime cpu) {
+        cpu.start();
+        String result = renderer.zpl(nextIndicium());
+        cpu.stop();
+        return result;
     }
 }

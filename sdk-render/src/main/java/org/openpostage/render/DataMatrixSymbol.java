@@ -1,8 +1,6 @@
 package org.openpostage.render;
 
 import com.google.zxing.common.BitMatrix;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.Objects;
 import org.openpostage.api.Bytes;
@@ -59,15 +57,10 @@ public final class DataMatrixSymbol {
         }
         int side = (size() + 2 * quietZoneModules) * modulePx;
         BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_BINARY);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, side, side);
-            int offset = quietZoneModules * modulePx;
-            RasterPainter.fillModules(g, modules, offset, offset, modulePx);
-        } finally {
-            g.dispose();
-        }
+        // White, then the dark modules written as bits: the pixels Java 2D's fills would give, far faster.
+        java.util.Arrays.fill(((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData(), (byte) 0xFF);
+        int offset = quietZoneModules * modulePx;
+        RasterPainter.fillModuleBits(image, modules, offset, offset, modulePx);
         return new RenderedImage(OutputFormat.PNG, Bytes.of(Png.write(image, dpi)), dpi);
     }
 }

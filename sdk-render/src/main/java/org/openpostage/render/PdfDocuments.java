@@ -2,6 +2,7 @@ package org.openpostage.render;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +12,6 @@ import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.graphics.image.JPEGFactory;
-import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.openpostage.render.internal.StampGeometry;
 
 /** PDF helpers shared by the stamp and sheet renderers. */
@@ -50,11 +50,18 @@ final class PdfDocuments {
         }
     }
 
-    /** {@code background} covering a stamp of {@code geometry}, as a JPEG image in {@code document}. */
-    static PDImageXObject picture(PDDocument document, Background background, StampGeometry geometry)
-            throws IOException {
+    /**
+     * {@code background} covering a stamp of {@code geometry} as the JPEG file a PDF embeds: the
+     * bytes {@code JPEGFactory.createFromImage} writes (taken from a scratch document), made once
+     * per picture by the renderer and embedded with {@code JPEGFactory.createFromByteArray}.
+     */
+    static byte[] pictureJpeg(Background background, StampGeometry geometry) throws IOException {
         int width = (int) Math.round(geometry.widthMm() * PICTURE_DPI / SizeMm.MM_PER_INCH);
         int height = (int) Math.round(geometry.heightMm() * PICTURE_DPI / SizeMm.MM_PER_INCH);
-        return JPEGFactory.createFromImage(document, StampRenderer.cover(background, geometry, width, height), PICTURE_QUALITY);
+        try (PDDocument scratch = new PDDocument();
+             InputStream in = JPEGFactory.createFromImage(scratch, StampRenderer.cover(background, geometry, width,
+                     height), PICTURE_QUALITY).getCOSObject().createRawInputStream()) {
+            return in.readAllBytes();
+        }
     }
 }

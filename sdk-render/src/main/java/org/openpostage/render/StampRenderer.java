@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -24,6 +25,7 @@ import org.openpostage.api.model.RenderedImage;
 import org.openpostage.render.internal.DataMatrix;
 import org.openpostage.render.internal.HumanReadable;
 import org.openpostage.render.internal.PdfPainter;
+import org.openpostage.render.internal.PlatedPng;
 import org.openpostage.render.internal.Png;
 import org.openpostage.render.internal.RasterPainter;
 import org.openpostage.render.internal.StampGeometry;
@@ -49,11 +51,20 @@ import org.openpostage.render.internal.Zpl;
  * <p>Immutable and thread-safe: build one per resolution and share it.
  */
 public final class StampRenderer {
+    /**
+     * Pictures whose composed stamp a renderer keeps (each: the picture's compressed PNG rows and
+     * its JPEG for PDF, some hundreds of KB at 300 dpi); past that the caches start again.
+     */
+    static final int MAX_CACHED_PLATES = 16;
     private final int dpi;
     private final StampLayout layout;
     private final OperatorMarks marks;
     private final StampGeometry plain;
     private final StampGeometry withPicture;
+    /** PNG plates by picture identity (file hash and frame): see {@link #plated}. */
+    private final Map<String, PlatedPng> plates = new ConcurrentHashMap<>();
+    /** The JPEG of each picture as a PDF embeds it, by picture identity. */
+    private final Map<String, byte[]> pdfPictures = new ConcurrentHashMap<>();
 
     private StampRenderer(Builder b) {
         this.dpi = b.dpi;
@@ -108,7 +119,37 @@ public final class StampRenderer {
      * the stamp, barcode and text on a white plate. Without background (null) a 1-bit PNG.
      */
     public RenderedImage png(SignedIndicium indicium, Background background) {
-        return new RenderedImage(OutputFormat.PNG, Bytes.of(Png.write(image(indicium, background), dpi)), dpi);
+        Objects.requireNonNull(indicium, "indicium");
+        byte[] file = background == null ? Png.write(image(indicium, null), dpi) : plated(indicium, background);
+        return new RenderedImage(OutputFormat.PNG, Bytes.of(file), dpi);
+    }
+
+    /**
+     * A stamp with a picture as PNG: the picture with a blank plate is composed, filtered and
+     * compressed once per picture and frame ({@link #plates}), each stamp draws and compresses
+     * only its plate. The same pixels as {@link #image} with that background.
+     */
+    private byte[] plated(SignedIndicium indicium, Background background) {
+        RasterPainter painter = new RasterPainter(withPicture, dpi);
+        PlatedPng plate = plates.get(background.identity());
+        if (plate == null) {
+            BufferedImage base = new BufferedImage(painter.widthPx(), painter.heightPx(), BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = base.createGraphics();
+            try {
+                painter.paint(g, 0, 0, null, List.of(), cover(background, withPicture, painter.widthPx(),
+                        painter.heightPx()), true);
+            } finally {
+                g.dispose();
+            }
+            plate = new PlatedPng(base, painter.plateRect(), dpi);
+            if (plates.size() >= MAX_CACHED_PLATES) {
+                plates.clear();
+            }
+            plates.put(background.identity(), plate);
+        }
+        BitMatrix symbol = symbol(indicium);
+        List<TextLine> lines = lines(indicium);
+        return plate.write(g -> painter.paintPlate(g, 0, 0, symbol, lines, true));
     }
 
     /**
@@ -120,12 +161,17 @@ public final class StampRenderer {
         Objects.requireNonNull(indicium, "indicium");
         StampGeometry geometry = geometry(background != null);
         RasterPainter painter = new RasterPainter(geometry, dpi);
-        BufferedImage image = new BufferedImage(painter.widthPx(), painter.heightPx(),
-                background == null ? BufferedImage.TYPE_BYTE_BINARY : BufferedImage.TYPE_INT_RGB);
+        if (background == null) {
+            BufferedImage image = new BufferedImage(painter.widthPx(), painter.heightPx(),
+                    BufferedImage.TYPE_BYTE_BINARY);
+            painter.paintBits(image, symbol(indicium), lines(indicium));
+            return image;
+        }
+        BufferedImage image = new BufferedImage(painter.widthPx(), painter.heightPx(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
-            painter.paint(g, 0, 0, symbol(indicium), lines(indicium), background == null ? null
-                    : cover(background, geometry, painter.widthPx(), painter.heightPx()), background != null);
+            painter.paint(g, 0, 0, symbol(indicium), lines(indicium),
+                    cover(background, geometry, painter.widthPx(), painter.heightPx()), true);
         } finally {
             g.dispose();
         }
@@ -225,7 +271,15 @@ public final class StampRenderer {
         if (background != null) {
             picture = resources.pictures.get(background);
             if (picture == null) {
-                picture = PdfDocuments.picture(document, background, geometry);
+                byte[] jpeg = pdfPictures.get(background.identity());
+                if (jpeg == null) {
+                    jpeg = PdfDocuments.pictureJpeg(background, geometry);
+                    if (pdfPictures.size() >= MAX_CACHED_PLATES) {
+                        pdfPictures.clear();
+                    }
+                    pdfPictures.put(background.identity(), jpeg);
+                }
+                picture = org.apache.pdfbox.pdmodel.graphics.image.JPEGFactory.createFromByteArray(document, jpeg);
                 resources.pictures.put(background, picture);
             }
         }
@@ -276,6 +330,11 @@ public final class StampRenderer {
         int panelWidth = (int) Math.round((geometry.plate().x() - band) * px);
         int panelHeight = (int) Math.round((geometry.heightMm() - 2 * band) * px);
         return background.cover(width, height, left, left, Math.max(1, panelWidth), Math.max(1, panelHeight));
+    }
+
+    /** How many pictures' plates this renderer keeps (for tests of the bound). */
+    int cachedPictures() {
+        return plates.size();
     }
 
     StampGeometry geometry(boolean withBackground) {

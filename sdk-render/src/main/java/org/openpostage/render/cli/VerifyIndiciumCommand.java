@@ -116,7 +116,7 @@ public final class VerifyIndiciumCommand implements Callable<Integer> {
         }
         VerificationKeySet keys = keys();
         List<Report> reports = new ArrayList<>();
-        StampReader reader = StampReader.create();
+        StampReader reader = StampReader.create().withSignatureProvider(SignatureProviders.bouncyCastle());
         for (Path image : images) {
             reports.add(Report.of(image, reader, keys));
         }

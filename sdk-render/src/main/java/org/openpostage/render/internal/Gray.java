@@ -3,10 +3,13 @@ package org.openpostage.render.internal;
 import com.google.zxing.LuminanceSource;
 import com.google.zxing.PlanarYUVLuminanceSource;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
 import java.awt.image.MultiPixelPackedSampleModel;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 
 /** Filters on grey-level images, as ZXing luminance sources. */
 final class Gray {
@@ -16,46 +19,80 @@ final class Gray {
     /**
      * The grey levels of {@code image} (ITU-R BT.601 luma; transparent pixels count as white).
      * Reads the raster directly for the renderers' own types (1-bit, RGB, and ImageIO's BGR), which
-     * is many times faster than going through {@code getRGB}.
+     * is many times faster than going through {@code getRGB}; a sub-image (a crop sharing its
+     * parent's raster) is read at its own place in the parent's data.
      */
     static LuminanceSource of(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] gray = new byte[w * h];
+        WritableRaster raster = image.getRaster();
+        // Where the image's (0, 0) lies in its sample model: not at the origin in a sub-image.
+        int tx = -raster.getSampleModelTranslateX();
+        int ty = -raster.getSampleModelTranslateY();
         switch (image.getType()) {
             case BufferedImage.TYPE_BYTE_BINARY -> {
                 if (!(image.getSampleModel() instanceof MultiPixelPackedSampleModel m) || m.getPixelBitStride() != 1
                         || !(image.getColorModel() instanceof IndexColorModel palette)) {
                     return generic(image, gray);
                 }
-                byte[] bits = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+                byte[] bits = ((DataBufferByte) raster.getDataBuffer()).getData();
                 byte zero = (byte) luma(palette.getRGB(0));
                 byte one = (byte) luma(palette.getRGB(1));
                 int stride = m.getScanlineStride();
+                int firstBit = raster.getDataBuffer().getOffset() * 8 + m.getDataBitOffset() + tx;
                 for (int y = 0; y < h; y++) {
+                    int row = (y + ty) * stride * 8 + firstBit;
                     for (int x = 0; x < w; x++) {
-                        int bit = (bits[y * stride + (x >> 3)] >> (7 - (x & 7))) & 1;
+                        int at = row + x;
+                        int bit = (bits[at >> 3] >> (7 - (at & 7))) & 1;
                         gray[y * w + x] = bit == 0 ? zero : one;
                     }
                 }
             }
             case BufferedImage.TYPE_INT_RGB -> {
-                int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-                for (int i = 0; i < gray.length; i++) {
-                    gray[i] = (byte) luma(pixels[i]);
+                if (!(image.getSampleModel() instanceof SinglePixelPackedSampleModel m)) {
+                    return generic(image, gray);
+                }
+                int[] pixels = ((DataBufferInt) raster.getDataBuffer()).getData();
+                int stride = m.getScanlineStride();
+                int offset = raster.getDataBuffer().getOffset();
+                for (int y = 0; y < h; y++) {
+                    int row = offset + (y + ty) * stride + tx;
+                    for (int x = 0; x < w; x++) {
+                        gray[y * w + x] = (byte) luma(pixels[row + x]);
+                    }
                 }
             }
             case BufferedImage.TYPE_3BYTE_BGR -> {
-                byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-                for (int i = 0; i < gray.length; i++) {
-                    int b = bgr[3 * i] & 0xFF;
-                    int g = bgr[3 * i + 1] & 0xFF;
-                    int r = bgr[3 * i + 2] & 0xFF;
-                    gray[i] = (byte) ((306 * r + 601 * g + 117 * b + 512) >> 10);
+                if (!(image.getSampleModel() instanceof ComponentSampleModel m) || m.getPixelStride() != 3) {
+                    return generic(image, gray);
+                }
+                byte[] bgr = ((DataBufferByte) raster.getDataBuffer()).getData();
+                int stride = m.getScanlineStride();
+                int[] bands = m.getBandOffsets(); // red, green, blue
+                int offset = raster.getDataBuffer().getOffset();
+                for (int y = 0; y < h; y++) {
+                    int row = offset + (y + ty) * stride + tx * 3;
+                    for (int x = 0; x < w; x++) {
+                        int at = row + 3 * x;
+                        int r = bgr[at + bands[0]] & 0xFF;
+                        int g = bgr[at + bands[1]] & 0xFF;
+                        int b = bgr[at + bands[2]] & 0xFF;
+                        gray[y * w + x] = (byte) ((306 * r + 601 * g + 117 * b + 512) >> 10);
+                    }
                 }
             }
-            case BufferedImage.TYPE_BYTE_GRAY -> System.arraycopy(
-                    ((DataBufferByte) image.getRaster().getDataBuffer()).getData(), 0, gray, 0, gray.length);
+            case BufferedImage.TYPE_BYTE_GRAY -> {
+                if (!(image.getSampleModel() instanceof ComponentSampleModel m) || m.getPixelStride() != 1) {
+                    return generic(image, gray);
+                }
+                byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+                int offset = raster.getDataBuffer().getOffset() + m.getBandOffsets()[0];
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(data, offset + (y + ty) * m.getScanlineStride() + tx, gray, y * w, w);
+                }
+            }
             default -> {
                 return generic(image, gray);
             }

@@ -27,6 +27,19 @@ public final class Png {
     private Png() {
     }
 
+    /** The IEND chunk that ends every PNG file. */
+    static final byte[] IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
+    /**
+     * Compression of 1-bit stamps: zlib's fastest level. On a 300 dpi stamp it takes about a
+     * tenth of the default level's time for files about a quarter larger (3.7 against 2.9 KB).
+     */
+    private static final int BITS_LEVEL = Deflater.BEST_SPEED;
+    /** Deflaters kept for reuse: making one allocates and clears zlib's tables, a good part of a small image's cost. */
+    private static final int POOLED_DEFLATERS = 8;
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Deflater> DEFLATERS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final java.util.concurrent.atomic.AtomicInteger POOLED = new java.util.concurrent.atomic.AtomicInteger();
+
     /** {@code image} as a PNG file, marked as {@code dpi} dots per inch. */
     public static byte[] write(BufferedImage image, int dpi) {
         boolean bits = isBlackAndWhite(image);
@@ -34,8 +47,16 @@ public final class Png {
         int width = source.getWidth();
         int height = source.getHeight();
         ByteArrayOutputStream out = new ByteArrayOutputStream(bits ? width * height / 40 + 256 : width * height + 256);
-        out.writeBytes(SIGNATURE);
+        out.writeBytes(head(width, height, bits, dpi));
+        chunk(out, "IDAT", bits ? deflate(bitRows(source), BITS_LEVEL) : deflate(rgbRows(source), 6));
+        out.writeBytes(IEND);
+        return out.toByteArray();
+    }
 
+    /** The signature, IHDR (1-bit greyscale or 8-bit RGB) and pHYs chunks of a PNG file. */
+    static byte[] head(int width, int height, boolean bits, int dpi) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        out.writeBytes(SIGNATURE);
         byte[] header = new byte[13];
         putInt(header, 0, width);
         putInt(header, 4, height);
@@ -49,10 +70,6 @@ public final class Png {
         putInt(phys, 4, perMetre);
         phys[8] = 1; // unit: metre
         chunk(out, "pHYs", phys);
-
-        chunk(out, "IDAT", bits ? deflate(bitRows(source), Deflater.DEFAULT_COMPRESSION)
-                : deflate(rgbRows(source), 6));
-        chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
     }
 
@@ -81,7 +98,7 @@ public final class Png {
      * The scanlines of an RGB image, each filtered with Sub or Up, whichever gives the smaller sum
      * of absolute values (the usual heuristic): photos compress far better filtered.
      */
-    private static byte[] rgbRows(BufferedImage image) {
+    static byte[] rgbRows(BufferedImage image) {
         int width = image.getWidth();
         int rowBytes = width * 3;
         int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
@@ -115,8 +132,18 @@ public final class Png {
         return rows;
     }
 
+    /**
+     * {@code data} compressed at {@code level}; deflaters of {@link #BITS_LEVEL}, the small images'
+     * level, are pooled (only at that level, so that a reused deflater never carries another).
+     */
     private static byte[] deflate(byte[] data, int level) {
-        Deflater deflater = new Deflater(level);
+        boolean pooled = level == BITS_LEVEL;
+        Deflater deflater = pooled ? DEFLATERS.poll() : null;
+        if (deflater == null) {
+            deflater = new Deflater(level);
+        } else {
+            POOLED.decrementAndGet();
+        }
         try {
             deflater.setInput(data);
             deflater.finish();
@@ -127,7 +154,15 @@ public final class Png {
             }
             return out.toByteArray();
         } finally {
-            deflater.end();
+            if (pooled && POOLED.incrementAndGet() <= POOLED_DEFLATERS) {
+                deflater.reset();
+                DEFLATERS.offer(deflater);
+            } else {
+                if (pooled) {
+                    POOLED.decrementAndGet();
+                }
+                deflater.end();
+            }
         }
     }
 

