@@ -10,7 +10,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.openpostage.api.Caller;
 import org.openpostage.api.ErrorCode;
@@ -149,9 +148,9 @@ public final class PurchaseFlow {
      * <p>Entries paid from the account whose keys were never used are issued together, up to
      * {@value #CHUNK} per transaction ({@link #issueTogether}): each keeps its own key and outcome
      * (an entry the meter cannot pay fails alone, stored as its key's failure, and the others in its
-     * chunk are issued). Card entries, entries whose keys were used before (a retried batch replays
-     * them) and entries of a chunk that met a concurrent call with one of its keys take the path of
-     * a single purchase, one by one.
+     * chunk are issued). Card entries, entries validation refuses, and the entries of a chunk whose
+     * transaction met a key already used (a retried batch, which then replays them; a concurrent
+     * call) take the path of a single purchase, one by one.
      */
     public BatchPurchaseResult purchaseBatch(Caller caller, String key, BatchPurchaseRequest batch, String requestId) {
         String fingerprint = RequestForm.fingerprint(RequestForm.of(batch));
@@ -178,8 +177,6 @@ public final class PurchaseFlow {
         for (int i = 0; i < entries.size(); i++) {
             (entries.get(i).request().payment() instanceof CardPayment ? ordinary : candidates).add(i);
         }
-        Set<String> used = candidates.isEmpty() ? Set.of() : ctx.idempotency().existing(caller.partnerId(),
-                candidates.stream().map(i -> key + ":" + entries.get(i).reference()).toList());
         Map<Object, Ledger.Meter> meters = new HashMap<>();
         List<Integer> chunk = new ArrayList<>();
         List<Fresh> fresh = new ArrayList<>();
@@ -187,10 +184,13 @@ public final class PurchaseFlow {
             int i = candidates.get(n);
             BatchEntry entry = entries.get(i);
             String entryKey = key + ":" + entry.reference();
-            Fresh f = used.contains(entryKey) ? null : fresh(caller, entryKey,
-                    RequestForm.fingerprint(RequestForm.of(entry.request())), entry.request(), meters);
+            // A key used before (a retried batch) is not looked up here: the chunk's transaction meets it
+            // and sends the chunk down the single path, which replays. Nor is one whose request validation
+            // refuses: the single path looks at its key first (a replay stays a replay), then answers.
+            Fresh f = fresh(caller, entryKey, RequestForm.fingerprint(RequestForm.of(entry.request())),
+                    entry.request(), meters);
             if (f == null) {
-                ordinary.add(i); // used before, or refused by validation: the single path replays or answers it
+                ordinary.add(i);
             } else {
                 chunk.add(i);
                 fresh.add(f);

@@ -7,10 +7,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.openpostage.api.ErrorCode;
 import org.openpostage.api.IdempotencyConflictException;
 import org.openpostage.api.PostageException;
@@ -297,26 +295,6 @@ public final class IdempotencyStore {
         Sql.update(c, "UPDATE idempotency_keys SET state = 'FAILED', purchase_id = NULL, error_code = ?,"
                 + " error_message = ? WHERE partner_id = ? AND idem_key = ? AND state = 'COMPLETED'", error.code(),
                 truncate(error.getMessage()), partnerId, key);
-    }
-
-    /**
-     * The keys among {@code keys} of {@code partnerId} that have a row (in any state), read in
-     * slices of 100.
-     */
-    public Set<String> existing(String partnerId, List<String> keys) {
-        Set<String> found = new HashSet<>();
-        for (int from = 0; from < keys.size(); from += 100) {
-            List<String> slice = keys.subList(from, Math.min(keys.size(), from + 100));
-            String marks = String.join(", ", java.util.Collections.nCopies(slice.size(), "?"));
-            Object[] args = new Object[slice.size() + 1];
-            args[0] = partnerId;
-            for (int i = 0; i < slice.size(); i++) {
-                args[i + 1] = slice.get(i);
-            }
-            found.addAll(db.read("read idempotency keys", c -> Sql.list(c, "SELECT idem_key FROM idempotency_keys"
-                    + " WHERE partner_id = ? AND idem_key IN (" + marks + ")", rs -> rs.getString(1), args)));
-        }
-        return found;
     }
 
     /** Marks the key of card payment {@code paymentId} {@code COMPLETED}, inside the issuing transaction. */
