@@ -75,6 +75,7 @@ import org.openpostage.api.model.Weight;
  *      [--server-jvm "-Xmx160m -XX:+UseSerialGC"] [--phases quote,purchase,batch] [--batch-size 500]
  *      [--purchases 1000000] [--json result.json] [--print data|png|pdf]
  *      [--jdbc jdbc:postgresql://127.0.0.1:5432/test --jdbc-user postgres] [--pool 16]
+ *      [--h2-options ";CACHE_SIZE=262144"]
  *      [--psd pkcs11 --token-label LABEL]
  * </pre>
  *
@@ -638,7 +639,8 @@ public final class LoadDriver {
                 cmd.addAll(List.of(jvm.split("\\s+")));
             }
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadServer.class.getName()));
-            for (String k : List.of("meters", "jdbc", "jdbc-user", "pool", "psd", "token-label", "pkcs11-library")) {
+            for (String k : List.of("meters", "jdbc", "jdbc-user", "h2-options", "pool", "psd", "token-label",
+                    "pkcs11-library")) {
                 if (o.containsKey(k)) {
                     cmd.addAll(List.of("--" + k, o.get(k)));
                 }

@@ -57,7 +57,8 @@ public final class LoadServer implements AutoCloseable {
 
     /**
      * Starts a server in this JVM. Options: {@code meters}, {@code jdbc} (with its schema already
-     * chosen), {@code jdbc-user}, {@code pool}, {@code psd}, {@code token-label}, {@code pkcs11-library}.
+     * chosen), {@code jdbc-user}, {@code h2-options} (settings added to the default H2 URL),
+     * {@code pool}, {@code psd}, {@code token-label}, {@code pkcs11-library}.
      */
     static LoadServer open(Map<String, String> o, Path dataDir) {
         int meters = Integer.parseInt(o.getOrDefault("meters", "4"));
@@ -73,6 +74,10 @@ public final class LoadServer implements AutoCloseable {
                     .pkcs11Pin(pin == null ? null : pin.toCharArray());
         }
         String url = o.get("jdbc");
+        if (url == null && o.containsKey("h2-options")) {
+            // The server's own H2 URL with settings added, e.g. ";CACHE_SIZE=262144" (KB).
+            server.jdbcUrl("jdbc:h2:file:" + dataDir.resolve("ledger") + ";LOCK_TIMEOUT=10000" + o.get("h2-options"));
+        }
         if (url != null) {
             server.jdbcUrl(url);
             if (o.containsKey("jdbc-user")) {
