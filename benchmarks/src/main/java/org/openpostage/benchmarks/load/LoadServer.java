@@ -76,7 +76,7 @@ public final class LoadServer implements AutoCloseable {
         String url = o.get("jdbc");
         if (url == null && o.containsKey("h2-options")) {
             // The server's own H2 URL with settings added, e.g. ";CACHE_SIZE=262144" (KB).
-            server.jdbcUrl("jdbc:h2:file:" + dataDir.resolve("ledger") + ";LOCK_TIMEOUT=10000" + o.get("h2-options"));
+            server.jdbcUrl(ServerConfig.builder().dataDir(dataDir).build().jdbcUrl() + o.get("h2-options"));
         }
         if (url != null) {
             server.jdbcUrl(url);
