@@ -85,6 +85,8 @@ import org.openpostage.api.model.Weight;
  */
 public final class LoadDriver {
     private static final Duration WINDOW = Duration.ofSeconds(5);
+    /** The rows of the commit ceiling's table (pgbench's scale 1 has as many accounts). */
+    private static final int CEILING_ROWS = 100_000;
 
     private LoadDriver() {
     }
@@ -450,10 +452,10 @@ public final class LoadDriver {
      * pgbench's simple update), in commits per second.
      */
     private static double commitCeiling(String url, String user, int clients, Duration duration) throws Exception {
-        int rows = 100_000;
+        int rows = CEILING_ROWS;
         try (Connection c = DriverManager.getConnection(url, user, null); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE load_ceiling (id INT PRIMARY KEY, n BIGINT NOT NULL)");
-            st.execute("INSERT INTO load_ceiling SELECT g, 0 FROM generate_series(1, " + rows + ") g");
+            st.execute("INSERT INTO load_ceiling SELECT g, 0 FROM generate_series(1, " + CEILING_ROWS + ") g");
             st.execute("ANALYZE load_ceiling");
         }
         LongAdder commits = new LongAdder();
