@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *       <td>{@code jdbc:h2:...} or {@code jdbc:postgresql://...}</td></tr>
  *   <tr><td>{@code jdbc.user}, {@code jdbc.password}</td><td>{@code OPENPOSTAGE_JDBC_USER}, {@code _PASSWORD}</td>
  *       <td>none</td><td>database credentials</td></tr>
- *   <tr><td>{@code jdbc.pool-size}</td><td>{@code OPENPOSTAGE_JDBC_POOL_SIZE}</td><td>20</td><td>connections</td></tr>
+ *   <tr><td>{@code jdbc.pool-size}</td><td>{@code OPENPOSTAGE_JDBC_POOL_SIZE}</td><td>10</td><td>connections</td></tr>
  *   <tr><td>{@code keystore.password}</td><td>{@code OPENPOSTAGE_KEYSTORE_PASSWORD}</td>
  *       <td>generated into {@code <data.dir>/keystore.password}</td><td>protects the signing keys; the
  *       same on every node</td></tr>
@@ -617,7 +617,7 @@ public final class ServerConfig {
         private String jdbcUrl;
         private String jdbcUser;
         private String jdbcPassword;
-        private int poolSize = 20;
+        private int poolSize = 10;
         private String keystorePassword;
         private SignatureAlgorithm signingAlgorithm = SignatureAlgorithm.ECDSA_P256_SHA256;
         private SigningProvider signingProvider = SigningProvider.BC;
