@@ -1,23 +1,20 @@
 #!/usr/bin/env bash
-# The postal server throughput table of docs/performance.md: a real server (both endpoints over
-# TLS on loopback) and the SDK clients in one JVM, closed loop, on H2 and on PostgreSQL.
-# Build first: mvn -B -ntp -q install -DskipTests
+# docs/performance.md, "Purchases, batches and the load driver": the load driver with the server in a
+# separate JVM, on H2 over both transports and (where 127.0.0.1:5432 answers) on PostgreSQL, each run
+# measuring the cheapest authenticated call (quote), single purchases and batches of 500 back to back,
+# and on PostgreSQL the one-row-update commit ceiling. Results as JSON in benchmarks/target/load/.
+# Build first: mvn -B -ntp -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
-PG="--jdbc jdbc:postgresql://127.0.0.1:5432/test --jdbc-user postgres"
-run() { java -cp "$JAR" org.openpostage.benchmarks.load.LoadDriver --seconds 20 --warmup 5 "$@" 2>/dev/null | grep '^|'; }
-
-echo "| transport | database | output | clients | meters | purchases/s | p50 ms | p95 ms | p99 ms | max ms | errors | ledger check |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-for t in xml grpc; do
-  run --transport "$t" --clients 16 --meters 4
+OUT=benchmarks/target/load
+mkdir -p "$OUT"
+SERVER_JVM="${SERVER_JVM:--Xmx192m -XX:+UseSerialGC -Xss512k}"
+run() { java -cp "$JAR" org.openpostage.benchmarks.load.LoadDriver --server process --server-jvm "$SERVER_JVM" \
+          --clients 16 --meters 4 --seconds 30 "$@" 2>>"$OUT/driver.log"; }
+for t in grpc xml; do
+  run --transport "$t" --json "$OUT/h2-$t.json"
 done
-run --transport grpc --clients 16 --meters 1
-run --transport grpc --clients 16 --meters 4 --print png
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  for t in xml grpc; do
-    # shellcheck disable=SC2086
-    run --transport "$t" --clients 16 --meters 4 $PG
-  done
+  run --transport grpc --jdbc jdbc:postgresql://127.0.0.1:5432/test --jdbc-user postgres --pool 20 --json "$OUT/pg-grpc.json"
 fi

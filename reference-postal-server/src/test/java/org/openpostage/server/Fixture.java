@@ -60,6 +60,12 @@ final class Fixture implements AutoCloseable {
 
     private Fixture(Path dataDir, TestDatabase db, Consumer<ServerConfig.Builder> tweak,
                     BiFunction<TestDatabase, Clock, PaymentGateway> liveGateway) {
+        this(dataDir, db, tweak, liveGateway, null);
+    }
+
+    private Fixture(Path dataDir, TestDatabase db, Consumer<ServerConfig.Builder> tweak,
+                    BiFunction<TestDatabase, Clock, PaymentGateway> liveGateway,
+                    io.opentelemetry.api.OpenTelemetry openTelemetry) {
         this.dataDir = dataDir;
         this.db = db;
         ServerConfig.Builder b = ServerConfig.builder().dataDir(dataDir).jdbcUrl(db.url).jdbcUser(db.user)
@@ -70,6 +76,9 @@ final class Fixture implements AutoCloseable {
         PostalCore.Builder builder = PostalCore.builder(config).wrapDevice(d -> signingLog = new SigningLog(d));
         if (liveGateway != null) {
             builder.liveGateway(liveGateway.apply(db, clock));
+        }
+        if (openTelemetry != null) {
+            builder.telemetry(null, openTelemetry);
         }
         this.core = builder.open();
         PostalAdmin admin = core.admin();
@@ -100,6 +109,11 @@ final class Fixture implements AutoCloseable {
     /** A fixture whose core charges live-mode cards through the gateway {@code liveGateway} makes. */
     static Fixture h2WithLiveGateway(Path dir, BiFunction<TestDatabase, Clock, PaymentGateway> liveGateway) {
         return new Fixture(dir, TestDatabase.h2(dir), b -> { }, liveGateway);
+    }
+
+    /** A fixture on H2 whose core reports its spans (one per ledger transaction, among others) to {@code openTelemetry}. */
+    static Fixture h2Traced(Path dir, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        return new Fixture(dir, TestDatabase.h2(dir), b -> { }, null, openTelemetry);
     }
 
     static Fixture on(TestDatabase db, Path dir) {

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.openpostage.api.Caller;
@@ -38,7 +41,10 @@ import org.openpostage.server.PaymentGateway.Outcome;
 import org.openpostage.server.internal.idempotency.IdempotencyStore;
 import org.openpostage.server.internal.idempotency.IdempotencyStore.Claim;
 import org.openpostage.server.internal.idempotency.IdempotencyStore.Row;
+import org.openpostage.server.internal.db.DataAccessException;
+import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.ledger.Ledger;
+import org.openpostage.server.internal.ledger.Signatures;
 import org.openpostage.server.internal.payments.PaymentStore;
 import org.openpostage.server.internal.payments.PaymentStore.Payment;
 import org.openpostage.server.internal.payments.PaymentStore.State;
@@ -94,6 +100,25 @@ public final class PurchaseFlow {
     public Purchase purchase(Caller caller, String key, PurchaseRequest request) {
         String form = RequestForm.of(request);
         String fingerprint = RequestForm.fingerprint(form);
+        if (!(request.payment() instanceof CardPayment)) {
+            Fresh fresh = fresh(caller, key, fingerprint, request, null);
+            if (fresh != null) {
+                Answer answer = issueTogether(caller, List.of(fresh)).get(0);
+                if (!answer.ordinaryPath()) {
+                    return answer.get();
+                }
+            }
+        }
+        return claimAndPurchase(caller, key, request, form, fingerprint);
+    }
+
+    /**
+     * The ordinary path of a purchase: claim the key in a statement of its own, or find what an
+     * earlier call left under it (a replay, a stored failure, a call still running, a card payment
+     * to settle), then execute.
+     */
+    private Purchase claimAndPurchase(Caller caller, String key, PurchaseRequest request, String form,
+                                      String fingerprint) {
         for (int round = 0; ; round++) {
             IdempotencyStore.Begin begin = ctx.idempotency().begin(caller.partnerId(), key,
                     IdempotencyStore.Operation.PURCHASE, fingerprint);
@@ -119,45 +144,248 @@ public final class PurchaseFlow {
     /**
      * A batch: each entry is a purchase keyed by {@code key + ":" + reference}; the batch key itself
      * guards against the same key being used for a different batch.
+     *
+     * <p>Entries paid from the account whose keys were never used are issued together, up to
+     * {@value #CHUNK} per transaction ({@link #issueTogether}): each keeps its own key and outcome
+     * (an entry the meter cannot pay fails alone, stored as its key's failure, and the others in its
+     * chunk are issued). Card entries, entries validation refuses, and the entries of a chunk whose
+     * transaction met a key already used (a retried batch, which then replays them; a concurrent
+     * call) take the path of a single purchase, one by one.
      */
     public BatchPurchaseResult purchaseBatch(Caller caller, String key, BatchPurchaseRequest batch, String requestId) {
         String fingerprint = RequestForm.fingerprint(RequestForm.of(batch));
         IdempotencyStore.Begin begin = ctx.idempotency().begin(caller.partnerId(), key,
                 IdempotencyStore.Operation.BATCH, fingerprint);
         Claim claim = begin instanceof IdempotencyStore.Claimed c ? c.claim() : null;
-        List<BatchItemResult> results = new ArrayList<>(batch.entries().size());
+        List<BatchEntry> entries = batch.entries();
+        BatchItemResult[] results = new BatchItemResult[entries.size()];
         // Renewed once a quarter of the lease has passed, not after every entry: one UPDATE per
         // 15 s of a long batch instead of one per entry.
         Duration renewEvery = ctx.config().requestLease().dividedBy(4);
-        Instant renewed = Time.now(ctx.clock());
-        for (BatchEntry entry : batch.entries()) {
-            try {
-                results.add(BatchItemResult.success(entry.reference(),
-                        purchase(caller, key + ":" + entry.reference(), entry.request())));
-            } catch (RuntimeException e) {
-                PostageException pe = Failures.toPostage(e, "batch entry " + entry.reference(), requestId);
-                results.add(BatchItemResult.failure(entry.reference(), PostageError.of(pe)));
-            }
+        Instant[] renewed = {Time.now(ctx.clock())};
+        Claim[] held = {claim};
+        Runnable renew = () -> {
             Instant now = Time.now(ctx.clock());
-            if (claim != null && !now.isBefore(renewed.plus(renewEvery))) {
-                claim = renewBatchClaim(claim, caller);
-                renewed = now;
+            if (held[0] != null && !now.isBefore(renewed[0].plus(renewEvery))) {
+                held[0] = renewBatchClaim(held[0], caller);
+                renewed[0] = now;
+            }
+        };
+
+        List<Integer> ordinary = new ArrayList<>();
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            (entries.get(i).request().payment() instanceof CardPayment ? ordinary : candidates).add(i);
+        }
+        Map<Object, Ledger.Meter> meters = new HashMap<>();
+        List<Integer> chunk = new ArrayList<>();
+        List<Fresh> fresh = new ArrayList<>();
+        for (int n = 0; n < candidates.size(); n++) {
+            int i = candidates.get(n);
+            BatchEntry entry = entries.get(i);
+            String entryKey = key + ":" + entry.reference();
+            // A key used before (a retried batch) is not looked up here: the chunk's transaction meets it
+            // and sends the chunk down the single path, which replays. Nor is one whose request validation
+            // refuses: the single path looks at its key first (a replay stays a replay), then answers.
+            Fresh f = fresh(caller, entryKey, RequestForm.fingerprint(RequestForm.of(entry.request())),
+                    entry.request(), meters);
+            if (f == null) {
+                ordinary.add(i);
+            } else {
+                chunk.add(i);
+                fresh.add(f);
+            }
+            if (chunk.size() == CHUNK || (n == candidates.size() - 1 && !chunk.isEmpty())) {
+                List<Answer> answers = issueTogether(caller, fresh);
+                for (int k = 0; k < chunk.size(); k++) {
+                    Answer a = answers.get(k);
+                    int at = chunk.get(k);
+                    if (a.ordinaryPath()) {
+                        ordinary.add(at);
+                    } else {
+                        results[at] = a.error() == null
+                                ? BatchItemResult.success(entries.get(at).reference(), a.purchase)
+                                : failure(entries.get(at), a.error(), requestId);
+                    }
+                }
+                chunk.clear();
+                fresh.clear();
+                renew.run();
             }
         }
-        if (claim != null) {
+        ordinary.sort(null);
+        for (int i : ordinary) {
+            BatchEntry entry = entries.get(i);
             try {
-                ctx.idempotency().completeBatch(claim);
+                results[i] = BatchItemResult.success(entry.reference(),
+                        purchase(caller, key + ":" + entry.reference(), entry.request()));
+            } catch (RuntimeException e) {
+                results[i] = failure(entry, e, requestId);
+            }
+            renew.run();
+        }
+        if (held[0] != null) {
+            try {
+                ctx.idempotency().completeBatch(held[0]);
             } catch (RuntimeException e) {
                 // The entries are done and keyed on their own: the caller still gets their results.
                 log.warn("batch of partner {}: its key could not be completed ({}); a retry replays the entries",
                         caller.partnerId(), Reconciler.describe(e));
             } finally {
-                ctx.idempotency().done(claim);
+                ctx.idempotency().done(held[0]);
             }
         }
-        long ok = results.stream().filter(BatchItemResult::succeeded).count();
-        log.info("batch of partner {}: {} of {} entries succeeded", caller.partnerId(), ok, results.size());
-        return new BatchPurchaseResult(results);
+        List<BatchItemResult> list = List.of(results);
+        long ok = list.stream().filter(BatchItemResult::succeeded).count();
+        log.info("batch of partner {}: {} of {} entries succeeded", caller.partnerId(), ok, list.size());
+        return new BatchPurchaseResult(list);
+    }
+
+    /** The most entries of a batch issued in one transaction. */
+    static final int CHUNK = 100;
+
+    private static BatchItemResult failure(BatchEntry entry, RuntimeException e, String requestId) {
+        PostageException pe = Failures.toPostage(e, "batch entry " + entry.reference(), requestId);
+        return BatchItemResult.failure(entry.reference(), PostageError.of(pe));
+    }
+
+    // ---------------------------------------------------------------- account purchases issued together
+
+    /** An account purchase under a key never used, validated and ready to issue. */
+    private record Fresh(String key, String fingerprint, PurchaseRequest request, Validated validated,
+                         Ledger.IssueCommand command) {
+    }
+
+    /**
+     * What {@link #issueTogether} made of one purchase: the purchase, its final failure, or
+     * {@code ordinaryPath} when it must take the single path (its key turned out to be in use).
+     */
+    private record Answer(Purchase purchase, RuntimeException error, boolean ordinaryPath) {
+        static final Answer ORDINARY = new Answer(null, null, true);
+
+        Purchase get() {
+            if (error != null) {
+                throw error;
+            }
+            return purchase;
+        }
+    }
+
+    /**
+     * {@code request} (paid from the account) validated as a purchase under the unused key
+     * {@code key}; {@code null} if validation refused it, for the single path to answer (a key used
+     * before then replays its outcome, whatever the request's validity today). {@code meters}, if
+     * given, caches the meters a batch's entries name.
+     */
+    private Fresh fresh(Caller caller, String key, String fingerprint, PurchaseRequest request,
+                        Map<Object, Ledger.Meter> meters) {
+        Validated v;
+        try {
+            v = validate(caller, request, meters);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return new Fresh(key, fingerprint, request, v, new Ledger.IssueCommand(Ids.newId("pur"), caller.partnerId(),
+                caller.mode(), v.meter.meterId(), request.items(), null));
+    }
+
+    /**
+     * Issues account purchases whose keys no one used, in one transaction that records each key
+     * with its outcome ({@link IdempotencyStore#insertCompleted}) and debits them all
+     * ({@link Ledger#debitAccounts}): one commit instead of a claim, a purchase and a completion
+     * each. A purchase its meter cannot pay stores its failure under its key in the same
+     * transaction. Then the indicia are signed outside every lock and stored in one more
+     * transaction ({@link org.openpostage.server.internal.ledger.Signatures#completeAll}).
+     *
+     * <p>If a key turns out to be in use (a concurrent call, a key used before), the transaction
+     * rolls back and every purchase of it takes the single path. If the transaction fails otherwise,
+     * each purchase's key says what happened: committed (replayed), or nothing (the failure is the
+     * answer, to be retried with the key).
+     */
+    private List<Answer> issueTogether(Caller caller, List<Fresh> fresh) {
+        List<IdempotencyStore.Outcome> outcomes = new ArrayList<>(fresh.size());
+        List<Ledger.IssueCommand> commands = new ArrayList<>(fresh.size());
+        for (Fresh f : fresh) {
+            outcomes.add(new IdempotencyStore.Outcome(f.key, f.fingerprint, f.command.purchaseId()));
+            commands.add(f.command);
+        }
+        List<Ledger.Debited> debited;
+        try {
+            debited = ctx.db().transaction("purchase", c -> {
+                ctx.idempotency().insertCompleted(c, caller.partnerId(), outcomes);
+                List<Ledger.Debited> d = ctx.ledger().debitAccounts(c, commands);
+                for (int k = 0; k < d.size(); k++) {
+                    if (d.get(k).failure() != null) {
+                        ctx.idempotency().failInserted(c, caller.partnerId(), fresh.get(k).key, d.get(k).failure());
+                    }
+                }
+                return d;
+            });
+        } catch (DataAccessException e) {
+            if (Sql.UNIQUE_VIOLATION.equals(e.sqlState())) {
+                return java.util.Collections.nCopies(fresh.size(), Answer.ORDINARY);
+            }
+            return afterUnknown(caller, fresh, e);
+        } catch (RuntimeException e) {
+            return afterUnknown(caller, fresh, e);
+        }
+        List<Ledger.Issued> issued = new ArrayList<>(fresh.size());
+        for (Ledger.Debited d : debited) {
+            if (d.issued() != null) {
+                issued.add(d.issued());
+                log.debug("purchase {} issued: partner {}, meter {}, {} indicia, {} from the account",
+                        d.issued().purchaseId(), caller.partnerId(), d.issued().meterId(), d.issued().indicia().size(),
+                        d.issued().total());
+            } else {
+                log.info("purchase of partner {} on meter {} failed: {}", caller.partnerId(), d.command().meterId(),
+                        d.failure().getMessage());
+            }
+        }
+        // Paid and recorded: from here on a failure leaves the key COMPLETED, and a retry signs.
+        Iterator<Ledger.Issued> signed = ctx.signatures().completeAll(issued).iterator();
+        List<Answer> answers = new ArrayList<>(fresh.size());
+        for (int k = 0; k < fresh.size(); k++) {
+            Ledger.Debited d = debited.get(k);
+            if (d.failure() != null) {
+                answers.add(new Answer(null, d.failure(), false));
+                continue;
+            }
+            Ledger.Issued s = signed.next();
+            if (!s.isSigned()) {
+                answers.add(new Answer(null, Signatures.unsigned(s.purchaseId()), false));
+                continue;
+            }
+            try {
+                answers.add(new Answer(toPurchase(s, fresh.get(k).request.print(), fresh.get(k).validated.background),
+                        null, false));
+            } catch (RuntimeException e) {
+                answers.add(new Answer(null, e, false));
+            }
+        }
+        return answers;
+    }
+
+    /**
+     * After the transaction of {@link #issueTogether} failed without a key conflict: it may still
+     * have committed (the connection broke during COMMIT), so each key says what happened.
+     */
+    private List<Answer> afterUnknown(Caller caller, List<Fresh> fresh, RuntimeException e) {
+        List<Answer> answers = new ArrayList<>(fresh.size());
+        for (Fresh f : fresh) {
+            try {
+                Optional<Row> row = ctx.idempotency().find(caller.partnerId(), f.key);
+                if (row.isPresent() && row.get().state() == IdempotencyStore.State.COMPLETED) {
+                    answers.add(new Answer(replay(row.get().purchaseId(), f.request.print()), null, false));
+                } else if (row.isPresent() && row.get().state() == IdempotencyStore.State.FAILED) {
+                    answers.add(new Answer(null, row.get().error(), false));
+                } else {
+                    answers.add(new Answer(null, e, false));
+                }
+            } catch (RuntimeException again) {
+                answers.add(new Answer(null, e, false));
+            }
+        }
+        return answers;
     }
 
     /**
@@ -748,8 +976,20 @@ public final class PurchaseFlow {
     }
 
     private Validated validate(Caller caller, PurchaseRequest request) {
+        return validate(caller, request, null);
+    }
+
+    /** {@link #validate(Caller, PurchaseRequest)}, reading each meter once per {@code meters} cache (if given). */
+    private Validated validate(Caller caller, PurchaseRequest request, Map<Object, Ledger.Meter> meters) {
         ctx.requireSigningAllowed(caller.mode());
-        Ledger.Meter meter = resolveMeter(caller, request.meterId());
+        Object meterKey = request.meterId() != null ? request.meterId() : caller.mode();
+        Ledger.Meter meter = meters == null ? null : meters.get(meterKey);
+        if (meter == null) {
+            meter = resolveMeter(caller, request.meterId());
+            if (meters != null) {
+                meters.put(meterKey, meter);
+            }
+        }
         PrintOptions print = request.print();
         if (print.format() != OutputFormat.INDICIUM_DATA && !ctx.imaging().available()) {
             throw new ServiceUnavailableException("rendering is not configured");
@@ -834,7 +1074,7 @@ public final class PurchaseFlow {
     }
 
     private static void logIssued(Caller caller, Ledger.Issued issued) {
-        log.info("purchase {} issued: partner {}, meter {}, {} indicia, {} from the account", issued.purchaseId(),
+        log.debug("purchase {} issued: partner {}, meter {}, {} indicia, {} from the account", issued.purchaseId(),
                 caller.partnerId(), issued.meterId(), issued.indicia().size(), issued.total());
     }
 

@@ -1,11 +1,13 @@
 package org.openpostage.server.internal.idempotency;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.openpostage.api.ErrorCode;
 import org.openpostage.api.IdempotencyConflictException;
@@ -256,6 +258,43 @@ public final class IdempotencyStore {
         if (n != 1) {
             throw new ServiceUnavailableException("the request's idempotency claim was lost; retry with the same key");
         }
+    }
+
+    /** A key to record as finished together with its effect: its request's fingerprint and the purchase it stands for. */
+    public record Outcome(String key, String fingerprint, String purchaseId) {
+    }
+
+    /**
+     * Records purchase keys of {@code partnerId} as {@code COMPLETED} inside the transaction of
+     * their effect, without a claim first (one batched insert): the key and the purchase then commit
+     * together or not at all, so no other call can see the key in progress. The inserts come first
+     * in the transaction: a concurrent call with one of these keys waits on it (holding no meter
+     * lock) and then fails with a unique violation ({@link Sql#UNIQUE_VIOLATION}), upon which it
+     * rolls back and takes the ordinary path ({@link #begin}), which replays the outcome. Only for
+     * effects that move no money outside the ledger (account purchases): a card payment needs its
+     * claim before the gateway is called.
+     */
+    public void insertCompleted(Connection c, String partnerId, List<Outcome> outcomes) throws SQLException {
+        Instant now = Time.now(clock);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO idempotency_keys (partner_id, idem_key, operation,"
+                + " fingerprint, state, purchase_id, created_at, expires_at) VALUES (?, ?, ?, ?, 'COMPLETED', ?, ?, ?)")) {
+            for (Outcome o : outcomes) {
+                Sql.bind(ps, partnerId, o.key(), Operation.PURCHASE, o.fingerprint(), o.purchaseId(), now,
+                        now.plus(retention));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Turns a key {@link #insertCompleted} recorded in this transaction into the final failure
+     * {@code error}: its purchase was refused (insufficient funds) and nothing of it was written.
+     */
+    public void failInserted(Connection c, String partnerId, String key, PostageException error) throws SQLException {
+        Sql.update(c, "UPDATE idempotency_keys SET state = 'FAILED', purchase_id = NULL, error_code = ?,"
+                + " error_message = ? WHERE partner_id = ? AND idem_key = ? AND state = 'COMPLETED'", error.code(),
+                truncate(error.getMessage()), partnerId, key);
     }
 
     /** Marks the key of card payment {@code paymentId} {@code COMPLETED}, inside the issuing transaction. */

@@ -16,6 +16,7 @@ import org.openpostage.api.InvalidRequestException;
 import org.openpostage.api.Mode;
 import org.openpostage.api.NotFoundException;
 import org.openpostage.api.PermissionDeniedException;
+import org.openpostage.api.PostageException;
 import org.openpostage.api.RefundNotAllowedException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.IndiciumData;
@@ -308,6 +309,127 @@ public final class Ledger {
                 ? new PaymentSummary(PaymentKind.CARD, totalMoney, cmd.card.brand, cmd.card.last4, reference)
                 : new PaymentSummary(PaymentKind.ACCOUNT, totalMoney, null, null, reference);
         return new Issued(purchaseId, m.meterId, cmd.mode, List.copyOf(issued), totalMoney, payment, now);
+    }
+
+    /**
+     * What {@link #debitAccounts} made of one command: the purchase it recorded, or the final
+     * failure (insufficient funds, no serials left) that left its meter untouched.
+     */
+    public record Debited(IssueCommand command, Issued issued, PostageException failure) {
+    }
+
+    /**
+     * Debits several purchases paid from the account inside the caller's transaction, as
+     * {@link #debit} would one after the other, but with one lock, one register update and batched
+     * inserts per meter: the meters are locked in ascending id order (so two such transactions
+     * never deadlock, and a single purchase, which locks one meter, neither), then each meter's
+     * commands are debited in the given order. A command its meter cannot pay (insufficient funds,
+     * no serials left) fails on its own, before any row of it is written, and the others go on.
+     * Nothing is signed here (see {@link #debit}).
+     *
+     * @param commands account purchases ({@code card == null}), each of {@code partnerId}'s own meters
+     * @return one {@link Debited} per command, in the order given
+     */
+    public List<Debited> debitAccounts(Connection c, List<IssueCommand> commands) throws SQLException {
+        Instant now = Time.now(clock);
+        java.util.Map<Mode, SigningKeys.ActiveKey> activeKeys = new java.util.EnumMap<>(Mode.class);
+        for (IssueCommand cmd : commands) {
+            if (cmd.card != null) {
+                throw new IllegalArgumentException("debitAccounts takes account purchases only");
+            }
+            if (!activeKeys.containsKey(cmd.mode)) {
+                activeKeys.put(cmd.mode, keys.active(c, cmd.mode)); // before any lock, as in debit
+            }
+        }
+        java.util.SortedMap<Long, List<Integer>> byMeter = new java.util.TreeMap<>();
+        for (int i = 0; i < commands.size(); i++) {
+            byMeter.computeIfAbsent(commands.get(i).meterId, k -> new ArrayList<>()).add(i);
+        }
+        Debited[] result = new Debited[commands.size()];
+        try (PreparedStatement purchases = c.prepareStatement("INSERT INTO purchases (purchase_id, partner_id, meter_id,"
+                + " mode, currency, total, item_count, payment_kind, payment_id, payment_reference, card_brand, card_last4,"
+                + " issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, ?)");
+             PreparedStatement indicia = c.prepareStatement("INSERT INTO indicia (indicium_id, purchase_id, item_index,"
+                + " meter_id, serial, postage, ascending_after, descending_after, key_id, test_mode, payload, issued_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (java.util.Map.Entry<Long, List<Integer>> group : byMeter.entrySet()) {
+                Meter m = lock(c, group.getKey());
+                long ascending = m.ascending;
+                long descending = m.descending;
+                long serial = m.lastSerial;
+                MeterJournal journal = new MeterJournal(m);
+                boolean any = false;
+                for (int index : group.getValue()) {
+                    IssueCommand cmd = commands.get(index);
+                    if (!m.partnerId.equals(cmd.partnerId) || m.mode != cmd.mode) {
+                        throw new IllegalStateException("meter " + m.meterId + " does not belong to the caller");
+                    }
+                    Currency currency = cmd.items.get(0).price().currency();
+                    long total = 0;
+                    for (PurchaseItem item : cmd.items) {
+                        total = Math.addExact(total, item.price().minorUnits());
+                    }
+                    PostageException refused = null;
+                    if (!m.currency.equals(currency)) {
+                        refused = new InvalidRequestException("meter " + m.meterId + " keeps "
+                                + m.currency.getCurrencyCode() + "; the amount is in " + currency.getCurrencyCode());
+                    } else if (descending < total) {
+                        refused = new InsufficientFundsException("meter " + m.meterId + " has "
+                                + new Money(descending, currency) + " left; the purchase needs " + new Money(total, currency));
+                    } else if (serial + cmd.items.size() > IndiciumData.MAX_UINT32) {
+                        refused = new InvalidRequestException("meter " + m.meterId
+                                + " has no piece serials left; use another meter");
+                    }
+                    if (refused != null) {
+                        result[index] = new Debited(cmd, null, refused);
+                        continue;
+                    }
+                    any = true;
+                    Sql.bind(purchases, cmd.purchaseId, cmd.partnerId, cmd.meterId, cmd.mode, currency.getCurrencyCode(),
+                            total, cmd.items.size(), PaymentKind.ACCOUNT, cmd.purchaseId, now);
+                    purchases.addBatch();
+                    SigningKeys.ActiveKey key = activeKeys.get(cmd.mode);
+                    List<IssuedIndicium> issued = new ArrayList<>(cmd.items.size());
+                    for (int i = 0; i < cmd.items.size(); i++) {
+                        PurchaseItem item = cmd.items.get(i);
+                        long postage = item.price().minorUnits();
+                        serial++;
+                        ascending += postage;
+                        descending -= postage;
+                        IndiciumData data = indiciumData(key, m.meterId, serial, ascending, descending, item, cmd.mode);
+                        String indiciumId = Ids.newId("ind");
+                        Sql.bind(indicia, indiciumId, cmd.purchaseId, i, m.meterId, serial, postage, ascending,
+                                descending, key.keyId(), cmd.mode == Mode.TEST, IndiciumCodec.encodePayload(data), now);
+                        indicia.addBatch();
+                        journal.append(JournalKind.DEBIT, postage, ascending, descending, cmd.purchaseId, indiciumId,
+                                null, null, null, now);
+                        issued.add(new IssuedIndicium(indiciumId, data, null));
+                    }
+                    Money totalMoney = new Money(total, currency);
+                    result[index] = new Debited(cmd, new Issued(cmd.purchaseId, m.meterId, cmd.mode, List.copyOf(issued),
+                            totalMoney, new PaymentSummary(PaymentKind.ACCOUNT, totalMoney, null, null, cmd.purchaseId),
+                            now), null);
+                }
+                if (any) {
+                    // Purchases first, then their indicia, then the journal entries naming both.
+                    purchases.executeBatch();
+                    indicia.executeBatch();
+                    journal.write(c);
+                    updateRegisters(c, m.meterId, ascending, descending, serial, journal);
+                }
+            }
+        }
+        return List.of(result);
+    }
+
+    private IndiciumData indiciumData(SigningKeys.ActiveKey key, long meterId, long serial, long ascending,
+                                      long descending, PurchaseItem item, Mode mode) {
+        return IndiciumData.builder()
+                .algorithm(key.algorithm()).keyId(key.keyId()).vendorId(vendorId).meterId(meterId)
+                .pieceSerial(serial).ascendingRegister(ascending).descendingRegister(descending)
+                .postage(item.price()).dateOfMailing(item.dateOfMailing()).origin(item.piece().origin())
+                .destination(item.piece().destination()).mailClass(item.piece().mailClass())
+                .softwareId(softwareId).testMode(mode == Mode.TEST).build();
     }
 
     /** A committed purchase, read back exactly as issued (for replays). */

@@ -43,36 +43,67 @@ public final class Signatures {
      *                                     paid; retrying the request signs it)
      */
     public Ledger.Issued complete(Ledger.Issued issued) {
-        if (issued.isSigned()) {
-            return issued;
+        Ledger.Issued done = completeAll(List.of(issued)).get(0);
+        if (!done.isSigned()) {
+            throw unsigned(issued.purchaseId());
         }
+        return done;
+    }
+
+    /**
+     * Every purchase of {@code issued} with its indicia signed, the new signatures stored in one
+     * transaction. A purchase whose indicia the device cannot sign now comes back unsigned (it stays
+     * paid; the request for it signs it later, {@link #unsigned} is its answer meanwhile); the others
+     * are signed and stored all the same.
+     */
+    public List<Ledger.Issued> completeAll(List<Ledger.Issued> issued) {
         Map<String, SignedIndicium> signed = new HashMap<>();
-        try {
-            for (Ledger.IssuedIndicium i : issued.indicia()) {
-                if (!i.isSigned()) {
-                    signed.put(i.indiciumId(), IndiciumCodec.sign(i.data(),
-                            keys.signer(i.data().keyId(), i.data().algorithm())));
+        boolean[] failed = new boolean[issued.size()];
+        for (int k = 0; k < issued.size(); k++) {
+            Ledger.Issued purchase = issued.get(k);
+            Map<String, SignedIndicium> mine = new HashMap<>();
+            try {
+                for (Ledger.IssuedIndicium i : purchase.indicia()) {
+                    if (!i.isSigned()) {
+                        mine.put(i.indiciumId(), IndiciumCodec.sign(i.data(),
+                                keys.signer(i.data().keyId(), i.data().algorithm())));
+                    }
+                }
+                signed.putAll(mine);
+            } catch (RuntimeException e) {
+                failed[k] = true;
+                log.warn("purchase {}: the signing device could not sign its {} indicia ({}); they stay recorded and are "
+                        + "signed when the purchase is asked for again", purchase.purchaseId(), purchase.indicia().size(),
+                        e.getClass().getSimpleName());
+            }
+        }
+        Map<String, byte[]> stored = signed.isEmpty() ? Map.of() : store(signed);
+        List<Ledger.Issued> result = new ArrayList<>(issued.size());
+        for (int k = 0; k < issued.size(); k++) {
+            Ledger.Issued purchase = issued.get(k);
+            if (failed[k] || purchase.isSigned()) {
+                result.add(purchase);
+                continue;
+            }
+            List<Ledger.IssuedIndicium> all = new ArrayList<>(purchase.indicia().size());
+            for (Ledger.IssuedIndicium i : purchase.indicia()) {
+                if (i.isSigned()) {
+                    all.add(i);
+                } else {
+                    SignedIndicium s = IndiciumCodec.decode(stored.get(i.indiciumId()));
+                    all.add(new Ledger.IssuedIndicium(i.indiciumId(), s.data(), s));
                 }
             }
-        } catch (RuntimeException e) {
-            log.warn("purchase {}: the signing device could not sign its {} indicia ({}); they stay recorded and are "
-                    + "signed when the purchase is asked for again", issued.purchaseId(), signed.size(),
-                    e.getClass().getSimpleName());
-            throw new ServiceUnavailableException("purchase " + issued.purchaseId() + " is paid and recorded, but the "
-                    + "signing device cannot sign its indicia right now; retry with the same idempotency key to receive "
-                    + "them");
+            result.add(purchase.withIndicia(all));
         }
-        Map<String, byte[]> stored = store(signed);
-        List<Ledger.IssuedIndicium> all = new ArrayList<>(issued.indicia().size());
-        for (Ledger.IssuedIndicium i : issued.indicia()) {
-            if (i.isSigned()) {
-                all.add(i);
-            } else {
-                SignedIndicium s = IndiciumCodec.decode(stored.get(i.indiciumId()));
-                all.add(new Ledger.IssuedIndicium(i.indiciumId(), s.data(), s));
-            }
-        }
-        return issued.withIndicia(all);
+        return result;
+    }
+
+    /** The answer for a purchase that is paid and recorded but whose indicia the device could not sign. */
+    public static ServiceUnavailableException unsigned(String purchaseId) {
+        return new ServiceUnavailableException("purchase " + purchaseId + " is paid and recorded, but the "
+                + "signing device cannot sign its indicia right now; retry with the same idempotency key to receive "
+                + "them");
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.openpostage.server.internal.util;
 
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
@@ -8,7 +9,13 @@ import java.security.SecureRandom;
  */
 public final class Ids {
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One generator per thread: a shared {@link SecureRandom} serializes its callers (and the JDK's
+     * default, NativePRNG, also a process-wide lock around {@code /dev/urandom}), which a busy server's
+     * request threads queued on. Each thread's DRBG (NIST SP 800-90A, seeded from the system's entropy
+     * source) draws without a lock shared with other threads.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Ids::generator);
 
     private Ids() {
     }
@@ -18,10 +25,7 @@ public final class Ids {
         return prefix + "_" + random(20);
     }
 
-    /**
-     * {@code length} random base32 characters (5 bits each), from one draw of the shared
-     * {@link SecureRandom} (it serializes its callers, so one call per identifier, not per character).
-     */
+    /** {@code length} random base32 characters (5 bits each), from one draw of this thread's generator. */
     public static String random(int length) {
         byte[] bytes = randomBytes(length);
         char[] out = new char[length];
@@ -34,7 +38,15 @@ public final class Ids {
     /** {@code n} random bytes. */
     public static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
+        RANDOM.get().nextBytes(b);
         return b;
+    }
+
+    private static SecureRandom generator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 }
