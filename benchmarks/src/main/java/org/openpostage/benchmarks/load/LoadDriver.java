@@ -197,7 +197,7 @@ public final class LoadDriver {
                 result.put("rss_end_mb", rss.now() / 1e6);
                 result.put("rss_peak_mb", rss.peak() / 1e6);
                 System.out.printf(Locale.ROOT, "server RSS: idle %.0f MB, peak under load %.0f MB, at the end %.0f MB%s%n",
-                        (double) result.get("rss_idle_mb"), rss.peak() / 1e6, rss.now() / 1e6,
+                        result.get("rss_idle_mb"), rss.peak() / 1e6, rss.now() / 1e6,
                         target instanceof InProcess ? " (clients and server in one JVM)" : "");
                 LoadServer.Audit audit = target.audit();
                 long answered = load.indicia.sum();
@@ -393,7 +393,6 @@ public final class LoadDriver {
             throws Exception {
         List<Map<String, Object>> minutes = new ArrayList<>();
         LongAdder done = new LongAdder();
-        LongAdder window = new LongAdder();
         ExecutorService runner = Executors.newSingleThreadExecutor();
         long start = System.nanoTime();
         long dbStart = target.databaseBytes();
@@ -423,7 +422,7 @@ public final class LoadDriver {
             minutes.add(m);
             System.out.printf(Locale.ROOT, "long run: minute %d, %d purchases, %.0f/s, database %.0f MB (%.0f B per"
                     + " purchase this minute), RSS %.0f MB%n", minutes.size(), count, rate, db / 1e6,
-                    (double) m.get("database_bytes_per_purchase"), rss.now() / 1e6);
+                    m.get("database_bytes_per_purchase"), rss.now() / 1e6);
             last = count;
             lastDb = db;
             lastT = now;
@@ -442,7 +441,7 @@ public final class LoadDriver {
         r.put("database_bytes_per_purchase", (double) (target.databaseBytes() - dbStart) / Math.max(1, done.sum()));
         report("long run", run);
         System.out.printf(Locale.ROOT, "long run: lowest full minute / first minute = %.2f; database growth %.0f B per"
-                + " purchase%n", (double) r.get("lowest_full_minute_over_first"), (double) r.get("database_bytes_per_purchase"));
+                + " purchase%n", r.get("lowest_full_minute_over_first"), r.get("database_bytes_per_purchase"));
         return r;
     }
 
@@ -510,7 +509,7 @@ public final class LoadDriver {
             r.put("purchase_over_commit_ceiling", (double) p.get("rate") / (double) ceiling);
         }
         result.put("ratios", r);
-        r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s: %.2f%n", k, (double) v));
+        r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s: %.2f%n", k, v));
     }
 
     private static void report(String what, Run r) {

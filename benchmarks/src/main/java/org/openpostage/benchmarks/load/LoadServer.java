@@ -161,9 +161,8 @@ public final class LoadServer implements AutoCloseable {
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> o = LoadDriver.options(args);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
-        try (LoadServer server = open(o, Path.of(o.get("data-dir")))) {
+        try (PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                StandardCharsets.UTF_8); LoadServer server = open(o, Path.of(o.get("data-dir")))) {
             Info i = server.info();
             out.println("READY grpc=" + i.grpc() + " xml=" + i.xml() + " ca=" + i.ca() + " key=" + i.apiKey()
                     + " meters=" + Arrays.stream(i.meters()).mapToObj(Long::toString).collect(Collectors.joining(","))
