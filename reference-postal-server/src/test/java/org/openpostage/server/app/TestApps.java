@@ -107,15 +107,23 @@ final class TestApps {
         return tls;
     }
 
-    /** Deletes {@code dir} and everything in it; quietly does nothing for {@code null}. */
+    /**
+     * Deletes {@code dir} and everything in it; quietly does nothing for {@code null}. A process still
+     * exiting (a PostgreSQL removing its postmaster.pid) may delete files during the walk: the walk is
+     * then repeated, a few times, and a temporary directory left behind is no test failure.
+     */
     static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // a temporary directory left behind is no test failure
+        for (int attempt = 0; dir != null && attempt < 5 && java.nio.file.Files.exists(dir); attempt++) {
+            try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
