@@ -300,12 +300,29 @@ class AdminConsoleBrowserTest {
 
     private void click(String id) {
         WebElement e = driver.findElement(By.id(id));
+        WebElement page = driver.findElement(By.tagName("html"));
         e.click();
+        // The buttons post a form: wait until the old page is gone (its readyState was "complete"
+        // too), then for the new one. A click that stays on the page only costs the short wait.
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(5)).until(
+                    org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+        } catch (org.openqa.selenium.TimeoutException stayed) {
+            // no navigation
+        }
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> ((JavascriptExecutor) d)
                 .executeScript("return document.readyState").equals("complete"));
     }
 
     private String text() {
-        return driver.findElement(By.tagName("body")).getText();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return driver.findElement(By.tagName("body")).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 }
