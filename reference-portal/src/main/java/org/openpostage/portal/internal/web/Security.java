@@ -3,6 +3,9 @@ package org.openpostage.portal.internal.web;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -28,6 +31,8 @@ public final class Security {
             + " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private static final Logger log = LoggerFactory.getLogger(Security.class);
+    /** The largest oversized upload read to its end before it is refused (see refuseOversizedUpload). */
+    static final long DISCARDED_AT_MOST = 64L << 20;
     private static final Set<String> PUBLIC_PREFIXES = Set.of("/login", "/static/", "/print/", "/brand.css", "/healthz");
 
     private final Sessions sessions;
@@ -108,16 +113,32 @@ public final class Security {
     }
 
     /**
-     * Refuses a multipart post larger than an upload may be before anything reads its body: the
+     * Refuses a multipart post larger than an upload may be before anything parses its body: the
      * container's multipart limit would otherwise fail the first read (the CSRF token's) with an
      * exception, and the shopper would see a 500 instead of what is wrong with the picture.
+     *
+     * <p>The body is read to its end and dropped first, up to {@link #DISCARDED_AT_MOST}: a
+     * connection closed while the browser is still sending is reset, and the reset takes the
+     * answer with it, so the shopper would see "connection reset" instead of the message.
+     * Larger requests are answered at once and their connection closed.
      */
     private static void refuseOversizedUpload(Context ctx) {
         String type = ctx.contentType();
         long length = ctx.contentLength();
         if (type != null && type.startsWith("multipart/") && length > ShopRoutes.MAX_UPLOAD_REQUEST) {
+            if (length <= DISCARDED_AT_MOST) {
+                discardBody(ctx);
+            }
             // The request is the picture and a few hundred bytes of form: its length is the picture's size.
             throw ShopRoutes.tooLarge(length - ShopRoutes.MULTIPART_OVERHEAD);
+        }
+    }
+
+    private static void discardBody(Context ctx) {
+        try (InputStream body = ctx.req().getInputStream()) {
+            body.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            log.debug("an oversized upload ended early: {}", e.toString()); // the browser left; the answer may not arrive
         }
     }
 
