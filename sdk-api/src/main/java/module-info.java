@@ -10,9 +10,11 @@ module org.openpostage.api {
     requires static org.jspecify;
 
     exports org.openpostage.api;
+    exports org.openpostage.api.error;
+    exports org.openpostage.api.value;
     exports org.openpostage.api.model;
     exports org.openpostage.api.indicium;
     exports org.openpostage.api.spi;
 
-    uses org.openpostage.api.spi.TransportProvider;
+    uses org.openpostage.api.TransportProvider;
 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.indicium.SignedIndicium;
+import org.openpostage.api.value.Bytes;
 import org.openpostage.render.DataMatrixSymbol;
 
 /**

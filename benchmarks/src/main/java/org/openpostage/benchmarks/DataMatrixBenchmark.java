@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.model.RenderedImage;
+import org.openpostage.api.value.Bytes;
 import org.openpostage.render.DataMatrixSymbol;
 import org.openpostage.render.StampReader;
 

@@ -2,6 +2,7 @@ package org.openpostage.benchmarks;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -12,9 +13,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.indicium.SignedIndicium;
+import org.openpostage.api.value.Bytes;
 import org.openpostage.render.Background;
 import org.openpostage.render.BackgroundImages;
 import org.openpostage.render.StampReader;

@@ -23,9 +23,9 @@ import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.Money;
-import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
 
 /** Indicia signed with keys made at start-up, and a background picture, shared by the benchmarks. */
 final class Fixtures {

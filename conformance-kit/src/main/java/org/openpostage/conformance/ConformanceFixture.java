@@ -5,10 +5,10 @@ import java.time.YearMonth;
 import java.util.Objects;
 import org.openpostage.api.PostalService;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.PostalCode;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * What the conformance suite needs to know about the postal server under test.

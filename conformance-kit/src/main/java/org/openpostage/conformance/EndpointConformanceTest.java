@@ -11,10 +11,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.PostalCode;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * The contract suite run against a remote postal server, configured by system properties with the

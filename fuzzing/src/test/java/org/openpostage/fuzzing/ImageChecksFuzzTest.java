@@ -3,7 +3,7 @@ package org.openpostage.fuzzing;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.render.Background;
 import org.openpostage.render.BackgroundImages;
 import org.openpostage.render.StampReader;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
+import org.openpostage.api.error.IndiciumFormatException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.IndiciumData;
-import org.openpostage.api.indicium.IndiciumFormatException;
 import org.openpostage.api.indicium.SignedIndicium;
 
 /**

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Objects;
 import org.openpostage.api.ClientInterceptor;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.PostageException;
 
 /**
  * Times a {@link org.openpostage.api.PostalClient}'s calls in Micrometer. The starter adds it when
@@ -18,7 +18,7 @@ import org.openpostage.api.PostageException;
  * </ul>
  * Both are tagged with {@code operation} ({@code quote}, {@code purchase}, …), {@code outcome}
  * ({@code success} or {@code error}) and {@code code} ({@code OK} or the
- * {@link org.openpostage.api.ErrorCode}, such as {@code PAYMENT_DECLINED}), plus the tags given to
+ * {@link org.openpostage.api.error.ErrorCode}, such as {@code PAYMENT_DECLINED}), plus the tags given to
  * the constructor. Requests are never looked at: no card data reaches a tag.
  */
 public final class MicrometerClientInterceptor implements ClientInterceptor {

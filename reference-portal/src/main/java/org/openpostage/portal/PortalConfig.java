@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.openpostage.api.ClientConfig;
-import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.Settings;
 import org.openpostage.api.TlsSettings;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * The configuration of a {@link PortalApp}: which postal server it sells for and how it looks.
@@ -157,7 +157,7 @@ public final class PortalConfig {
         String v = values.get("portal.country");
         try {
             return org.openpostage.api.model.AddressFormat.of(v).country();
-        } catch (org.openpostage.api.InvalidRequestException e) {
+        } catch (org.openpostage.api.error.InvalidRequestException e) {
             throw new ConfigurationException("portal.country '" + v + "' must be an ISO 3166-1 country code such as US, CA, GB or DE");
         }
     }
@@ -187,7 +187,7 @@ public final class PortalConfig {
         }
         try {
             return org.openpostage.render.OperatorMarks.DEFAULT.withOperatorMark(v).operatorMark();
-        } catch (org.openpostage.api.InvalidRequestException e) {
+        } catch (org.openpostage.api.error.InvalidRequestException e) {
             throw new ConfigurationException("portal.operator-mark '" + v + "' must be 1 to 20 printable ASCII characters");
         }
     }

@@ -13,7 +13,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.Mode;
+import org.openpostage.api.value.Mode;
 
 /**
  * Missing funds, said in the shopper's terms: a card without funds asks for another card, and a

@@ -3,8 +3,8 @@ package org.openpostage.portal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.openpostage.api.Mode;
 import org.openpostage.api.model.MeterStatement;
+import org.openpostage.api.value.Mode;
 import org.openpostage.server.JournalEntry;
 import org.openpostage.server.JournalKind;
 

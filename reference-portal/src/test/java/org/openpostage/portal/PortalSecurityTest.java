@@ -208,7 +208,7 @@ class PortalSecurityTest {
     }
 
     static String usd(long minor) {
-        return org.openpostage.api.model.Money.of(minor, "USD").toString();
+        return org.openpostage.api.value.Money.of(minor, "USD").toString();
     }
 
     static long balance(Web web) throws Exception {

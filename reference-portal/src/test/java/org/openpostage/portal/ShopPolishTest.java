@@ -15,14 +15,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.QuoteRequest;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * What a shopper ran into when trying the shop (issue 15), at the HTTP level: each test failed

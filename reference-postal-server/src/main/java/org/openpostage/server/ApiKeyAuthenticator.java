@@ -1,7 +1,7 @@
 package org.openpostage.server;
 
-import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.Caller;
+import org.openpostage.api.error.AuthenticationException;
 import org.openpostage.api.spi.Authenticator;
 import org.openpostage.api.spi.Credentials;
 import org.openpostage.server.internal.auth.PartnerStore;
@@ -22,7 +22,7 @@ public final class ApiKeyAuthenticator implements Authenticator {
 
     /**
      * @throws AuthenticationException if no API key was sent, or the key is malformed, unknown or revoked
-     * @throws org.openpostage.api.ServiceUnavailableException if the ledger cannot be reached
+     * @throws org.openpostage.api.error.ServiceUnavailableException if the ledger cannot be reached
      */
     @Override
     public Caller authenticate(Credentials credentials) {

@@ -1,7 +1,7 @@
 package org.openpostage.server;
 
 import java.time.Instant;
-import org.openpostage.api.Mode;
+import org.openpostage.api.value.Mode;
 
 /**
  * An API key as the server knows it: never its secret.

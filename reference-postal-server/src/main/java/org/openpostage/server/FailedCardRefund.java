@@ -1,7 +1,7 @@
 package org.openpostage.server;
 
 import java.time.Instant;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 
 /**
  * A refund whose money the card gateway refused to pay back to the card. The meter's journal

@@ -1,6 +1,6 @@
 package org.openpostage.server;
 
-import org.openpostage.api.Mode;
+import org.openpostage.api.value.Mode;
 
 /**
  * A newly issued API key. The plaintext exists only in this object: the server keeps a hash, so

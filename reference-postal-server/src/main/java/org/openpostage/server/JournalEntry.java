@@ -1,7 +1,7 @@
 package org.openpostage.server;
 
 import java.time.Instant;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 
 /**
  * One entry of the append-only journal: a movement of money on one meter, with the registers

@@ -2,7 +2,7 @@ package org.openpostage.server;
 
 import java.util.Objects;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 
 /**
  * The card gateway a postal server charges cards with. The reference server ships a

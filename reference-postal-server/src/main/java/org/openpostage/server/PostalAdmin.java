@@ -5,26 +5,26 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.Mode;
-import org.openpostage.api.NotFoundException;
+import org.openpostage.api.error.NotFoundException;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.model.BackgroundImage;
 import org.openpostage.api.model.MeterStatement;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.Money;
+import org.openpostage.server.internal.auth.OperatorStore;
 import org.openpostage.server.internal.auth.PartnerStore;
 import org.openpostage.server.internal.backgrounds.BackgroundStore;
-import org.openpostage.server.internal.ledger.Ledger;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.journal.Checkpoints;
 import org.openpostage.server.internal.journal.JournalAudit;
 import org.openpostage.server.internal.journal.OperatorJournal;
-import org.openpostage.server.internal.signing.SigningKeys;
-import org.openpostage.server.internal.auth.OperatorStore;
+import org.openpostage.server.internal.ledger.Ledger;
 import org.openpostage.server.internal.rates.RateBook;
 import org.openpostage.server.internal.rates.RateSource;
 import org.openpostage.server.internal.rates.RateTable;
+import org.openpostage.server.internal.signing.SigningKeys;
 import org.openpostage.server.internal.util.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,11 +80,11 @@ public final class PostalAdmin {
      * This administration acting as {@code operatorName}: the operator journal records that name for
      * every change it makes (without it, the server's own name).
      *
-     * @throws org.openpostage.api.InvalidRequestException if the name is blank or longer than 200 characters
+     * @throws org.openpostage.api.error.InvalidRequestException if the name is blank or longer than 200 characters
      */
     public PostalAdmin as(String operatorName) {
         if (operatorName == null || operatorName.isBlank() || operatorName.length() > 200) {
-            throw new org.openpostage.api.InvalidRequestException("an operator's name is 1 to 200 characters");
+            throw new org.openpostage.api.error.InvalidRequestException("an operator's name is 1 to 200 characters");
         }
         return new PostalAdmin(partners, ledger, signingKeys, backgrounds, config, imaging, operatorJournal,
                 checkpoints, journalAudit, db, clock, operators, rates, operatorName.strip());
@@ -100,7 +100,7 @@ public final class PostalAdmin {
      *
      * @param partnerId   1 to 64 letters, digits, '.', '_', ':' or '-'
      * @param displayName a name to show, 1 to 200 characters
-     * @throws org.openpostage.api.InvalidRequestException if the id is malformed or taken
+     * @throws org.openpostage.api.error.InvalidRequestException if the id is malformed or taken
      */
     public void createPartner(String partnerId, String displayName) {
         journaled("create partner", OperatorAction.PARTNER_CREATED, "partner " + partnerId, c -> {
@@ -235,12 +235,12 @@ public final class PostalAdmin {
      *
      * @param reference the operator's reference for the top-up (a bank transfer id, say), or {@code null}
      * @throws NotFoundException if there is no such meter
-     * @throws org.openpostage.api.InvalidRequestException if the amount is not positive or in another currency
+     * @throws org.openpostage.api.error.InvalidRequestException if the amount is not positive or in another currency
      */
     public JournalEntry fundMeter(long meterId, Money amount, String reference) {
         String ref = reference == null || reference.isBlank() ? null : reference.strip();
         if (ref != null && (ref.length() > 200 || ref.chars().anyMatch(Character::isISOControl))) {
-            throw new org.openpostage.api.InvalidRequestException("a funding's reference has at most 200 characters "
+            throw new org.openpostage.api.error.InvalidRequestException("a funding's reference has at most 200 characters "
                     + "and no control characters");
         }
         JournalEntry e = journaled("fund meter", OperatorAction.METER_FUNDED, "meter " + meterId, c -> {
@@ -255,7 +255,7 @@ public final class PostalAdmin {
     /** Up to {@code limit} journal entries of the meter after entry {@code afterEntryId} (0 for the start), oldest first. */
     public List<JournalEntry> journal(long meterId, long afterEntryId, int limit) {
         if (limit < 1 || limit > 10_000) {
-            throw new org.openpostage.api.InvalidRequestException("limit must be between 1 and 10000, was " + limit);
+            throw new org.openpostage.api.error.InvalidRequestException("limit must be between 1 and 10000, was " + limit);
         }
         return ledger.journal(meterId, afterEntryId, limit);
     }
@@ -317,7 +317,7 @@ public final class PostalAdmin {
      * active is retired (see {@link #rotateSigningKey(Mode, SignatureAlgorithm)}).
      *
      * @throws NotFoundException if there is no such key
-     * @throws org.openpostage.api.InvalidRequestException if it is not pending, or this node's device does not hold it
+     * @throws org.openpostage.api.error.InvalidRequestException if it is not pending, or this node's device does not hold it
      */
     public SigningKeyInfo activateSigningKey(long keyId) {
         return signingKeys.activate(keyId, operator);
@@ -352,7 +352,7 @@ public final class PostalAdmin {
      * rotating to a new one instead; retiring a retired key changes nothing.
      *
      * @throws NotFoundException if there is no such key
-     * @throws org.openpostage.api.InvalidRequestException if it is the active key of its mode
+     * @throws org.openpostage.api.error.InvalidRequestException if it is the active key of its mode
      */
     public SigningKeyInfo retireSigningKey(long keyId) {
         return signingKeys.retire(keyId, operator);
@@ -372,7 +372,7 @@ public final class PostalAdmin {
      *
      * @return the revoked key, as now published
      * @throws NotFoundException if there is no signing key {@code keyId}
-     * @throws org.openpostage.api.InvalidRequestException if it is a pending key (retire it instead)
+     * @throws org.openpostage.api.error.InvalidRequestException if it is a pending key (retire it instead)
      */
     public VerificationKey revokeSigningKey(long keyId) {
         return signingKeys.revoke(keyId, operator);
@@ -383,7 +383,7 @@ public final class PostalAdmin {
     /** Up to {@code limit} (1 to 10,000) entries of the operator journal after entry {@code afterSeq}, oldest first. */
     public List<OperatorJournalEntry> operatorJournal(long afterSeq, int limit) {
         if (limit < 1 || limit > 10_000) {
-            throw new org.openpostage.api.InvalidRequestException("limit must be between 1 and 10000, was " + limit);
+            throw new org.openpostage.api.error.InvalidRequestException("limit must be between 1 and 10000, was " + limit);
         }
         return operatorJournal.entries(afterSeq, limit);
     }
@@ -391,7 +391,7 @@ public final class PostalAdmin {
     /** The latest {@code limit} (1 to 1,000) entries of the operator journal, newest first. */
     public List<OperatorJournalEntry> latestOperatorJournal(int limit) {
         if (limit < 1 || limit > 1_000) {
-            throw new org.openpostage.api.InvalidRequestException("limit must be between 1 and 1000, was " + limit);
+            throw new org.openpostage.api.error.InvalidRequestException("limit must be between 1 and 1000, was " + limit);
         }
         return operatorJournal.latest(limit);
     }
@@ -418,7 +418,7 @@ public final class PostalAdmin {
      * of at most {@link ServerConfig#maxBackgroundBytes()} bytes (and, with a renderer configured,
      * that it decodes).
      *
-     * @throws org.openpostage.api.InvalidRequestException if the id is taken or the image unusable
+     * @throws org.openpostage.api.error.InvalidRequestException if the id is taken or the image unusable
      */
     public BackgroundImage addBackground(String id, String title, Bytes content) {
         BackgroundImage image = journaled("add background", OperatorAction.BACKGROUND_ADDED, "background " + id, c -> {
@@ -436,7 +436,7 @@ public final class PostalAdmin {
      * purchases cannot use it. Indicia bought with it stay valid.
      *
      * @throws NotFoundException if there is no such image
-     * @throws org.openpostage.api.InvalidRequestException if it was retired before
+     * @throws org.openpostage.api.error.InvalidRequestException if it was retired before
      */
     public void retireBackground(String id) {
         journaled("retire background", OperatorAction.BACKGROUND_RETIRED, "background " + id, c -> {
@@ -486,7 +486,7 @@ public final class PostalAdmin {
      * against {@code effectiveFrom}, a version and a day no other table has, the currency of the table
      * in force), and every node prices with it from that day.
      *
-     * @throws org.openpostage.api.InvalidRequestException naming what is wrong with it
+     * @throws org.openpostage.api.error.InvalidRequestException naming what is wrong with it
      */
     public RateTableInfo uploadRateTable(String text, LocalDate effectiveFrom) {
         LocalDate today = LocalDate.ofInstant(clock.instant(), config.zone());
@@ -504,7 +504,7 @@ public final class PostalAdmin {
      * Withdraws an uploaded rate table before its day.
      *
      * @throws NotFoundException if no uploaded table has that version
-     * @throws org.openpostage.api.InvalidRequestException if it took effect already, or was withdrawn
+     * @throws org.openpostage.api.error.InvalidRequestException if it took effect already, or was withdrawn
      */
     public void withdrawRateTable(String version) {
         LocalDate today = LocalDate.ofInstant(clock.instant(), config.zone());
@@ -542,7 +542,7 @@ public final class PostalAdmin {
      *
      * @param name        1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter
      * @param password    at least 12 characters; hashed with Argon2id, never stored
-     * @throws org.openpostage.api.InvalidRequestException if the name is malformed or taken, or the password too weak
+     * @throws org.openpostage.api.error.InvalidRequestException if the name is malformed or taken, or the password too weak
      */
     public OperatorAccount createOperator(String name, String displayName, char[] password) {
         OperatorAccount a = journaled("create operator", OperatorAction.OPERATOR_CREATED, "operator " + name, c ->
@@ -565,7 +565,7 @@ public final class PostalAdmin {
      * Sets an operator's password (and lifts a lock after wrong passwords).
      *
      * @throws NotFoundException if there is no such account
-     * @throws org.openpostage.api.InvalidRequestException if the password is too weak
+     * @throws org.openpostage.api.error.InvalidRequestException if the password is too weak
      */
     public void setOperatorPassword(String name, char[] password) {
         journaled("set operator password", OperatorAction.OPERATOR_PASSWORD_SET, "operator " + name, c -> {
@@ -583,13 +583,13 @@ public final class PostalAdmin {
      */
     public void setOperatorEnabled(String name, boolean enabled) {
         if (!enabled && name.equals(operator)) {
-            throw new org.openpostage.api.InvalidRequestException("an operator cannot disable their own account");
+            throw new org.openpostage.api.error.InvalidRequestException("an operator cannot disable their own account");
         }
         journaled(enabled ? "enable operator" : "disable operator", enabled ? OperatorAction.OPERATOR_ENABLED
                 : OperatorAction.OPERATOR_DISABLED, "operator " + name, c -> {
             operators.setEnabled(c, name, enabled);
             if (!enabled && operators.enabledCount(c) == 0) {
-                throw new org.openpostage.api.InvalidRequestException("operator " + name + " is the last enabled "
+                throw new org.openpostage.api.error.InvalidRequestException("operator " + name + " is the last enabled "
                         + "account; create another first");
             }
             return new Journaled<>(null, null);
@@ -602,7 +602,7 @@ public final class PostalAdmin {
      * lock the account for 15 minutes on every node.
      *
      * @param via how the operator came (for the journal: {@code admin console from 127.0.0.1}, say)
-     * @throws org.openpostage.api.AuthenticationException if the name or password is wrong, or the account locked or disabled
+     * @throws org.openpostage.api.error.AuthenticationException if the name or password is wrong, or the account locked or disabled
      */
     public OperatorAccount signIn(String name, char[] password, String via) {
         OperatorAccount a = operators.authenticate(name, password, c -> operatorJournal.append(c,

@@ -3,8 +3,8 @@ package org.openpostage.server;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
 
 /**
  * A rate table as the operator sees it (docs/rates.md): where it came from, when it takes effect,

@@ -2,9 +2,9 @@ package org.openpostage.server;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.Mode;
 import org.openpostage.api.indicium.SignatureAlgorithm;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.Mode;
 
 /**
  * A signing key as the operator sees it: its id, mode, state, the device that holds its private

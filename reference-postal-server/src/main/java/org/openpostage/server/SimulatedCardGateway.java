@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.db.SqlWork;
 import org.openpostage.server.internal.util.Ids;

@@ -1,6 +1,6 @@
 package org.openpostage.server;
 
-import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.model.BackgroundImage;
 import org.openpostage.api.model.PrintComponent;
@@ -14,7 +14,7 @@ import org.openpostage.api.model.RenderedImage;
  * for operators who only sell raw indicium data).
  *
  * <p>Implementations must be thread-safe, render test indicia as SPECIMEN, and throw
- * {@link org.openpostage.api.InvalidRequestException} for unusable input.
+ * {@link org.openpostage.api.error.InvalidRequestException} for unusable input.
  */
 public interface StampImaging {
     /** Whether this implementation renders at all; {@code false} for {@link #unavailable()}. */
@@ -36,7 +36,7 @@ public interface StampImaging {
      * Checks an image an operator adds to the catalogue beyond its header (which the core has
      * already checked): that it decodes, and is usable as a stamp background.
      *
-     * @throws org.openpostage.api.InvalidRequestException saying why the image is unusable
+     * @throws org.openpostage.api.error.InvalidRequestException saying why the image is unusable
      */
     void checkBackground(BackgroundImage image);
 

@@ -14,16 +14,16 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.AuthenticationException;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.Mode;
-import org.openpostage.api.NotFoundException;
+import org.openpostage.api.error.AuthenticationException;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.error.NotFoundException;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.Mode;
 
 /**
  * The operator's administration: every change journaled with the operator's name in its own
@@ -63,7 +63,7 @@ class AdministrationTest {
                     || String.valueOf(e.detail()).contains("battery")), "never a password");
 
             long now = journalSize(f);
-            assertThrows(InvalidRequestException.class, () -> ada.fundMeter(meter, org.openpostage.api.model.Money.of(5,
+            assertThrows(InvalidRequestException.class, () -> ada.fundMeter(meter, org.openpostage.api.value.Money.of(5,
                     "EUR"), null), "another currency");
             assertThrows(NotFoundException.class, () -> ada.issueApiKey("nobody", Mode.LIVE));
             assertThrows(InvalidRequestException.class, () -> ada.createPartner("globex", "again"));
@@ -179,7 +179,7 @@ class AdministrationTest {
             assertEquals("ada", entry.retiredBy());
             PurchaseRequest withIt = new PurchaseRequest(List.of(f.letter()), PaymentMethod.account(),
                     PrintOptions.png(300).withBackground(sample), null);
-            assertThrows(org.openpostage.api.PostageException.class, () -> f.core.purchase(withIt, f.test("bg")));
+            assertThrows(org.openpostage.api.error.PostageException.class, () -> f.core.purchase(withIt, f.test("bg")));
         }
     }
 

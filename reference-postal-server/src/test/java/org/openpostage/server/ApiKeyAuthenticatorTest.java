@@ -12,12 +12,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.Caller;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.Mode;
-import org.openpostage.api.NotFoundException;
+import org.openpostage.api.error.AuthenticationException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.NotFoundException;
 import org.openpostage.api.spi.Credentials;
+import org.openpostage.api.value.Mode;
 
 /** API keys: what authenticates, and every way a key is refused. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.ErrorCode;
 import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchItemResult;
 import org.openpostage.api.model.BatchPurchaseRequest;
@@ -26,6 +25,7 @@ import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.value.Mode;
 
 /**
  * Batches issue their account-paid entries together, a chunk of entries per transaction with rows

@@ -10,15 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.BatchPurchaseResult;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.Money;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.value.Money;
 
 /**
  * A batch that runs longer than the request lease keeps its key: nobody takes it over while it is

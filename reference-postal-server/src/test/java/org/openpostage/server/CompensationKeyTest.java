@@ -16,8 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.PaymentDeclinedException;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.error.PaymentDeclinedException;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
@@ -127,10 +127,10 @@ class CompensationKeyTest {
     @Test
     void aRetryAloneRepairsAKeyLeftOpenByADeclinedPayment() {
         PurchaseRequest request = f.purchase(1, Fixture.card(SimulatedCardGateway.INSUFFICIENT_FUNDS));
-        assertThrows(org.openpostage.api.InsufficientFundsException.class, () -> f.core.purchase(request, f.live("poor")));
+        assertThrows(org.openpostage.api.error.InsufficientFundsException.class, () -> f.core.purchase(request, f.live("poor")));
         Rows.update(f.db, "UPDATE idempotency_keys SET state = 'PENDING', error_code = NULL, error_message = NULL"
                 + " WHERE idem_key = 'LIVE:poor'");
-        assertThrows(org.openpostage.api.InsufficientFundsException.class, () -> f.core.purchase(request, f.live("poor")));
+        assertThrows(org.openpostage.api.error.InsufficientFundsException.class, () -> f.core.purchase(request, f.live("poor")));
         assertEquals("FAILED", Rows.text(f.db, "SELECT state FROM idempotency_keys WHERE idem_key = 'LIVE:poor'"));
     }
 }

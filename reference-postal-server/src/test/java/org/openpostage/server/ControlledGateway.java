@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.h2.jdbcx.JdbcDataSource;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 
 /**
  * A card gateway for tests, around a real one: its first call of one kind can hang until the test

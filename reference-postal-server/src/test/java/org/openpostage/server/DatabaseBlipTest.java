@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
 

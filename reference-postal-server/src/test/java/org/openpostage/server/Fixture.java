@@ -11,20 +11,20 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.Caller;
-import org.openpostage.api.Mode;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.MeterStatement;
-import org.openpostage.api.model.Money;
 import org.openpostage.api.model.PaymentMethod;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
-import org.openpostage.api.model.Weight;
 import org.openpostage.api.spi.Credentials;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * A core on a fresh database with one partner, {@code acme}, holding a test and a live API key

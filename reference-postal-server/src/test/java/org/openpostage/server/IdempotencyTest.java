@@ -18,17 +18,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.CallContext;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.IdempotencyConflictException;
-import org.openpostage.api.InsufficientFundsException;
-import org.openpostage.api.Mode;
-import org.openpostage.api.PaymentDeclinedException;
-import org.openpostage.api.PriceChangedException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.IdempotencyConflictException;
+import org.openpostage.api.error.InsufficientFundsException;
+import org.openpostage.api.error.PaymentDeclinedException;
+import org.openpostage.api.error.PriceChangedException;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.spi.Credentials;
+import org.openpostage.api.value.Mode;
 
 class IdempotencyTest {
     @TempDir

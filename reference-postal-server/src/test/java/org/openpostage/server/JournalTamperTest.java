@@ -16,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.openpostage.api.Mode;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.RefundRequest;
+import org.openpostage.api.value.Mode;
 import org.openpostage.server.internal.journal.ChainHash;
 import org.openpostage.server.internal.journal.MeterChain;
 

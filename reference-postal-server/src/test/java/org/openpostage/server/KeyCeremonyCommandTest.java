@@ -17,8 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.Mode;
 import org.openpostage.api.indicium.VerificationKey;
+import org.openpostage.api.value.Mode;
 import org.openpostage.server.cli.AdminCommand;
 
 /**

@@ -19,29 +19,29 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.Caller;
-import org.openpostage.api.InsufficientFundsException;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.InsufficientFundsException;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.SignatureCheck;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.Indicium;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.PaymentMethod;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
-import org.openpostage.api.model.Weight;
 import org.openpostage.api.spi.Credentials;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * 2,000 purchases from 8 threads through two cores (server nodes) sharing one ledger, against

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.IdempotencyConflictException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.IdempotencyConflictException;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
@@ -132,7 +132,7 @@ class NodeRecoveryTest {
         // Captured, then the node died before its issuing transaction: its claims on the payment and the key stand.
         Rows.update(f.db, "CREATE TRIGGER blip BEFORE INSERT ON purchases FOR EACH ROW CALL \""
                 + DatabaseBlipTest.FailoverTrigger.class.getName() + "\"");
-        assertThrows(org.openpostage.api.ServiceUnavailableException.class, () -> f.core.purchase(request, f.test("card")));
+        assertThrows(org.openpostage.api.error.ServiceUnavailableException.class, () -> f.core.purchase(request, f.test("card")));
         Rows.update(f.db, "DROP TRIGGER blip");
         node("node-killed", 10);
         Instant leaseLeft = f.clock.instant().plus(LEASE_LEFT);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
 

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.openpostage.api.ConfigurationException;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.ConfigurationException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.SignatureCheck;
@@ -29,6 +28,7 @@ import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.api.value.Mode;
 import org.openpostage.server.internal.signing.Pkcs11Device;
 
 /**

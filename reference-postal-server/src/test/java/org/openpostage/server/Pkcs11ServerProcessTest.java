@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.ClientConfig;
-import org.openpostage.api.Mode;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.api.TlsSettings;
@@ -43,16 +42,17 @@ import org.openpostage.api.indicium.SignatureCheck;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.Indicium;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.PaymentMethod;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 import org.openpostage.server.internal.signing.Pkcs11Device;
 
 /**
@@ -176,7 +176,7 @@ class Pkcs11ServerProcessTest {
         admin.createPartner("shop", "Shop");
         String key = admin.issueApiKey("shop", Mode.LIVE).apiKey();
         long meter = admin.createMeter("shop", Mode.LIVE, core.currency()).meterId();
-        admin.fundMeter(meter, org.openpostage.api.model.Money.of(100_000, core.currency().getCurrencyCode()), "test");
+        admin.fundMeter(meter, org.openpostage.api.value.Money.of(100_000, core.currency().getCurrencyCode()), "test");
         return key;
     }
 

@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
+import org.openpostage.api.value.Bytes;
 
 /**
  * A serial, once signed over, belongs to that signature for ever; and signed indicium bytes never

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.NotFoundException;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.error.NotFoundException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.IndiciumSigner;
@@ -44,8 +44,8 @@ import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RefundRequest;
-import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.Verdict;
+import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
 
 /**
@@ -280,7 +280,7 @@ class SigningKeyRevocationTest {
 
     /** The live keys of {@code keys} (the server also publishes its test keys). */
     static List<VerificationKey> liveKeys(VerificationKeySet keys) {
-        return keys.keys().stream().filter(k -> k.mode() == org.openpostage.api.Mode.LIVE).toList();
+        return keys.keys().stream().filter(k -> k.mode() == org.openpostage.api.value.Mode.LIVE).toList();
     }
 
     private static PurchaseRequest order(Fixture f, LocalDate dateOfMailing) {

@@ -12,7 +12,6 @@ import java.security.PrivateKey;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.openpostage.api.Mode;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.IndiciumSigner;
@@ -26,6 +25,7 @@ import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.api.value.Mode;
 
 /**
  * Test postage is signed with test keys and live postage with live keys, never the other way; a

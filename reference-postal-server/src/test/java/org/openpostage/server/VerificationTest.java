@@ -17,10 +17,9 @@ import java.security.spec.ECGenParameterSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.Bytes;
+import org.openpostage.api.error.IndiciumFormatException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.IndiciumData;
-import org.openpostage.api.indicium.IndiciumFormatException;
 import org.openpostage.api.indicium.IndiciumSigner;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.SignatureCheck;
@@ -29,9 +28,10 @@ import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.RefundRequest;
-import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.Verdict;
+import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.api.value.Bytes;
 
 /** Signing, key rotation and verification of indicia. */
 class VerificationTest {

@@ -2,6 +2,7 @@ package org.openpostage.api;
 
 import java.util.Objects;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Mode;
 
 /**
  * Who is calling a {@link PostalService} on the server side: the partner (portal) and the mode of

@@ -1,6 +1,5 @@
 package org.openpostage.api;
 
-import org.jspecify.annotations.Nullable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.ConfigurationException;
 import org.openpostage.api.internal.Checks;
 
 /**
@@ -167,7 +168,7 @@ public final class ClientConfig {
         return retryPolicy;
     }
 
-    /** The transport named explicitly (see {@link org.openpostage.api.spi.TransportProvider#name()}), or {@code null}. */
+    /** The transport named explicitly (see {@link org.openpostage.api.TransportProvider#name()}), or {@code null}. */
     public @Nullable String transport() {
         return transport;
     }

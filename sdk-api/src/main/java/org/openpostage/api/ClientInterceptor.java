@@ -1,6 +1,7 @@
 package org.openpostage.api;
 
 import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.PostageException;
 
 /**
  * Observes or decorates a client's calls: for logging, metrics and tracing. Interceptors are

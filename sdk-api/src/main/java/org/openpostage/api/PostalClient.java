@@ -3,6 +3,8 @@ package org.openpostage.api;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.ConfigurationException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
-import org.openpostage.api.spi.TransportProvider;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * Creates {@link PostalClient}s. The transport is found by the endpoint URI's scheme among the

@@ -2,6 +2,7 @@ package org.openpostage.api;
 
 import java.util.List;
 import java.util.Objects;
+import org.openpostage.api.error.ErrorCode;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;

@@ -1,5 +1,18 @@
 package org.openpostage.api;
 
+import org.openpostage.api.error.AuthenticationException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.IdempotencyConflictException;
+import org.openpostage.api.error.InsufficientFundsException;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.error.NotFoundException;
+import org.openpostage.api.error.PaymentDeclinedException;
+import org.openpostage.api.error.PaymentPendingException;
+import org.openpostage.api.error.PermissionDeniedException;
+import org.openpostage.api.error.PostageException;
+import org.openpostage.api.error.RateLimitedException;
+import org.openpostage.api.error.RefundNotAllowedException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;
@@ -74,7 +87,7 @@ public interface PostalService {
      * the registers after its own debit, and is signed. Rendered images are added when the
      * request's {@link org.openpostage.api.model.PrintOptions} ask for them.
      *
-     * @throws org.openpostage.api.PriceChangedException if an item's price is no longer current
+     * @throws org.openpostage.api.error.PriceChangedException if an item's price is no longer current
      * @throws PaymentDeclinedException   if the card was declined
      * @throws InsufficientFundsException if the card or the account cannot cover the total
      * @throws PaymentPendingException    if the gateway's answer is unknown; retry with the same key later
@@ -130,7 +143,7 @@ public interface PostalService {
      * verifying the same piece twice reports a duplicate the second time; other callers verify
      * without recording. Not idempotent, so clients do not repeat it once it may have arrived.
      *
-     * @throws org.openpostage.api.indicium.IndiciumFormatException if the bytes are malformed
+     * @throws org.openpostage.api.error.IndiciumFormatException if the bytes are malformed
      */
     VerificationResult verify(VerifyRequest request, CallContext context);
 

@@ -2,6 +2,8 @@ package org.openpostage.api;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
+import org.openpostage.api.error.InvalidArgumentException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.internal.Checks;
 
 /**

@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * How every OpenPostage configuration reads a typed value from text: the client's

@@ -26,6 +26,7 @@ import javax.crypto.EncryptedPrivateKeyInfo;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * The one reader of TLS files in OpenPostage: certificates and private keys in PEM, and PKCS#12

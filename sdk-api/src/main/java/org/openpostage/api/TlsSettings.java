@@ -1,6 +1,5 @@
 package org.openpostage.api;
 
-import org.jspecify.annotations.Nullable;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -11,6 +10,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * The TLS trust and client identity a client uses, shared by every transport so that switching

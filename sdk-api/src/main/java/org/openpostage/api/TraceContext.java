@@ -2,6 +2,7 @@ package org.openpostage.api;
 
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.InvalidArgumentException;
 
 /**
  * The W3C Trace Context (<a href="https://www.w3.org/TR/trace-context/">www.w3.org/TR/trace-context</a>)

@@ -1,5 +1,7 @@
 package org.openpostage.api;
 
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.value.Mode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

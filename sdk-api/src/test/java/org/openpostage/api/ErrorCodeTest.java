@@ -1,11 +1,26 @@
 package org.openpostage.api;
 
+import org.openpostage.api.error.AuthenticationException;
+import org.openpostage.api.error.ConfigurationException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.IdempotencyConflictException;
+import org.openpostage.api.error.InsufficientFundsException;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.error.NotFoundException;
+import org.openpostage.api.error.PaymentDeclinedException;
+import org.openpostage.api.error.PaymentPendingException;
+import org.openpostage.api.error.PermissionDeniedException;
+import org.openpostage.api.error.PostageException;
+import org.openpostage.api.error.PriceChangedException;
+import org.openpostage.api.error.RateLimitedException;
+import org.openpostage.api.error.RefundNotAllowedException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.indicium.IndiciumFormatException;
+import org.openpostage.api.error.IndiciumFormatException;
 
 class ErrorCodeTest {
     private static final Map<ErrorCode, Class<? extends PostageException>> EXPECTED = Map.ofEntries(
@@ -55,7 +70,7 @@ class ErrorCodeTest {
 
     @Test
     void toStringShowsCodeAndRequestId() {
-        assertEquals("org.openpostage.api.PaymentDeclinedException: [PAYMENT_DECLINED] no (request r1)",
+        assertEquals("org.openpostage.api.error.PaymentDeclinedException: [PAYMENT_DECLINED] no (request r1)",
                 new PaymentDeclinedException("no", "r1").toString());
     }
 }

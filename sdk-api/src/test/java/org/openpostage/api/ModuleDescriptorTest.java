@@ -20,10 +20,11 @@ class ModuleDescriptorTest {
         assertFalse(module.isAutomatic());
         Set<String> exported = module.exports().stream().map(ModuleDescriptor.Exports::source)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("org.openpostage.api", "org.openpostage.api.model", "org.openpostage.api.indicium",
+        assertEquals(Set.of("org.openpostage.api", "org.openpostage.api.error", "org.openpostage.api.value",
+                "org.openpostage.api.model", "org.openpostage.api.indicium",
                 "org.openpostage.api.spi"), exported);
         assertTrue(module.packages().contains("org.openpostage.api.internal"), "the internal package exists, unexported");
-        assertTrue(module.uses().contains("org.openpostage.api.spi.TransportProvider"));
+        assertTrue(module.uses().contains("org.openpostage.api.TransportProvider"));
         assertTrue(module.requires().stream().anyMatch(r -> r.name().equals("org.jspecify")
                 && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)), "JSpecify is compile-time only");
     }

@@ -1,5 +1,9 @@
 package org.openpostage.api;
 
+import org.openpostage.api.error.ConfigurationException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.NotFoundException;
+import org.openpostage.api.error.PostageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.indicium.VerificationKeySet;
@@ -17,10 +21,7 @@ import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.BatchPurchaseResult;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.Money;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
@@ -30,7 +31,10 @@ import org.openpostage.api.model.Refund;
 import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * {@link PostalClient#callAsync}'s default, for clients that do not run the shared pipeline (a

@@ -1,5 +1,6 @@
 package org.openpostage.api;
 
+import org.openpostage.api.error.ConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.spi.TransportProvider;
 
 class PostalClientsTest {
     private static final TransportProvider XML = provider("xml", "https");

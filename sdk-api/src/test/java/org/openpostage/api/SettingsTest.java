@@ -1,5 +1,6 @@
 package org.openpostage.api;
 
+import org.openpostage.api.error.ConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

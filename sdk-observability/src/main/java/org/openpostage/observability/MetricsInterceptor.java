@@ -8,14 +8,14 @@ import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.util.Objects;
 import org.openpostage.api.ClientInterceptor;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.PostageException;
 
 /**
  * Measures a client's calls with Micrometer:
  * <ul>
  *   <li>{@code openpostage.client.calls} (timer, with a percentile histogram): every logical call,
  *       retries and pauses included, by {@code operation}, {@code outcome} ({@code success} or
- *       {@code error}) and {@code code} (the {@link org.openpostage.api.ErrorCode}, or {@code none});</li>
+ *       {@code error}) and {@code code} (the {@link org.openpostage.api.error.ErrorCode}, or {@code none});</li>
  *   <li>{@code openpostage.client.attempts} (counter): every attempt, tagged the same way, so that
  *       retries show as attempts beyond calls.</li>
  * </ul>

@@ -13,8 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.openpostage.api.ClientInterceptor;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.TraceContext;
+import org.openpostage.api.error.PostageException;
 
 /**
  * Traces a client's calls with OpenTelemetry: one span per call ({@code openpostage <operation>},

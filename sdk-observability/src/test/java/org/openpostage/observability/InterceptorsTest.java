@@ -27,23 +27,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.ClientConfig;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.NotFoundException;
 import org.openpostage.api.PostalOperation;
 import org.openpostage.api.RetryPolicy;
-import org.openpostage.api.ServiceUnavailableException;
 import org.openpostage.api.TraceContext;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.NotFoundException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.Money;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
-import org.openpostage.api.model.Weight;
 import org.openpostage.api.spi.Attempt;
 import org.openpostage.api.spi.AttemptFailure;
 import org.openpostage.api.spi.ClientTransport;
 import org.openpostage.api.spi.PipelinedPostalClient;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /** Both interceptors in the SDK's call pipeline, with a transport that fails its first attempt. */
 class InterceptorsTest {

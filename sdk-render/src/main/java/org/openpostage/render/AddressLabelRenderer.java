@@ -3,7 +3,7 @@ package org.openpostage.render;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.Address;
 import org.openpostage.api.model.RenderedImage;
 

@@ -3,8 +3,8 @@ package org.openpostage.render;
 import java.awt.image.BufferedImage;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.api.value.Bytes;
 import org.openpostage.render.internal.Pictures;
 
 /**

@@ -1,9 +1,9 @@
 package org.openpostage.render;
 
 import java.util.Objects;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.api.value.Bytes;
 import org.openpostage.render.internal.ImageFiles;
 import org.openpostage.render.internal.ImageLimits;
 import org.openpostage.render.internal.MachineReadableCodes;

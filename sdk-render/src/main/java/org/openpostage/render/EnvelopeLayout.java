@@ -2,7 +2,7 @@ package org.openpostage.render;
 
 import java.util.List;
 import java.util.Locale;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * Where a stamp and the addresses go on an envelope, in millimetres from its top-left corner

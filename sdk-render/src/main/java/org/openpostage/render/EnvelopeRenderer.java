@@ -2,7 +2,7 @@ package org.openpostage.render;
 
 import java.util.List;
 import java.util.Objects;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.RenderedImage;
 
 /**

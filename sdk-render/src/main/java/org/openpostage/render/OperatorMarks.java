@@ -6,9 +6,9 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
 
 /**
  * The marks a postal operator requires in a stamp's human-readable block, besides what the

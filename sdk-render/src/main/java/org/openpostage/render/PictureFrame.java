@@ -1,7 +1,7 @@
 package org.openpostage.render;
 
 import java.util.Locale;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * Which part of a background picture a stamp shows, so that its subject is not hidden behind the

@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.model.PrintComponent;
+import org.openpostage.api.value.Bytes;
 
 /**
  * The print component shipped with this library: a dependency-free JavaScript module that prints

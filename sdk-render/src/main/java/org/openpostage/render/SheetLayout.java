@@ -1,6 +1,6 @@
 package org.openpostage.render;
 
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * A page of labels in a grid, in millimetres: where each stamp of a {@link SheetRenderer} goes.

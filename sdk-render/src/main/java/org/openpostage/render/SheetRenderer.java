@@ -11,10 +11,10 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.OutputFormat;
 import org.openpostage.api.model.RenderedImage;
+import org.openpostage.api.value.Bytes;
 import org.openpostage.render.internal.Png;
 
 /**

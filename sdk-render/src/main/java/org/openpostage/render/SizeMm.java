@@ -1,6 +1,6 @@
 package org.openpostage.render;
 
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * A physical size in millimetres: of a stamp, a label or a page. Hand it to the print component

@@ -1,6 +1,6 @@
 package org.openpostage.render;
 
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * The geometry of a stamp, in millimetres. All outputs (PNG, PDF, ZPL, sheets) follow it, so a

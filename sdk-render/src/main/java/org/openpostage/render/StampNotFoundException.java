@@ -1,6 +1,6 @@
 package org.openpostage.render;
 
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * An image was read, but no Data Matrix symbol could be found or decoded in it: not a stamp, or

@@ -1,6 +1,6 @@
 package org.openpostage.render;
 
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.render.internal.ImageLimits;
 
 /**

@@ -17,9 +17,9 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.api.value.Bytes;
 
 /** Upload checks: what is accepted, and a clear message for everything that is not. */
 class BackgroundImagesTest {

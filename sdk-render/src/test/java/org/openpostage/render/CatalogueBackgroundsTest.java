@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.api.value.Bytes;
 
 /** The sample catalogue: the generator's output, and the copy committed to the reference postal server. */
 class CatalogueBackgroundsTest {

@@ -18,7 +18,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.indicium.SignedIndicium;
 
 /**

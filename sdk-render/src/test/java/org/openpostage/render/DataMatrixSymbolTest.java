@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.value.Bytes;
 
 class DataMatrixSymbolTest {
     @Test

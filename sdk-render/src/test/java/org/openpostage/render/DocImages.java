@@ -21,13 +21,13 @@ public final class DocImages {
         CatalogueBackgrounds.Entry hills = CatalogueBackgrounds.ENTRIES.get(0);
         byte[] picture = TestPictures.png(hills.draw());
         Background background = BackgroundImages.check(new BackgroundImage(hills.id(), hills.title(), "image/png",
-                org.openpostage.api.Bytes.of(picture), CatalogueBackgrounds.WIDTH, CatalogueBackgrounds.HEIGHT));
+                org.openpostage.api.value.Bytes.of(picture), CatalogueBackgrounds.WIDTH, CatalogueBackgrounds.HEIGHT));
         Files.write(dir.resolve("stamp-plain.png"), renderer.png(TestIndicia.letter(42)).content().toArray());
         Files.write(dir.resolve("stamp-background.png"),
                 renderer.png(TestIndicia.parcel(43), background).content().toArray());
         Files.write(dir.resolve("stamp-specimen.png"), renderer.png(TestIndicia.specimen(44)).content().toArray());
         OperatorMarks us = OperatorMarks.DEFAULT.withOperatorMark("US POSTAGE")
-                .withProductCode(org.openpostage.api.model.MailClass.LETTER, "FCM LTR");
+                .withProductCode(org.openpostage.api.value.MailClass.LETTER, "FCM LTR");
         Files.write(dir.resolve("stamp-marks.png"), StampRenderer.builder().marks(us).build()
                 .png(TestIndicia.letter(45)).content().toArray());
         Files.write(dir.resolve("stamp-framed.png"), renderer.png(TestIndicia.parcel(46),
@@ -48,9 +48,9 @@ public final class DocImages {
                 .png(toGermany, 150).content().toArray());
         Files.write(dir.resolve("label-4x6.png"), ShippingLabelRenderer.of(StampRenderer.builder().dpi(203).build())
                 .png(new AddressedStamp(Stamp.of(org.openpostage.api.indicium.IndiciumCodec.sign(TestIndicia.data(49)
-                        .mailClass(org.openpostage.api.model.MailClass.PRIORITY_PARCEL)
-                        .postage(org.openpostage.api.model.Money.of(2150, "USD"))
-                        .destination(org.openpostage.api.model.PostalCode.of("51147")).build(), TestIndicia.EC_SIGNER)),
+                        .mailClass(org.openpostage.api.value.MailClass.PRIORITY_PARCEL)
+                        .postage(org.openpostage.api.value.Money.of(2150, "USD"))
+                        .destination(org.openpostage.api.value.PostalCode.of("51147")).build(), TestIndicia.EC_SIGNER)),
                         sender, german)).content().toArray());
         java.util.List<org.openpostage.api.model.Address> many = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {

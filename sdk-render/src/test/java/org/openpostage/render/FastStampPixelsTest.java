@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.SignedIndicium;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.value.MailClass;
 
 /**
  * The fast stamp paths (1-bit raster written directly; background pictures composed and

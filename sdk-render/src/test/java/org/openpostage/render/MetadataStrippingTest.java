@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * {@link BackgroundImages#clean}: a phone photo's metadata (GPS position, comments, XMP, PNG text)

@@ -8,10 +8,10 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.SignatureCheck;
 import org.openpostage.api.indicium.SignedIndicium;
+import org.openpostage.api.value.Bytes;
 
 /**
  * Rendered PNG stamps, plain and with a picture, at the usual resolutions, read back through the

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.indicium.SignatureCheck;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.model.RenderedImage;
+import org.openpostage.api.value.Bytes;
 
 /**
  * Render, read back, verify: every resolution, with and without background, PNG and PDF

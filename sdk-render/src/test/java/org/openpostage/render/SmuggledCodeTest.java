@@ -14,10 +14,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.indicium.SignedIndicium;
 
 /**
@@ -79,7 +79,7 @@ class SmuggledCodeTest {
                 .toArray());
         paste(picture, decoySymbol, 30, (300 - decoySymbol.getHeight()) / 2);
         // Such a picture could only get here unchecked (a catalogue from before the check): built as the check does.
-        Background unchecked = new Background("image/png", org.openpostage.api.Bytes.of(TestPictures.png(picture)),
+        Background unchecked = new Background("image/png", org.openpostage.api.value.Bytes.of(TestPictures.png(picture)),
                 picture);
         BufferedImage stamp = ImageIO.read(new ByteArrayInputStream(StampRenderer.defaults().withDpi(300)
                 .png(own, unchecked).content().toArray()));

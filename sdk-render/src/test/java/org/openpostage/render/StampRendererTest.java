@@ -24,7 +24,7 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.model.OutputFormat;
 import org.openpostage.api.model.RenderedImage;
@@ -134,21 +134,21 @@ class StampRendererTest {
     @Test
     void operatorMarksProductCodesAndPostalAmounts() throws IOException {
         OperatorMarks marks = OperatorMarks.DEFAULT.withOperatorMark("US POSTAGE")
-                .withProductCode(org.openpostage.api.model.MailClass.LETTER, "FCM LTR");
+                .withProductCode(org.openpostage.api.value.MailClass.LETTER, "FCM LTR");
         RenderedImage pdf = StampRenderer.builder().marks(marks).build().pdf(letter);
         try (PDDocument document = Loader.loadPDF(pdf.content().toArray())) {
             String text = new PDFTextStripper().getText(document);
             assertTrue(text.contains("US POSTAGE"), text);
             assertTrue(text.contains("FCM LTR Standard letter"), text);
         }
-        assertEquals("$000.85", marks.amount(org.openpostage.api.model.Money.of(85, "USD")));
-        assertEquals("$012.30", marks.amount(org.openpostage.api.model.Money.of(1230, "USD")));
-        assertEquals("€000,85", marks.amount(org.openpostage.api.model.Money.of(85, "EUR")));
-        assertEquals("£001.05", marks.amount(org.openpostage.api.model.Money.of(105, "GBP")));
-        assertEquals("CHF 000,85", marks.amount(org.openpostage.api.model.Money.of(85, "CHF")));
-        assertEquals("¥085", marks.amount(org.openpostage.api.model.Money.of(85, "JPY")));
+        assertEquals("$000.85", marks.amount(org.openpostage.api.value.Money.of(85, "USD")));
+        assertEquals("$012.30", marks.amount(org.openpostage.api.value.Money.of(1230, "USD")));
+        assertEquals("€000,85", marks.amount(org.openpostage.api.value.Money.of(85, "EUR")));
+        assertEquals("£001.05", marks.amount(org.openpostage.api.value.Money.of(105, "GBP")));
+        assertEquals("CHF 000,85", marks.amount(org.openpostage.api.value.Money.of(85, "CHF")));
+        assertEquals("¥085", marks.amount(org.openpostage.api.value.Money.of(85, "JPY")));
         assertEquals("USD 0.85", marks.withAmounts(OperatorMarks.AmountStyle.ISO).amount(
-                org.openpostage.api.model.Money.of(85, "USD")));
+                org.openpostage.api.value.Money.of(85, "USD")));
         assertThrows(InvalidRequestException.class, () -> marks.withOperatorMark("X".repeat(21)));
     }
 

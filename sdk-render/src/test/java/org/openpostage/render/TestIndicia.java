@@ -14,9 +14,9 @@ import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.Money;
-import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
 
 /** Keys made for the tests and indicia signed with them. */
 public final class TestIndicia {

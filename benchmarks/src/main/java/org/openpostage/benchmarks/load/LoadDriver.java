@@ -37,16 +37,16 @@ import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchItemResult;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.BatchPurchaseResult;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.PaymentMethod;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * A closed-loop load driver for the reference postal server (docs/performance.md, "Purchases,

@@ -34,26 +34,26 @@ import org.junit.jupiter.api.TestInstance;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.ClientInterceptor;
-import org.openpostage.api.ConfigurationException;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.InvalidArgumentException;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.api.PostalOperation;
-import org.openpostage.api.RateLimitedException;
 import org.openpostage.api.RetryPolicy;
-import org.openpostage.api.ServiceUnavailableException;
-import org.openpostage.api.model.Purchase;
-import org.openpostage.api.NotFoundException;
 import org.openpostage.api.TraceContext;
+import org.openpostage.api.error.ConfigurationException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.InvalidArgumentException;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.error.NotFoundException;
+import org.openpostage.api.error.PostageException;
+import org.openpostage.api.error.RateLimitedException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.model.ExportFormat;
 import org.openpostage.api.model.JournalExport;
 import org.openpostage.api.model.JournalExportRequest;
 import org.openpostage.api.model.OutputFormat;
 import org.openpostage.api.model.PaymentKind;
 import org.openpostage.api.model.PrintOptions;
+import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseListRequest;
 import org.openpostage.api.model.PurchaseLookupRequest;
 import org.openpostage.api.model.PurchasePage;
@@ -168,7 +168,7 @@ public abstract class TransportContract {
 
     @Test
     void aNonRetryableAnswerIsThrownAtOnceWithTheServersRequestId() {
-        service.failNext("purchase", 1, () -> new org.openpostage.api.PaymentDeclinedException("declined"));
+        service.failNext("purchase", 1, () -> new org.openpostage.api.error.PaymentDeclinedException("declined"));
         try (PostalClient client = client()) {
             PostageException e = assertThrows(PostageException.class,
                     () -> client.purchase(ScriptedService.purchaseRequest(), CallContext.withKey("k-1")
@@ -422,7 +422,7 @@ public abstract class TransportContract {
 
     @Test
     void anAsyncFailureCompletesTheFutureWithTheSynchronousException() {
-        service.failNext("purchase", 1, () -> new org.openpostage.api.PaymentDeclinedException("declined"));
+        service.failNext("purchase", 1, () -> new org.openpostage.api.error.PaymentDeclinedException("declined"));
         try (PostalClient client = client()) {
             CompletableFuture<Purchase> f = client.purchaseAsync(ScriptedService.purchaseRequest(),
                     CallContext.withKey("k-async-1").withRequestId("req-async-declined"));

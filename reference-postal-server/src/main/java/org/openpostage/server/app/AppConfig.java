@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.Settings;
+import org.openpostage.api.error.ConfigurationException;
 import org.openpostage.server.ServerConfig;
 import org.openpostage.transport.grpc.GrpcServerOptions;
 import org.openpostage.transport.xml.XmlServerBinding;
@@ -293,7 +293,7 @@ public final class AppConfig {
     private static String operatorMark(String v) {
         try {
             return org.openpostage.render.OperatorMarks.DEFAULT.withOperatorMark(v).operatorMark();
-        } catch (org.openpostage.api.InvalidRequestException e) {
+        } catch (org.openpostage.api.error.InvalidRequestException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }

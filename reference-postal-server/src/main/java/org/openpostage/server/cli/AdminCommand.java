@@ -14,10 +14,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.openpostage.api.Mode;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.VerificationKey;
+import org.openpostage.api.value.Mode;
 import org.openpostage.server.JournalAuditReport;
 import org.openpostage.server.MeterAudit;
 import org.openpostage.server.OperatorJournalEntry;
@@ -114,7 +114,7 @@ public final class AdminCommand implements Callable<Integer> {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            boolean refused = e instanceof PostageException pe && pe.code() != org.openpostage.api.ErrorCode.INVALID_CONFIGURATION;
+            boolean refused = e instanceof PostageException pe && pe.code() != org.openpostage.api.error.ErrorCode.INVALID_CONFIGURATION;
             line.getErr().println((refused ? "refused: " : "error: ") + oneLine(e.getMessage()));
             return refused ? EXIT_PROBLEM : EXIT_USAGE;
         });
@@ -325,7 +325,7 @@ public final class AdminCommand implements Callable<Integer> {
             public Integer call() throws IOException {
                 SigningKeyInfo k = keys.admin.withAdmin(admin -> admin.signingKeys().stream()
                         .filter(x -> x.keyId() == keyId).findFirst().orElseThrow(
-                                () -> new org.openpostage.api.NotFoundException("signing key " + keyId + " does not exist")));
+                                () -> new org.openpostage.api.error.NotFoundException("signing key " + keyId + " does not exist")));
                 String text = "# OpenPostage signing key " + k.keyId() + ", " + k.mode() + ", " + k.algorithm()
                         + ", sha256:" + k.fingerprint() + "\n" + pem(k);
                 if (file == null) {

@@ -14,11 +14,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.MeterStatement;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.Money;
 import org.openpostage.server.BackgroundEntry;
 import org.openpostage.server.FailedCardRefund;
 import org.openpostage.server.IssuedApiKey;
@@ -367,7 +367,7 @@ final class OperationsCommands {
             public Integer call() {
                 return group.admin.withAdmin(admin -> {
                     RateTableInfo t = admin.rateTables().stream().filter(x -> x.version().equals(version)).findFirst()
-                            .orElseThrow(() -> new org.openpostage.api.NotFoundException("there is no rate table "
+                            .orElseThrow(() -> new org.openpostage.api.error.NotFoundException("there is no rate table "
                                     + version));
                     group.out().println("table version=" + t.version() + " currency=" + t.currency() + " effective-from="
                             + t.effectiveFrom());

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.Caller;
+import org.openpostage.api.error.AuthenticationException;
 import org.openpostage.api.spi.Credentials;
 import org.openpostage.server.OperatorAction;
 import org.openpostage.server.OperatorJournalEntry;
@@ -279,7 +279,7 @@ class AdminConsoleBrowserTest {
 
     private long activeTestKey() {
         return app.admin().signingKeys().stream().filter(k -> k.state() == SigningKeyInfo.State.ACTIVE
-                && k.mode() == org.openpostage.api.Mode.TEST).findFirst().orElseThrow().keyId();
+                && k.mode() == org.openpostage.api.value.Mode.TEST).findFirst().orElseThrow().keyId();
     }
 
     private void signIn(String name, String password) {

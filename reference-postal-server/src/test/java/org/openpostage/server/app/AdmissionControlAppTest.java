@@ -15,8 +15,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.PostalClient;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * {@code xml.max-concurrent-requests} reaches the XML port: with its one permit held by a request

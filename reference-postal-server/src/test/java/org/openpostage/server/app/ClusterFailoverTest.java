@@ -42,26 +42,26 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.CallContext;
-import org.openpostage.api.ErrorCode;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.ClientInterceptor;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.api.RetryPolicy;
 import org.openpostage.api.TlsSettings;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.Indicium;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.PaymentMethod;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 import org.openpostage.server.JournalAuditReport;
 import org.openpostage.server.MeterAudit;
 import org.openpostage.server.PostalCore;
@@ -200,7 +200,7 @@ class ClusterFailoverTest {
             // The demo's 1,000.00 per test meter lasts about 1,200 letters: fund both for the load.
             for (String meter : List.of("paper-shop.test.meter", "market.test.meter")) {
                 operator.admin().fundMeter(Long.parseLong(keys.getProperty(meter)),
-                        new org.openpostage.api.model.Money(10_000_000, operator.currency()), "failover test");
+                        new org.openpostage.api.value.Money(10_000_000, operator.currency()), "failover test");
             }
         }
         try (Load load = new Load(keys, ca)) {

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.CallContext;
-import org.openpostage.api.Mode;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.QuoteRequest;
-import org.openpostage.api.model.Weight;
 import org.openpostage.api.spi.Credentials;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 import org.openpostage.transport.xml.XmlProtocol;
 
 /**

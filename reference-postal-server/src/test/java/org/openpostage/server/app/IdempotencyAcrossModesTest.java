@@ -14,15 +14,15 @@ import org.openpostage.api.CallContext;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.VerificationKey;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.PaymentMethod;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * A partner's test and live API keys never share an idempotency outcome, over both transports:

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.error.ConfigurationException;
 
 /** {@code stamp.operator-mark} is read, trimmed and checked before the server starts. */
 class OperatorMarkConfigTest {

@@ -26,15 +26,15 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.TlsSettings;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 import org.openpostage.server.internal.tls.DevCertificates;
 
 /** The development CA, trust, and mutual TLS on both endpoints. */
@@ -64,7 +64,7 @@ class TlsTest {
         try (PostalServerApp again = TestApps.start(dir)) {
             assertArrayEquals(ca, Files.readAllBytes(again.caCertificate()), "the CA is reused");
             assertArrayEquals(serverKeys, Files.readAllBytes(tls.resolve("server.p12")), "the server key is reused");
-            String key = again.admin().issueApiKey("tls", org.openpostage.api.Mode.TEST).apiKey();
+            String key = again.admin().issueApiKey("tls", org.openpostage.api.value.Mode.TEST).apiKey();
             assertQuotes(again, key, () -> TlsSettings.builder().trustCertificates(again.caCertificate()).build());
         }
     }

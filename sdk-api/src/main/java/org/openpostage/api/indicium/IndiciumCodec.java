@@ -5,12 +5,13 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Currency;
 import java.util.Objects;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.IndiciumFormatException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.internal.Currencies;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.Money;
-import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
 
 /**
  * Encodes, signs and decodes indicium data in the OpenPostage binary format, version 1.

@@ -1,12 +1,12 @@
 package org.openpostage.api.indicium;
 
 import java.time.LocalDate;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 import org.openpostage.api.internal.Currencies;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.Money;
-import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
 
 /**
  * The fields of an indicium: everything its signature covers. See {@code docs/indicium-format.md}

@@ -5,6 +5,7 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Signature;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.openpostage.api.internal.EcdsaSignatures;
 
 /**
@@ -36,7 +37,7 @@ public interface IndiciumSigner {
      * @param provider  the provider to sign with (BouncyCastle is several times faster than the JDK's
      *                  on Java 17), or {@code null} for the JDK's default
      */
-    static IndiciumSigner jca(SignatureAlgorithm algorithm, long keyId, PrivateKey key, Provider provider) {
+    static IndiciumSigner jca(SignatureAlgorithm algorithm, long keyId, PrivateKey key, @Nullable Provider provider) {
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(key, "key");
         String jcaName = algorithm == SignatureAlgorithm.ECDSA_P256_SHA256 ? "SHA256withECDSA" : "Ed25519";

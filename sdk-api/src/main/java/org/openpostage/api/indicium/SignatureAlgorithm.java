@@ -1,5 +1,7 @@
 package org.openpostage.api.indicium;
 
+import org.openpostage.api.error.IndiciumFormatException;
+
 /**
  * The signature algorithms an indicium may be signed with. Both give 64-byte raw signatures.
  */

@@ -1,8 +1,8 @@
 package org.openpostage.api.indicium;
 
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Bytes;
 
 /**
  * A decoded or freshly signed indicium: its fields, its signature and its full encoding. Made by

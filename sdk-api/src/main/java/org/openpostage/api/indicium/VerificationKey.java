@@ -9,10 +9,11 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.Mode;
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.Mode;
 
 /**
  * A published key that verifies indicia.
@@ -50,7 +51,8 @@ import org.openpostage.api.internal.Checks;
  * @param revokedAt         when the key was revoked, or {@code null}
  */
 public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes publicKey, Instant activeFrom,
-                              Instant retiredAt, LocalDate lastDateOfMailing, Instant revokedAt) {
+                              @Nullable Instant retiredAt, @Nullable LocalDate lastDateOfMailing,
+                              @Nullable Instant revokedAt) {
     /** The first id of a test key: ids below it are live keys. */
     public static final long FIRST_TEST_KEY_ID = 0x8000_0000L;
 
@@ -89,13 +91,13 @@ public record VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes pu
 
     /** A key with no last date of mailing that is not revoked. */
     public VerificationKey(long keyId, SignatureAlgorithm algorithm, Bytes publicKey, Instant activeFrom,
-                           Instant retiredAt) {
+                           @Nullable Instant retiredAt) {
         this(keyId, algorithm, publicKey, activeFrom, retiredAt, null, null);
     }
 
     /** A key built from a JCA public key, with no last date of mailing, not revoked. */
     public static VerificationKey of(long keyId, SignatureAlgorithm algorithm, PublicKey key, Instant activeFrom,
-                                     Instant retiredAt) {
+                                     @Nullable Instant retiredAt) {
         return new VerificationKey(keyId, algorithm, Bytes.of(key.getEncoded()), activeFrom, retiredAt);
     }
 

@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.Mode;
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 import org.openpostage.api.internal.EcdsaSignatures;
+import org.openpostage.api.value.Mode;
 
 /**
  * The keys a postal server publishes to verify its indicia, current and retired, live and test
@@ -70,7 +71,7 @@ public final class VerificationKeySet {
      * key's last date of mailing {@link SignatureCheck#OUTSIDE_KEY_PERIOD}, one under a test key
      * {@link SignatureCheck#TEST_KEY}. The verdict does not depend on the provider.
      */
-    public SignatureCheck verify(SignedIndicium indicium, Provider provider) {
+    public SignatureCheck verify(SignedIndicium indicium, @Nullable Provider provider) {
         IndiciumData data = indicium.data();
         VerificationKey key = byId.get(data.keyId());
         if (key == null) {
@@ -164,7 +165,7 @@ public final class VerificationKeySet {
                 }
                 boolean v2 = f.length == 8;
                 keys.add(new VerificationKey(Long.parseLong(f[1]), SignatureAlgorithm.valueOf(f[2]),
-                        org.openpostage.api.Bytes.fromBase64(f[f.length - 1]), java.time.Instant.parse(f[3]),
+                        org.openpostage.api.value.Bytes.fromBase64(f[f.length - 1]), java.time.Instant.parse(f[3]),
                         instantOrNull(f[4]), v2 && !f[5].equals("-") ? java.time.LocalDate.parse(f[5]) : null,
                         v2 ? instantOrNull(f[6]) : null));
             } catch (RuntimeException e) {
@@ -174,7 +175,7 @@ public final class VerificationKeySet {
         return new VerificationKeySet(keys);
     }
 
-    private static java.time.Instant instantOrNull(String field) {
+    private static java.time.@Nullable Instant instantOrNull(String field) {
         return field.equals("-") ? null : java.time.Instant.parse(field);
     }
 

@@ -1,8 +1,8 @@
 package org.openpostage.api.internal;
 
-import org.openpostage.api.InvalidArgumentException;
 import java.util.List;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidArgumentException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * Argument checks shared by the value types. Every failure is an {@link InvalidRequestException}

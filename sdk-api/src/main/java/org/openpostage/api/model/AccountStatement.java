@@ -2,8 +2,8 @@ package org.openpostage.api.model;
 
 import java.time.Instant;
 import java.util.List;
-import org.openpostage.api.Mode;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Mode;
 
 /**
  * A partner's meters and their registers, as of one instant.

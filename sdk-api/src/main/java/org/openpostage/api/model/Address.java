@@ -3,8 +3,9 @@ package org.openpostage.api.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.openpostage.api.InvalidArgumentException;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.PostalCode;
 
 /**
  * A postal address: of the sender (the return address) or of the recipient of a mail piece,

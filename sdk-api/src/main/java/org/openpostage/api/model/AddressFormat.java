@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.openpostage.api.InvalidArgumentException;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidArgumentException;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.value.PostalCode;
 
 /**
  * The address rules of one country: which fields an {@link Address} needs, what its postal codes

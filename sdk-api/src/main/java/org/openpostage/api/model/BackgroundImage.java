@@ -1,8 +1,8 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidArgumentException;
-import org.openpostage.api.Bytes;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Bytes;
 
 /**
  * A background image from the postal server's catalogue, onto which a stamp can be composed.

@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
 import org.jspecify.annotations.Nullable;
-import org.openpostage.api.InvalidArgumentException;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
 
 /**

@@ -1,9 +1,9 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidArgumentException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
 
 /**

@@ -1,8 +1,8 @@
 package org.openpostage.api.model;
 
-import org.jspecify.annotations.Nullable;
-import org.openpostage.api.InvalidArgumentException;
 import java.time.YearMonth;
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
 import org.openpostage.api.internal.Luhn;
 

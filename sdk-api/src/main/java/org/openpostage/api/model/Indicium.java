@@ -1,10 +1,10 @@
 package org.openpostage.api.model;
 
 import org.jspecify.annotations.Nullable;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Bytes;
 
 /**
  * One issued indicium: the postage on one mail piece.
@@ -23,7 +23,7 @@ public record Indicium(String indiciumId, Bytes data, @Nullable RenderedImage im
     /**
      * The decoded data: fields and signature.
      *
-     * @throws org.openpostage.api.indicium.IndiciumFormatException if the data is malformed
+     * @throws org.openpostage.api.error.IndiciumFormatException if the data is malformed
      */
     public SignedIndicium decode() {
         return IndiciumCodec.decode(data);

@@ -1,8 +1,8 @@
 package org.openpostage.api.model;
 
 import java.time.Instant;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Bytes;
 
 /**
  * The journal of a partner's meters for a period, as a document to keep or to load into the books.

@@ -2,6 +2,9 @@ package org.openpostage.api.model;
 
 import org.jspecify.annotations.Nullable;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * A piece of mail to be franked: what a rate depends on.

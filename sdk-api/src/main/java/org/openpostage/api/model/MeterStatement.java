@@ -1,8 +1,9 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidArgumentException;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.Money;
 
 /**
  * The registers of one meter.

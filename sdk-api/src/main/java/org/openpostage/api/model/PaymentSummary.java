@@ -2,6 +2,7 @@ package org.openpostage.api.model;
 
 import org.jspecify.annotations.Nullable;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Money;
 
 /**
  * How a purchase was paid, as far as it may be shown: never a full card number.
@@ -18,7 +19,7 @@ public record PaymentSummary(PaymentKind kind, Money amount, @Nullable CardBrand
         Checks.notNull("payment.kind", kind);
         Checks.notNull("payment.amount", amount);
         if (cardLast4 != null && !cardLast4.matches("[0-9]{4}")) {
-            throw new org.openpostage.api.InvalidRequestException("payment.cardLast4 must be four digits");
+            throw new org.openpostage.api.error.InvalidRequestException("payment.cardLast4 must be four digits");
         }
         Checks.token("payment.reference", reference, 128);
     }

@@ -1,7 +1,7 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.internal.Checks;
 
 /**

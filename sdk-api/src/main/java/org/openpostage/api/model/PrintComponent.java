@@ -1,8 +1,8 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidArgumentException;
-import org.openpostage.api.Bytes;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Bytes;
 
 /**
  * The print component a postal server publishes: a small JavaScript module that a portal hands

@@ -1,8 +1,8 @@
 package org.openpostage.api.model;
 
-import org.jspecify.annotations.Nullable;
-import org.openpostage.api.InvalidArgumentException;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
 
 /**

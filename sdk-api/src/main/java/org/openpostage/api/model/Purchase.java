@@ -2,8 +2,9 @@ package org.openpostage.api.model;
 
 import java.time.Instant;
 import java.util.List;
-import org.openpostage.api.Mode;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.Money;
 
 /**
  * A completed purchase: its indicia, debited and signed.

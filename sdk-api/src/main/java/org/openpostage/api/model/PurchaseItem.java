@@ -1,8 +1,9 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidArgumentException;
 import java.time.LocalDate;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Money;
 
 /**
  * One indicium to buy: a mail piece, the price the user agreed to, the day of mailing, and

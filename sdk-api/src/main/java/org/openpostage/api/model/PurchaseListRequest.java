@@ -2,7 +2,7 @@ package org.openpostage.api.model;
 
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
-import org.openpostage.api.InvalidArgumentException;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
 
 /**

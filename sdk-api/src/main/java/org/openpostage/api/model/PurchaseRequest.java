@@ -1,9 +1,10 @@
 package org.openpostage.api.model;
 
-import org.jspecify.annotations.Nullable;
-import org.openpostage.api.InvalidArgumentException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Money;
 
 /**
  * Buys one or more indicia with one payment. All items succeed together or none does: a purchase

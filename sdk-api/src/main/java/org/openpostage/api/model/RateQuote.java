@@ -1,15 +1,16 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidArgumentException;
 import java.time.LocalDate;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Money;
 
 /**
  * The price of a mail piece, as computed by the postal server from a named rate table.
  *
  * <p>Pass it to {@link PurchaseItem#of(RateQuote)} to buy the postage: the server recomputes
  * the price at purchase and rejects the purchase with a
- * {@link org.openpostage.api.PriceChangedException} if it no longer matches.
+ * {@link org.openpostage.api.error.PriceChangedException} if it no longer matches.
  *
  * @param piece            the mail piece priced
  * @param price            the postage, positive

@@ -2,6 +2,7 @@ package org.openpostage.api.model;
 
 import java.time.Instant;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Money;
 
 /**
  * A completed refund.

@@ -1,9 +1,9 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.InvalidArgumentException;
-import org.openpostage.api.Bytes;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.internal.Checks;
+import org.openpostage.api.value.Bytes;
 
 /**
  * Asks the postal server to verify indicium data, as scanned from a mail piece.

@@ -1,9 +1,9 @@
 package org.openpostage.api.spi;
 
 import java.util.Objects;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalOperation;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.PostageException;
 
 /**
  * How one attempt failed, as a {@link ClientTransport} reports it: the exception the caller gets

@@ -1,7 +1,7 @@
 package org.openpostage.api.spi;
 
-import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.Caller;
+import org.openpostage.api.error.AuthenticationException;
 
 /**
  * Decides who sent a request. A postal server gives one to each transport's server binding; the

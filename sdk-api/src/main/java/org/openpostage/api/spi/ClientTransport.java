@@ -1,5 +1,7 @@
 package org.openpostage.api.spi;
 
+import org.openpostage.api.TransportProvider;
+
 /**
  * A transport's half of a client: it sends <em>one</em> attempt of a call and reports how it
  * ended. Everything around it, shared by every transport, is {@link PipelinedPostalClient}'s:
@@ -15,11 +17,11 @@ package org.openpostage.api.spi;
  *   <li>Return the decoded response, or throw an {@link AttemptFailure} saying how far the
  *       request got ({@link AttemptFailure.Delivery}): the pipeline decides from it whether a
  *       retry is safe. A server's error answer becomes the exception of its code
- *       ({@link org.openpostage.api.ErrorCode#toException(String, String, java.time.Duration)}),
+ *       ({@link org.openpostage.api.error.ErrorCode#toException(String, String, java.time.Duration)}),
  *       with the server's {@code Retry-After} when it sent one.</li>
- *   <li>A response that breaks the protocol is {@link org.openpostage.api.ErrorCode#INTERNAL};
+ *   <li>A response that breaks the protocol is {@link org.openpostage.api.error.ErrorCode#INTERNAL};
  *       a TLS handshake the client's settings cannot complete (untrusted server, no or refused
- *       client certificate) is a {@link org.openpostage.api.ConfigurationException} that is
+ *       client certificate) is a {@link org.openpostage.api.error.ConfigurationException} that is
  *       {@linkplain AttemptFailure#notSent not sent}, since no retry can cure it.</li>
  * </ul>
  * Implementations are thread-safe: attempts of many calls run at once.

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * Tells a TLS failure that the client's own settings cause (the server's certificate is not
  * trusted or does not name the host; the server wants a client certificate the client lacks or
  * that it does not accept) from a network failure. A transport reports the former as a
- * {@link org.openpostage.api.ConfigurationException} that no retry can cure, on every transport
+ * {@link org.openpostage.api.error.ConfigurationException} that no retry can cure, on every transport
  * alike.
  *
  * <p>A handshake the server merely hangs up on (end of stream, no alert: a load balancer with no

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.Money;
-import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
 
 /** Reads {@code golden/indicium-v1.txt}: blocks of {@code name: value} lines separated by blank lines. */
 final class GoldenVectors {

@@ -1,5 +1,6 @@
 package org.openpostage.api.indicium;
 
+import org.openpostage.api.error.IndiciumFormatException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,10 +20,10 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.Money;
-import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
 
 class IndiciumCodecTest {
     private static KeyPair ecKeys;
@@ -172,7 +173,7 @@ class IndiciumCodecTest {
     private static void assertRejected(byte[] bytes, String messageStart) {
         var e = assertThrows(IndiciumFormatException.class, () -> IndiciumCodec.decode(bytes));
         assertTrue(e.getMessage().startsWith(messageStart), "expected '" + messageStart + "...' but got: " + e.getMessage());
-        assertEquals(org.openpostage.api.ErrorCode.MALFORMED_INDICIUM, e.code());
+        assertEquals(org.openpostage.api.error.ErrorCode.MALFORMED_INDICIUM, e.code());
     }
 
     @Test
@@ -311,26 +312,26 @@ class IndiciumCodecTest {
     void keyDatesMustAgree() {
         VerificationKey key = keySet.find(12).orElseThrow();
         Instant t = Instant.parse("2026-11-01T00:00:00Z");
-        var stillSigns = assertThrows(org.openpostage.api.InvalidRequestException.class, () -> new VerificationKey(
+        var stillSigns = assertThrows(org.openpostage.api.error.InvalidRequestException.class, () -> new VerificationKey(
                 12, SignatureAlgorithm.ED25519, key.publicKey(), Instant.EPOCH, null, java.time.LocalDate.EPOCH, null));
         assertEquals("key 12 still signs, so it has no last date of mailing", stillSigns.getMessage());
-        var notRetired = assertThrows(org.openpostage.api.InvalidRequestException.class, () -> key.asRevoked(t));
+        var notRetired = assertThrows(org.openpostage.api.error.InvalidRequestException.class, () -> key.asRevoked(t));
         assertEquals("key 12 is revoked but not retired", notRetired.getMessage());
-        assertThrows(org.openpostage.api.InvalidRequestException.class, () -> key.asRetired(t, null).asRevoked(t.minusSeconds(1)));
-        var early = assertThrows(org.openpostage.api.InvalidRequestException.class,
+        assertThrows(org.openpostage.api.error.InvalidRequestException.class, () -> key.asRetired(t, null).asRevoked(t.minusSeconds(1)));
+        var early = assertThrows(org.openpostage.api.error.InvalidRequestException.class,
                 () -> key.asRetired(t, java.time.LocalDate.parse("2026-10-31")));
         assertEquals("key 12 has a last date of mailing (2026-10-31) before the day it was retired", early.getMessage());
     }
 
-    private static org.openpostage.api.Bytes flipLastByte(org.openpostage.api.Bytes encoded) {
+    private static org.openpostage.api.value.Bytes flipLastByte(org.openpostage.api.value.Bytes encoded) {
         byte[] b = encoded.toArray();
         b[b.length - 1] ^= 1;
-        return org.openpostage.api.Bytes.of(b);
+        return org.openpostage.api.value.Bytes.of(b);
     }
 
     @Test
     void aSignerMustMatchTheDataItSigns() {
-        var e = assertThrows(org.openpostage.api.InvalidRequestException.class,
+        var e = assertThrows(org.openpostage.api.error.InvalidRequestException.class,
                 () -> IndiciumCodec.sign(sample().data(), edSigner));
         assertTrue(e.getMessage().contains("the signer uses key 12"), e.getMessage());
     }
@@ -349,7 +350,7 @@ class IndiciumCodecTest {
                 + keySet.find(12).orElseThrow().publicKey().toBase64() + "\n";
         assertEquals(keySet.find(12).orElseThrow().asRetired(t, null), VerificationKeySet.parse(v1).keys().get(0),
                 "version 1 lines still read");
-        var e = assertThrows(org.openpostage.api.InvalidRequestException.class,
+        var e = assertThrows(org.openpostage.api.error.InvalidRequestException.class,
                 () -> VerificationKeySet.parse("key 1 ED25519 2026-01-01T00:00:00Z - not-base64!"));
         assertTrue(e.getMessage().startsWith("key set line 1"), e.getMessage());
     }
@@ -359,13 +360,13 @@ class IndiciumCodecTest {
         KeyPairGenerator p384 = KeyPairGenerator.getInstance("EC");
         p384.initialize(new ECGenParameterSpec("secp384r1"));
         var wrongCurve = p384.generateKeyPair().getPublic();
-        var e = assertThrows(org.openpostage.api.InvalidRequestException.class,
+        var e = assertThrows(org.openpostage.api.error.InvalidRequestException.class,
                 () -> VerificationKey.of(1, SignatureAlgorithm.ECDSA_P256_SHA256, wrongCurve, Instant.EPOCH, null));
         assertEquals("key 1 is not a P-256 key", e.getMessage());
-        assertThrows(org.openpostage.api.InvalidRequestException.class,
+        assertThrows(org.openpostage.api.error.InvalidRequestException.class,
                 () -> VerificationKey.of(1, SignatureAlgorithm.ED25519, ecKeys.getPublic(), Instant.EPOCH, null));
         var key = keySet.keys().get(0);
-        assertThrows(org.openpostage.api.InvalidRequestException.class, () -> new VerificationKeySet(List.of(key, key)));
+        assertThrows(org.openpostage.api.error.InvalidRequestException.class, () -> new VerificationKeySet(List.of(key, key)));
     }
 
     @Test
@@ -396,6 +397,6 @@ class IndiciumCodecTest {
     void bytesCompareByContent() {
         assertEquals(Bytes.of(new byte[] {1, 2}), Bytes.fromHex("0102"));
         assertEquals("AQI=", Bytes.fromHex("01 02").toBase64());
-        assertThrows(org.openpostage.api.InvalidRequestException.class, () -> Bytes.fromHex("0"));
+        assertThrows(org.openpostage.api.error.InvalidRequestException.class, () -> Bytes.fromHex("0"));
     }
 }

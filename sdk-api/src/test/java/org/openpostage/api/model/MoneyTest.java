@@ -1,5 +1,6 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.value.Money;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,7 @@ import java.math.BigInteger;
 import java.util.Currency;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 class MoneyTest {
     private static final Currency USD = Currency.getInstance("USD");

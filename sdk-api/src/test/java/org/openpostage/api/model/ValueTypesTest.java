@@ -1,5 +1,9 @@
 package org.openpostage.api.model;
 
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,9 +17,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.Mode;
 
 class ValueTypesTest {
     private static final MailPiece LETTER = MailPiece.of(MailClass.LETTER, Weight.ofGrams(20), PostalCode.of("94107"));
@@ -120,7 +124,7 @@ class ValueTypesTest {
     @Test
     void batchResultsHaveExactlyOneOutcome() {
         assertThrows(InvalidRequestException.class, () -> new BatchItemResult("a", null, null));
-        PostageError err = new PostageError(org.openpostage.api.ErrorCode.PAYMENT_DECLINED, "declined");
+        PostageError err = new PostageError(org.openpostage.api.error.ErrorCode.PAYMENT_DECLINED, "declined");
         assertFalse(BatchItemResult.failure("a", err).succeeded());
         assertFalse(err.retryable());
     }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
-import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.error.ConfigurationException;
 import org.openpostage.transport.grpc.internal.server.ServerTls;
 
 /**

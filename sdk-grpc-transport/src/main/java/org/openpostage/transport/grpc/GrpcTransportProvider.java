@@ -3,9 +3,9 @@ package org.openpostage.transport.grpc;
 import java.util.Set;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.PostalClient;
-import org.openpostage.api.spi.TransportProvider;
-import org.openpostage.transport.grpc.internal.client.ClientOptions;
+import org.openpostage.api.TransportProvider;
 import org.openpostage.api.spi.PipelinedPostalClient;
+import org.openpostage.transport.grpc.internal.client.ClientOptions;
 import org.openpostage.transport.grpc.internal.client.GrpcTransport;
 
 /**

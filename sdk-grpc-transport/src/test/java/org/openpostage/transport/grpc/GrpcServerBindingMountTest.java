@@ -8,12 +8,12 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
-import org.openpostage.api.RateLimitedException;
 import org.openpostage.api.RetryPolicy;
+import org.openpostage.api.error.AuthenticationException;
+import org.openpostage.api.error.RateLimitedException;
 
 /** The binding mounted on servers built elsewhere, as the reference postal server does. */
 class GrpcServerBindingMountTest {

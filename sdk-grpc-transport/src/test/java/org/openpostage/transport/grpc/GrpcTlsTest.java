@@ -10,13 +10,13 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.ClientConfig;
-import org.openpostage.api.ConfigurationException;
-import org.openpostage.api.ErrorCode;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.api.RetryPolicy;
-import org.openpostage.api.ServiceUnavailableException;
 import org.openpostage.api.TlsSettings;
+import org.openpostage.api.error.ConfigurationException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.spi.Credentials;
 

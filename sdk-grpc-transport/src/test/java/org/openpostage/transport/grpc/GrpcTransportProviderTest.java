@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.ClientConfig;
-import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
+import org.openpostage.api.error.ConfigurationException;
 import org.openpostage.transport.grpc.internal.client.ClientOptions;
 
 /** Discovery by scheme, and the transport's options. */

@@ -4,11 +4,11 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.Caller;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.AuthenticationException;
 import org.openpostage.api.spi.Authenticator;
 import org.openpostage.api.spi.Credentials;
+import org.openpostage.api.value.Mode;
 
 /**
  * Knows two API keys of partner {@code portal-1} (test and live) and accepts a client certificate

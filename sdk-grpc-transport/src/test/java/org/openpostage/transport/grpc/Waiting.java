@@ -2,7 +2,7 @@ package org.openpostage.transport.grpc;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.openpostage.api.RateLimitedException;
+import org.openpostage.api.error.RateLimitedException;
 
 /** Waits for the server side of a test to reach a state, with a deadline so a test fails rather than hangs. */
 final class Waiting {

@@ -7,7 +7,7 @@ import com.google.zxing.datamatrix.DataMatrixWriter;
 import com.google.zxing.datamatrix.encoder.SymbolShapeHint;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * Encodes bytes as an ECC 200 Data Matrix symbol (square), one matrix cell per module, without

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.TlsSettings;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * TLS for the JDK's {@link com.sun.net.httpserver.HttpsServer} as the protocol requires it: TLS 1.3

@@ -1,6 +1,6 @@
 package org.openpostage.transport.xml;
 
-import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * The bounds within which XML is read; anything beyond them is rejected before it can cost memory

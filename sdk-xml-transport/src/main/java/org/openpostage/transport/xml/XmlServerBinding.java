@@ -13,14 +13,14 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.CallContext;
-import org.openpostage.api.TraceContext;
 import org.openpostage.api.Caller;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalService;
+import org.openpostage.api.TraceContext;
+import org.openpostage.api.error.AuthenticationException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.spi.Authenticator;
 import org.openpostage.api.spi.Credentials;
 import org.openpostage.transport.xml.internal.BoundedBody;
@@ -553,7 +553,7 @@ public final class XmlServerBinding {
          */
         public Builder defaultTimeout(Duration timeout) {
             if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-                throw new org.openpostage.api.ConfigurationException("defaultTimeout must be positive, was " + timeout);
+                throw new org.openpostage.api.error.ConfigurationException("defaultTimeout must be positive, was " + timeout);
             }
             this.defaultTimeout = timeout;
             return this;
@@ -566,7 +566,7 @@ public final class XmlServerBinding {
          */
         public Builder maxConcurrentRequests(int requests) {
             if (requests < 1) {
-                throw new org.openpostage.api.ConfigurationException("maxConcurrentRequests must be at least 1, was "
+                throw new org.openpostage.api.error.ConfigurationException("maxConcurrentRequests must be at least 1, was "
                         + requests);
             }
             this.maxConcurrentRequests = requests;

@@ -3,12 +3,12 @@ package org.openpostage.transport.xml;
 import java.util.Set;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.PostalClient;
-import org.openpostage.api.spi.TransportProvider;
+import org.openpostage.api.TransportProvider;
 
 /**
  * The XML-over-HTTPS transport, found by {@link org.openpostage.api.PostalClients} for
  * {@code https://} endpoints: name {@code xml}, scheme {@code https}. Registered in
- * {@code META-INF/services/org.openpostage.api.spi.TransportProvider}.
+ * {@code META-INF/services/org.openpostage.api.TransportProvider}.
  */
 public final class XmlTransportProvider implements TransportProvider {
     /** The transport's name. */

@@ -24,12 +24,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.ClientConfig;
-import org.openpostage.api.ErrorCode;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.api.PostalService;
 import org.openpostage.api.RetryPolicy;
-import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.transport.xml.testing.InMemoryPostalService;
 import org.openpostage.transport.xml.testing.Samples;
@@ -129,7 +129,7 @@ class AdmissionControlTest {
 
     @Test
     void theLimitMustBePositive() {
-        assertThrows(org.openpostage.api.ConfigurationException.class,
+        assertThrows(org.openpostage.api.error.ConfigurationException.class,
                 () -> XmlServerBinding.builder(service, new TestAuthenticator()).maxConcurrentRequests(0));
         assertEquals(XmlServerBinding.DEFAULT_MAX_CONCURRENT_REQUESTS,
                 XmlServerBinding.builder(service, new TestAuthenticator()).build().maxConcurrentRequests());

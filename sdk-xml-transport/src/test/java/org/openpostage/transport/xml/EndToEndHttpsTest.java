@@ -19,24 +19,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.ClientConfig;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.IdempotencyConflictException;
-import org.openpostage.api.InsufficientFundsException;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.Mode;
-import org.openpostage.api.NotFoundException;
-import org.openpostage.api.PaymentDeclinedException;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
-import org.openpostage.api.PriceChangedException;
-import org.openpostage.api.RefundNotAllowedException;
 import org.openpostage.api.RetryPolicy;
-import org.openpostage.api.indicium.IndiciumFormatException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.IdempotencyConflictException;
+import org.openpostage.api.error.IndiciumFormatException;
+import org.openpostage.api.error.InsufficientFundsException;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.error.NotFoundException;
+import org.openpostage.api.error.PaymentDeclinedException;
+import org.openpostage.api.error.PriceChangedException;
+import org.openpostage.api.error.RefundNotAllowedException;
 import org.openpostage.api.indicium.SignatureCheck;
 import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BatchPurchaseResult;
 import org.openpostage.api.model.MeterStatement;
-import org.openpostage.api.model.Money;
 import org.openpostage.api.model.OutputFormat;
 import org.openpostage.api.model.PaymentKind;
 import org.openpostage.api.model.PaymentMethod;
@@ -50,7 +48,9 @@ import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
-import org.openpostage.api.Bytes;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.Money;
 import org.openpostage.transport.xml.testing.InMemoryPostalService;
 import org.openpostage.transport.xml.testing.Pretty;
 import org.openpostage.transport.xml.testing.Samples;
@@ -276,8 +276,8 @@ class EndToEndHttpsTest {
         assertThrows(PriceChangedException.class, () -> client.purchase(stale));
         InvalidRequestException heavy = assertThrows(InvalidRequestException.class, () -> client.quote(
                 new org.openpostage.api.model.QuoteRequest(org.openpostage.api.model.MailPiece.of(
-                        org.openpostage.api.model.MailClass.LETTER, org.openpostage.api.model.Weight.ofGrams(900),
-                        org.openpostage.api.model.PostalCode.of("94107")), null)));
+                        org.openpostage.api.value.MailClass.LETTER, org.openpostage.api.value.Weight.ofGrams(900),
+                        org.openpostage.api.value.PostalCode.of("94107")), null)));
         assertTrue(heavy.getMessage().contains("500 g"), heavy.getMessage());
         assertEquals(0, service.debits(), "no failed call debited anything");
     }
@@ -294,7 +294,7 @@ class EndToEndHttpsTest {
     @Test
     void unknownApiKeyIsRefused() {
         try (PostalClient stranger = PostalClients.connect(client.config().toBuilder().apiKey("op_live_nobody").build())) {
-            var e = assertThrows(org.openpostage.api.AuthenticationException.class, stranger::accountStatement);
+            var e = assertThrows(org.openpostage.api.error.AuthenticationException.class, stranger::accountStatement);
             assertEquals("API key not recognized", e.getMessage());
         }
         assertEquals(0, service.calls());

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.ClientConfig;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.api.RetryPolicy;
 import org.openpostage.api.TlsSettings;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.model.AccountStatement;
 import org.openpostage.transport.xml.XmlHttpsConfigurator.ClientAuth;
 import org.openpostage.transport.xml.testing.InMemoryPostalService;
@@ -112,7 +112,7 @@ class MutualTlsTest {
         }
         assertTrue(authenticator.lastCredentials().clientCertificates().isEmpty(), "no certificate was asked for");
         try (PostalClient anonymous = client(null, pki.clientTrust())) {
-            assertThrows(org.openpostage.api.AuthenticationException.class, anonymous::accountStatement);
+            assertThrows(org.openpostage.api.error.AuthenticationException.class, anonymous::accountStatement);
         }
     }
 

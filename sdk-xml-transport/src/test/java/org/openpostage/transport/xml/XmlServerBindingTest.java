@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalService;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.transport.xml.testing.FailingService;
 import org.openpostage.transport.xml.testing.InMemoryPostalService;
 import org.openpostage.transport.xml.testing.Samples;
@@ -326,21 +326,21 @@ class XmlServerBindingTest {
     @Test
     void postageExceptionsFromTheAuthenticatorKeepTheirStatus() {
         XmlServerBinding limited = XmlServerBinding.builder(service, c -> {
-            throw new org.openpostage.api.RateLimitedException("slow down");
+            throw new org.openpostage.api.error.RateLimitedException("slow down");
         }).build();
         assertError(limited.handle(get("/v1/account").build()), 429, ErrorCode.RATE_LIMITED);
-        assertTrue(PostageException.class.isAssignableFrom(org.openpostage.api.RateLimitedException.class));
+        assertTrue(PostageException.class.isAssignableFrom(org.openpostage.api.error.RateLimitedException.class));
     }
     @Test
     void aServicesFieldPositionIsAnsweredAsA1BasedDocumentPosition() {
-        XmlServerBinding failing = XmlServerBinding.builder(FailingService.always(new org.openpostage.api
+        XmlServerBinding failing = XmlServerBinding.builder(FailingService.always(new org.openpostage.api.error
                 .InvalidRequestException("items[0].dateOfMailing 2020-01-01 is in the past (today is 2026-07-01)")),
                 new TestAuthenticator()).build();
         String body = assertError(failing.handle(post("/v1/purchases", Samples.purchaseXml("73"))
                 .header("Idempotency-Key", "order-1").build()), 400, ErrorCode.INVALID_REQUEST);
         assertTrue(body.contains("<message>purchaseRequest/items/item[1]/dateOfMailing 2020-01-01 is in the past"),
                 body);
-        XmlServerBinding priced = XmlServerBinding.builder(FailingService.always(new org.openpostage.api
+        XmlServerBinding priced = XmlServerBinding.builder(FailingService.always(new org.openpostage.api.error
                 .PriceChangedException("items[1].price USD 0.73 is no longer current", null)),
                 new TestAuthenticator()).build();
         body = assertError(priced.handle(post("/v1/purchases", Samples.purchaseXml("73"))

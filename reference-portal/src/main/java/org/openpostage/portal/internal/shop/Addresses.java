@@ -3,7 +3,7 @@ package org.openpostage.portal.internal.shop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.Address;
 import org.openpostage.api.model.AddressFormat;
 

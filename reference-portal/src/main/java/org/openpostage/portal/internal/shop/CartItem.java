@@ -2,7 +2,7 @@ package org.openpostage.portal.internal.shop;
 
 import java.time.LocalDate;
 import org.openpostage.api.model.Address;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.value.MailClass;
 
 /**
  * A stamp in the cart, with the price the user saw when adding it.

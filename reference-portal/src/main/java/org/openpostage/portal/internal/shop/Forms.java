@@ -3,13 +3,13 @@ package org.openpostage.portal.internal.shop;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.AddressFormat;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.PostalCode;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /** Turns form fields into SDK values, refusing bad input with messages people understand. */
 public final class Forms {

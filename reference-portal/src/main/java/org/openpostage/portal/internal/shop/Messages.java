@@ -1,6 +1,6 @@
 package org.openpostage.portal.internal.shop;
 
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.PostageException;
 
 /** Words for the user about what the postal server said; never a stack trace. */
 public final class Messages {
@@ -13,7 +13,7 @@ public final class Messages {
      * this weight.
      */
     public static String unavailable(PostageException e, boolean tooHeavy, boolean needsDestination) {
-        if (e.code() != org.openpostage.api.ErrorCode.INVALID_REQUEST) {
+        if (e.code() != org.openpostage.api.error.ErrorCode.INVALID_REQUEST) {
             return "Not available right now";
         }
         return tooHeavy ? "Too heavy for this kind of mail" : needsDestination
@@ -35,7 +35,7 @@ public final class Messages {
      * server's {@code detail} is written for developers (it names fields, cards, the shop's own
      * meter and its balance) and never reaches a page; callers log it.
      */
-    public static String of(org.openpostage.api.ErrorCode code, String detail, Payment payment) {
+    public static String of(org.openpostage.api.error.ErrorCode code, String detail, Payment payment) {
         return switch (code) {
             // The server's detail is written for developers and repeats the card; the user needs the outcome.
             case PAYMENT_DECLINED -> "Your card was declined. Nothing was charged; please use another card.";
@@ -66,7 +66,7 @@ public final class Messages {
                 : head + "To check again, enter the card you paid with (" + order.cardLabel() + "); it is never charged twice.";
     }
 
-    /** {@link #of(org.openpostage.api.ErrorCode, String, Payment)} for an exception about {@code payment}. */
+    /** {@link #of(org.openpostage.api.error.ErrorCode, String, Payment)} for an exception about {@code payment}. */
     public static String of(PostageException e, Payment payment) {
         return of(e.code(), e.getMessage(), payment);
     }

@@ -8,28 +8,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalClient;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.model.BackgroundImage;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.RenderedImage;
+import org.openpostage.api.value.MailClass;
 import org.openpostage.render.AddressLabelRenderer;
 import org.openpostage.render.Background;
+import org.openpostage.render.BackgroundImages;
 import org.openpostage.render.EnvelopeLayout;
 import org.openpostage.render.EnvelopeRenderer;
 import org.openpostage.render.OperatorMarks;
-import org.openpostage.render.ShippingLabelRenderer;
-import org.openpostage.render.BackgroundImages;
 import org.openpostage.render.SheetLayout;
 import org.openpostage.render.SheetRenderer;
+import org.openpostage.render.ShippingLabelRenderer;
 import org.openpostage.render.SizeMm;
 import org.openpostage.render.Stamp;
 import org.openpostage.render.StampRenderer;
@@ -190,7 +190,7 @@ public final class Postage {
         MailPiece piece = Forms.piece(mailClass, grams, origin, destination);
         IndiciumData data = IndiciumData.builder().algorithm(SignatureAlgorithm.ECDSA_P256_SHA256).keyId(0).vendorId(0)
                 .meterId(1).pieceSerial(1).ascendingRegister(price).descendingRegister(0)
-                .postage(org.openpostage.api.model.Money.of(price, currency)).dateOfMailing(date)
+                .postage(org.openpostage.api.value.Money.of(price, currency)).dateOfMailing(date)
                 .origin(piece.origin()).destination(piece.destination()).mailClass(mailClass).softwareId(0)
                 .testMode(true).build();
         return IndiciumCodec.assemble(data, new byte[IndiciumCodec.SIGNATURE_LENGTH]);

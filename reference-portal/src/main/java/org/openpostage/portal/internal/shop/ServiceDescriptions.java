@@ -1,7 +1,7 @@
 package org.openpostage.portal.internal.shop;
 
 import java.util.Map;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.value.MailClass;
 
 /**
  * What each kind of mail is and how long it takes, in the shop's words: the protocol carries

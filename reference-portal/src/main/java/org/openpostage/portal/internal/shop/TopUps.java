@@ -3,7 +3,7 @@ package org.openpostage.portal.internal.shop;
 import java.math.BigDecimal;
 import java.util.Locale;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 import org.openpostage.portal.internal.store.CreditStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -7,20 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.RenderedImage;
+import org.openpostage.api.value.MailClass;
 import org.openpostage.portal.internal.shop.CartItem;
 import org.openpostage.portal.internal.shop.Checkout;
+import org.openpostage.portal.internal.shop.FieldError;
 import org.openpostage.portal.internal.shop.Forms;
 import org.openpostage.portal.internal.shop.Messages;
+import org.openpostage.portal.internal.shop.TopUps;
 import org.openpostage.portal.internal.shop.UserError;
 import org.openpostage.portal.internal.store.CreditEntry;
 import org.openpostage.portal.internal.store.Order;
 import org.openpostage.portal.internal.store.OrderItem;
 import org.openpostage.portal.internal.store.User;
-import org.openpostage.portal.internal.shop.FieldError;
-import org.openpostage.portal.internal.shop.TopUps;
 import org.openpostage.render.AddressedStamp;
 import org.openpostage.render.Background;
 import org.openpostage.render.EnvelopeLayout;
@@ -334,7 +334,7 @@ public final class OrderRoutes {
         }
         try {
             return EnvelopeLayout.named(e);
-        } catch (org.openpostage.api.InvalidRequestException ex) {
+        } catch (org.openpostage.api.error.InvalidRequestException ex) {
             throw UserError.invalid("There is no envelope \"" + e + "\": choose #10, DL, C6 or C5.");
         }
     }
@@ -379,7 +379,7 @@ public final class OrderRoutes {
             } else {
                 ctx.contentType("image/png").result(app.postage().envelopes(layout).png(piece, 150).content().toArray());
             }
-        } catch (org.openpostage.api.InvalidRequestException e) {
+        } catch (org.openpostage.api.error.InvalidRequestException e) {
             throw new UserError(409, "This stamp does not fit a " + layout.name() + " envelope's postage area: a stamp"
                     + " with a picture needs a #10 envelope or a shipping label.");
         }
@@ -520,7 +520,7 @@ public final class OrderRoutes {
                 throw new UserError(409, "Only an issued, unused stamp can be refunded; this one is "
                         + itemStatus(i).toLowerCase(java.util.Locale.ROOT) + ".");
             }
-            String amount = org.openpostage.api.model.Money.of(i.price(), o.currency()).toString();
+            String amount = org.openpostage.api.value.Money.of(i.price(), o.currency()).toString();
             Pages.RefundConfirm page = new Pages.RefundConfirm(
                     "Stamp " + i.id() + " of order " + o.id() + ": " + MailClass.valueOf(i.mailClass()).displayName()
                             + ", " + i.grams() + " g, mailed " + i.dateOfMailing() + ".",

@@ -11,13 +11,13 @@ import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.portal.internal.shop.Messages;
 import org.openpostage.portal.internal.shop.Passwords;
 import org.openpostage.portal.internal.shop.SignInThrottle;
 import org.openpostage.portal.internal.shop.UserError;
-import org.openpostage.portal.internal.store.UserStore;
 import org.openpostage.portal.internal.store.User;
+import org.openpostage.portal.internal.store.UserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

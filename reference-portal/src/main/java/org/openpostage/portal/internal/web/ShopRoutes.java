@@ -15,20 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.model.BackgroundImage;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.RateQuote;
-import org.openpostage.api.model.RenderedImage;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.Address;
 import org.openpostage.api.model.AddressFormat;
+import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.api.model.RateQuote;
+import org.openpostage.api.model.RenderedImage;
+import org.openpostage.api.value.MailClass;
 import org.openpostage.portal.internal.shop.Addresses;
 import org.openpostage.portal.internal.shop.CartItem;
 import org.openpostage.portal.internal.shop.FieldError;
-import org.openpostage.portal.internal.shop.Frames;
-import org.openpostage.portal.internal.shop.ServiceDescriptions;
 import org.openpostage.portal.internal.shop.Forms;
+import org.openpostage.portal.internal.shop.Frames;
 import org.openpostage.portal.internal.shop.Postage;
+import org.openpostage.portal.internal.shop.ServiceDescriptions;
 import org.openpostage.portal.internal.shop.UserError;
 import org.openpostage.portal.internal.store.Upload;
 import org.openpostage.portal.internal.store.User;
@@ -285,7 +285,7 @@ public final class ShopRoutes {
         long shown = price(ctx.formParam("price_" + mc.name()));
         RateQuote q = app.postage().quote(Forms.piece(mc, grams, origin, destination), date);
         if (q.price().minorUnits() != shown) {
-            throw new UserError(409, "The price sent with the form (" + org.openpostage.api.model.Money.of(shown,
+            throw new UserError(409, "The price sent with the form (" + org.openpostage.api.value.Money.of(shown,
                     q.price().currency().getCurrencyCode()) + ") is not the current price of a " + mc.displayName().toLowerCase(java.util.Locale.ROOT) + " ("
                     + q.price() + "). Nothing was added to your cart; please look at the prices again.");
         }
@@ -564,6 +564,6 @@ public final class ShopRoutes {
 
     /** An amount such as {@code USD 0.78}. */
     static String money(long minor, String currency) {
-        return org.openpostage.api.model.Money.of(minor, currency).toString();
+        return org.openpostage.api.value.Money.of(minor, currency).toString();
     }
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.LocalDate;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.api.value.MailClass;
 import org.openpostage.portal.internal.store.User;
 
 /** An order is one purchase for a card, so it holds at most as many stamps as one purchase may. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.PostalClient;
-import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.portal.internal.store.OrderItem;
 import org.openpostage.portal.internal.store.PortalDatabase;
 

@@ -20,7 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.value.MailClass;
 import org.openpostage.portal.internal.shop.CartItem;
 
 /**

@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Optional;
-import org.openpostage.api.Mode;
+import org.openpostage.api.value.Mode;
 import org.openpostage.server.internal.util.Ids;
 
 /**

@@ -1,6 +1,6 @@
 package org.openpostage.server.internal.backgrounds;
 
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * What the first bytes of an image file say: its type (by magic number) and its size in pixels.

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.api.value.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

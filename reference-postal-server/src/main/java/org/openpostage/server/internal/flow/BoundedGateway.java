@@ -9,7 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 import org.openpostage.server.PaymentGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,8 +2,8 @@ package org.openpostage.server.internal.flow;
 
 import java.time.Clock;
 import java.time.LocalDate;
-import org.openpostage.api.Mode;
-import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.error.ServiceUnavailableException;
+import org.openpostage.api.value.Mode;
 import org.openpostage.server.PaymentGateway;
 import org.openpostage.server.ServerConfig;
 import org.openpostage.server.StampImaging;
@@ -11,11 +11,11 @@ import org.openpostage.server.internal.backgrounds.BackgroundStore;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.idempotency.IdempotencyStore;
 import org.openpostage.server.internal.ledger.Ledger;
+import org.openpostage.server.internal.ledger.Signatures;
 import org.openpostage.server.internal.nodes.Nodes;
 import org.openpostage.server.internal.payments.PaymentStore;
 import org.openpostage.server.internal.rates.RateBook;
 import org.openpostage.server.internal.rates.RateSource;
-import org.openpostage.server.internal.ledger.Signatures;
 import org.openpostage.server.internal.signing.SigningDevice;
 import org.openpostage.server.internal.signing.SigningKeys;
 

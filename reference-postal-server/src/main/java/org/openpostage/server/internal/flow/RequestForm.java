@@ -4,21 +4,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.model.Address;
 import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.Dimensions;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.Money;
 import org.openpostage.api.model.OutputFormat;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.RefundRequest;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
 
 /**
  * The canonical text form of a request: what its idempotency fingerprint is the SHA-256 of, and
@@ -159,7 +159,7 @@ public final class RequestForm {
             String[] d = f[3].split("x");
             dims = new Dimensions(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]));
         }
-        MailPiece piece = new MailPiece(MailClass.valueOf(f[1]), new org.openpostage.api.model.Weight(Integer.parseInt(f[2])),
+        MailPiece piece = new MailPiece(MailClass.valueOf(f[1]), new org.openpostage.api.value.Weight(Integer.parseInt(f[2])),
                 dims, PostalCode.of(f[4]), f[5].equals("-") ? null : PostalCode.of(f[5]));
         return new PurchaseItem(piece, Money.of(Long.parseLong(f[8]), f[7]), LocalDate.parse(f[6]));
     }

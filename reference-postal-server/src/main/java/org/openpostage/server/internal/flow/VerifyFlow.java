@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import org.openpostage.api.Caller;
-import org.openpostage.api.Mode;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.SignatureCheck;
@@ -12,6 +11,7 @@ import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.api.value.Mode;
 import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.util.Time;
 import org.slf4j.Logger;
@@ -44,7 +44,7 @@ public final class VerifyFlow {
     /**
      * Verifies {@code request}.
      *
-     * @throws org.openpostage.api.indicium.IndiciumFormatException if the bytes are malformed
+     * @throws org.openpostage.api.error.IndiciumFormatException if the bytes are malformed
      */
     public VerificationResult verify(Caller caller, VerifyRequest request, String requestId) {
         SignedIndicium signed = IndiciumCodec.decode(request.indicium());

@@ -10,8 +10,8 @@ import java.util.List;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
-import org.openpostage.api.Mode;
 import org.openpostage.api.model.ExportFormat;
+import org.openpostage.api.value.Mode;
 
 /**
  * Writes a journal export: CSV (RFC 4180, by Jackson's CSV writer) with a header line, or an

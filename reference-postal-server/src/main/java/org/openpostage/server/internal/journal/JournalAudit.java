@@ -1,9 +1,9 @@
 package org.openpostage.server.internal.journal;
 
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.Signature;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.openpostage.api.Mode;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
+import org.openpostage.api.value.Mode;
 import org.openpostage.server.JournalAuditReport;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.openpostage.api.ServiceUnavailableException;
+import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.indicium.IndiciumCodec;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.server.internal.db.Database;

@@ -1,6 +1,6 @@
 package org.openpostage.server.internal.rates;
 
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 
 /**
  * The price of a piece and where it came from.

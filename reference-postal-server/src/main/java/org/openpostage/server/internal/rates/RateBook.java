@@ -9,9 +9,9 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 
 /**
  * All rate tables the server knows, by effective date. The table in force on a day of mailing is

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.model.MailClass;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Weight;
 
 /**
  * Reads the rate file format of {@code docs/rates.md}:

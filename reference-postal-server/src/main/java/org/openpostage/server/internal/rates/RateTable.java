@@ -6,7 +6,7 @@ import java.util.Currency;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.NavigableMap;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.value.MailClass;
 
 /**
  * One version of the rate table: the prices in force from {@code effectiveFrom} until the next

@@ -1,6 +1,6 @@
 package org.openpostage.server.internal.rates;
 
-import org.openpostage.api.model.PostalCode;
+import org.openpostage.api.value.PostalCode;
 
 /**
  * Derives a zone from origin and destination postal codes, for mail classes priced by zone.

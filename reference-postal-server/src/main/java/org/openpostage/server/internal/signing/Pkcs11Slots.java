@@ -6,7 +6,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * Finds a PKCS#11 token's slot by its label. The JDK 17 SunPKCS11 provider picks a token by slot id

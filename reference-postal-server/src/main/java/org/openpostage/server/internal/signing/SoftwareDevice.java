@@ -13,7 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
-import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.error.ConfigurationException;
 import org.openpostage.api.indicium.IndiciumSigner;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.server.internal.db.Database;

@@ -19,10 +19,10 @@ import java.util.function.Supplier;
 
 import org.openpostage.api.CallContext;
 import org.openpostage.api.Caller;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalOperation;
 import org.openpostage.api.PostalService;
 import org.openpostage.api.TraceContext;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;

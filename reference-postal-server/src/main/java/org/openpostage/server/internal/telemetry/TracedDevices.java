@@ -2,13 +2,13 @@ package org.openpostage.server.internal.telemetry;
 
 import org.openpostage.api.indicium.IndiciumSigner;
 import org.openpostage.api.indicium.SignatureAlgorithm;
+import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.model.BackgroundImage;
+import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.RenderedImage;
-import org.openpostage.api.indicium.SignedIndicium;
-import org.openpostage.api.model.CardPayment;
-import org.openpostage.api.model.Money;
+import org.openpostage.api.value.Money;
 import org.openpostage.server.PaymentGateway;
 import org.openpostage.server.StampImaging;
 import org.openpostage.server.internal.signing.SigningDevice;

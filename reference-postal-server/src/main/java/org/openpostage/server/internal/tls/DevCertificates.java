@@ -41,7 +41,7 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.error.ConfigurationException;
 import org.openpostage.server.internal.util.SecretFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,8 +6,8 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
-import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.TlsMaterial;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * The server's rules for the TLS files an operator configures (a PKCS#12 keystore holds exactly one

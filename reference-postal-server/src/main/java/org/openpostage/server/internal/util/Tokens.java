@@ -1,6 +1,6 @@
 package org.openpostage.server.internal.util;
 
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /** Checks identifiers the server creates from operator input (partner ids, for example). */
 public final class Tokens {

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.MailPiece;
-import org.openpostage.api.model.PostalCode;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /** The rate file format, its errors, tables taking effect by date, and zones. */
 class RateBookTest {

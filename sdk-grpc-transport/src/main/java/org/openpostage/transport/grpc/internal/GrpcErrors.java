@@ -7,8 +7,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.transport.grpc.internal.proto.V1;
 
 /**

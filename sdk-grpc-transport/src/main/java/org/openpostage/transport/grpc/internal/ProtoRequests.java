@@ -12,21 +12,21 @@ import static org.openpostage.transport.grpc.internal.ProtoValues.piece;
 import java.time.DateTimeException;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.model.Address;
 import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.CardPayment;
+import org.openpostage.api.model.JournalExportRequest;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.PurchaseItem;
+import org.openpostage.api.model.PurchaseListRequest;
+import org.openpostage.api.model.PurchaseLookupRequest;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.VerifyRequest;
-import org.openpostage.api.model.JournalExportRequest;
-import org.openpostage.api.model.PurchaseListRequest;
-import org.openpostage.api.model.PurchaseLookupRequest;
 import org.openpostage.transport.grpc.internal.proto.V1;
 
 /**

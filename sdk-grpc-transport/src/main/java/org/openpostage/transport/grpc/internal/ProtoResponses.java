@@ -17,7 +17,7 @@ import static org.openpostage.transport.grpc.internal.ProtoValues.timestamp;
 import static org.openpostage.transport.grpc.internal.ProtoValues.verdict;
 
 import java.util.List;
-import org.openpostage.api.ErrorCode;
+import org.openpostage.api.error.ErrorCode;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
@@ -27,26 +27,26 @@ import org.openpostage.api.model.BackgroundImage;
 import org.openpostage.api.model.BatchItemResult;
 import org.openpostage.api.model.BatchPurchaseResult;
 import org.openpostage.api.model.Indicium;
+import org.openpostage.api.model.JournalExport;
 import org.openpostage.api.model.MeterStatement;
 import org.openpostage.api.model.PaymentSummary;
 import org.openpostage.api.model.PostageError;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.Purchase;
+import org.openpostage.api.model.PurchasePage;
+import org.openpostage.api.model.PurchaseRecord;
+import org.openpostage.api.model.PurchaseSummary;
 import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.model.Refund;
 import org.openpostage.api.model.RenderedImage;
 import org.openpostage.api.model.VerificationResult;
-import org.openpostage.api.model.JournalExport;
-import org.openpostage.api.model.PurchasePage;
-import org.openpostage.api.model.PurchaseRecord;
-import org.openpostage.api.model.PurchaseSummary;
 import org.openpostage.transport.grpc.internal.proto.V1;
 
 /**
  * Converts the results of {@link org.openpostage.api.PostalService} to and from their
  * {@code openpostage.v1} messages. Server bindings encode, clients decode; decoding runs every
  * check of the model's constructors and fails with an
- * {@link org.openpostage.api.InvalidRequestException} naming the field when a message breaks one.
+ * {@link org.openpostage.api.error.InvalidRequestException} naming the field when a message breaks one.
  */
 public final class ProtoResponses {
     private ProtoResponses() {

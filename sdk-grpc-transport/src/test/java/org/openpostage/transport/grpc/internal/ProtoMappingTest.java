@@ -13,10 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.VerificationKey;
@@ -32,16 +30,13 @@ import org.openpostage.api.model.CardBrand;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.Dimensions;
 import org.openpostage.api.model.Indicium;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.MeterStatement;
-import org.openpostage.api.model.Money;
 import org.openpostage.api.model.OutputFormat;
 import org.openpostage.api.model.PaymentKind;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.PaymentSummary;
 import org.openpostage.api.model.PostageError;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
@@ -55,7 +50,12 @@ import org.openpostage.api.model.RenderedImage;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 import org.openpostage.transport.grpc.internal.proto.V1;
 
 /** Every model value survives the trip to its message and back, and broken messages name the field. */
@@ -196,8 +196,8 @@ class ProtoMappingTest {
         assertEquals(CardBrand.UNKNOWN, ProtoValues.cardBrand("brand", 42));
         assertEquals(OutputFormat.UNKNOWN, ProtoValues.outputFormat("format", 9));
         // and a server refuses it in a request, naming the field
-        org.openpostage.api.InvalidRequestException e = org.junit.jupiter.api.Assertions.assertThrows(
-                org.openpostage.api.InvalidRequestException.class,
+        org.openpostage.api.error.InvalidRequestException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.openpostage.api.error.InvalidRequestException.class,
                 () -> new org.openpostage.api.model.PrintOptions(OutputFormat.UNKNOWN, 300, null));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("print.format"), e.getMessage());
     }

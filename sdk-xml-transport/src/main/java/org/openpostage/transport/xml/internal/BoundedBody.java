@@ -3,7 +3,7 @@ package org.openpostage.transport.xml.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import org.openpostage.api.ErrorCode;
+import org.openpostage.api.error.ErrorCode;
 
 /** Reads a request body into memory, never more than a limit: the declared length is checked first, then the bytes are counted. */
 public final class BoundedBody {

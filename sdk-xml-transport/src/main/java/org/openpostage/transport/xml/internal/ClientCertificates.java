@@ -10,8 +10,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
-import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.TlsSettings;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * The client's TLS context, with a key manager that remembers, per thread, whether the server of

@@ -1,7 +1,7 @@
 package org.openpostage.transport.xml.internal;
 
 import java.util.Map;
-import org.openpostage.api.ErrorCode;
+import org.openpostage.api.error.ErrorCode;
 
 /**
  * A request refused at the HTTP level (unknown path, wrong method or media type, body too large),

@@ -1,6 +1,6 @@
 package org.openpostage.transport.xml.internal;
 
-import org.openpostage.api.ErrorCode;
+import org.openpostage.api.error.ErrorCode;
 
 /** The HTTP status that carries each error code; docs/protocol/xml.md has the same table. */
 public final class HttpStatuses {

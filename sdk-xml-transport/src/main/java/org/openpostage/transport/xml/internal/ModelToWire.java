@@ -2,7 +2,7 @@ package org.openpostage.transport.xml.internal;
 
 import java.util.List;
 import java.util.function.Function;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
@@ -18,24 +18,22 @@ import org.openpostage.api.model.BatchPurchaseResult;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.Dimensions;
 import org.openpostage.api.model.Indicium;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.MeterStatement;
-import org.openpostage.api.model.Money;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.PaymentSummary;
 import org.openpostage.api.model.PostageError;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
-import org.openpostage.api.model.PurchaseRequest;
-import org.openpostage.api.model.JournalExport;
-import org.openpostage.api.model.JournalExportRequest;
 import org.openpostage.api.model.PurchaseListRequest;
 import org.openpostage.api.model.PurchaseLookupRequest;
 import org.openpostage.api.model.PurchasePage;
 import org.openpostage.api.model.PurchaseRecord;
+import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.PurchaseSummary;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
@@ -44,6 +42,8 @@ import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.RenderedImage;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
 
 /**
  * Turns sdk-api values into {@link Wire} messages. The values are valid by construction, so

@@ -2,8 +2,8 @@ package org.openpostage.transport.xml.internal;
 
 import java.util.Objects;
 import org.openpostage.api.CallContext;
-import org.openpostage.api.PostageException;
 import org.openpostage.api.PostalService;
+import org.openpostage.api.error.PostageException;
 
 /**
  * Calls a {@link PostalService} for one operation: reads the request document, converts it, calls

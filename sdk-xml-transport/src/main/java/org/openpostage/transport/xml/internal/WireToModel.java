@@ -9,10 +9,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
-import org.openpostage.api.Bytes;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.InvalidRequestException;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.VerificationKey;
@@ -28,29 +26,26 @@ import org.openpostage.api.model.BatchPurchaseResult;
 import org.openpostage.api.model.CardBrand;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.Dimensions;
+import org.openpostage.api.model.ExportFormat;
 import org.openpostage.api.model.Indicium;
-import org.openpostage.api.model.MailClass;
+import org.openpostage.api.model.JournalExport;
+import org.openpostage.api.model.JournalExportRequest;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.MeterStatement;
-import org.openpostage.api.model.Money;
 import org.openpostage.api.model.OutputFormat;
 import org.openpostage.api.model.PaymentKind;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.PaymentSummary;
 import org.openpostage.api.model.PostageError;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseItem;
-import org.openpostage.api.model.PurchaseRequest;
-import org.openpostage.api.model.ExportFormat;
-import org.openpostage.api.model.JournalExport;
-import org.openpostage.api.model.JournalExportRequest;
 import org.openpostage.api.model.PurchaseListRequest;
 import org.openpostage.api.model.PurchaseLookupRequest;
 import org.openpostage.api.model.PurchasePage;
 import org.openpostage.api.model.PurchaseRecord;
+import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.PurchaseSummary;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RateQuote;
@@ -60,7 +55,12 @@ import org.openpostage.api.model.RenderedImage;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /**
  * Turns {@link Wire} messages into sdk-api values. Every problem is an
@@ -314,7 +314,7 @@ public final class WireToModel {
      *
      * @throws InvalidRequestException if the body lacks a code or message
      */
-    public static org.openpostage.api.PostageException error(Wire.Error w) {
+    public static org.openpostage.api.error.PostageException error(Wire.Error w) {
         return error(w, null);
     }
 
@@ -324,7 +324,7 @@ public final class WireToModel {
      * @param retryAfter the pause the server asked for, or {@code null}
      * @throws InvalidRequestException if the body lacks a code or message
      */
-    public static org.openpostage.api.PostageException error(Wire.Error w, java.time.Duration retryAfter) {
+    public static org.openpostage.api.error.PostageException error(Wire.Error w, java.time.Duration retryAfter) {
         String at = Wire.Error.ELEMENT;
         String code = required(w.code, at, "code");
         String message = required(w.message, at, "message");

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.transport.xml.testing.Samples;
 
 /** The reader itself: DTDs, entities and limits, for the strict (server) and lenient (client) codecs alike. */

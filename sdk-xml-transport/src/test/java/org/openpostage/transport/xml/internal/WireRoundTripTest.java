@@ -9,13 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.Bytes;
 import org.openpostage.api.CallContext;
 import org.openpostage.api.Caller;
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.Mode;
-import org.openpostage.api.PaymentDeclinedException;
-import org.openpostage.api.PostageException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.PaymentDeclinedException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
@@ -26,6 +24,8 @@ import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.Mode;
 import org.openpostage.transport.xml.XmlLimits;
 import org.openpostage.transport.xml.testing.InMemoryPostalService;
 import org.openpostage.transport.xml.testing.Samples;
@@ -159,7 +159,7 @@ class WireRoundTripTest {
                 Wire.VerificationResult.class, Wire.VerificationResult.ELEMENT));
         assertEquals(org.openpostage.api.model.Verdict.UNKNOWN, result.verdict());
         // a server still refuses what its schema does not list
-        assertThrows(org.openpostage.api.InvalidRequestException.class, () -> server.read(
+        assertThrows(org.openpostage.api.error.InvalidRequestException.class, () -> server.read(
                 newer.getBytes(java.nio.charset.StandardCharsets.UTF_8), Wire.VerificationResult.class,
                 Wire.VerificationResult.ELEMENT));
     }

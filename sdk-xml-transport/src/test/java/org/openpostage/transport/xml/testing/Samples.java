@@ -7,15 +7,15 @@ import org.openpostage.api.model.BatchEntry;
 import org.openpostage.api.model.BatchPurchaseRequest;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.Dimensions;
-import org.openpostage.api.model.MailClass;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.PaymentMethod;
-import org.openpostage.api.model.PostalCode;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.PurchaseItem;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
-import org.openpostage.api.model.Weight;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /** Example requests and documents shared by the tests. */
 public final class Samples {

@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import org.openpostage.api.AuthenticationException;
 import org.openpostage.api.Caller;
-import org.openpostage.api.Mode;
+import org.openpostage.api.error.AuthenticationException;
 import org.openpostage.api.spi.Authenticator;
 import org.openpostage.api.spi.Credentials;
+import org.openpostage.api.value.Mode;
 
 /**
  * Accepts two API keys (a live and a test key of partner {@code partner-a}) and client

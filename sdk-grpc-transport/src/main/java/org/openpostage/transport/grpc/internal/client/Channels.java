@@ -16,8 +16,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import org.openpostage.api.ClientConfig;
-import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.TlsSettings;
+import org.openpostage.api.error.ConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.openpostage.api.ConfigurationException;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * The gRPC client's transport options, read from {@link org.openpostage.api.ClientConfig#options()}

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.openpostage.api.ErrorCode;
+import org.openpostage.api.error.ErrorCode;
 import org.openpostage.transport.grpc.internal.GrpcErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

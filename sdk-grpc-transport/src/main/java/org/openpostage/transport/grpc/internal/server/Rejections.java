@@ -2,7 +2,7 @@ package org.openpostage.transport.grpc.internal.server;
 
 import io.grpc.ServerCall;
 import io.grpc.StatusRuntimeException;
-import org.openpostage.api.ErrorCode;
+import org.openpostage.api.error.ErrorCode;
 import org.openpostage.transport.grpc.internal.GrpcErrors;
 
 /** Ends a call before it reaches the service, with an OpenPostage error. */

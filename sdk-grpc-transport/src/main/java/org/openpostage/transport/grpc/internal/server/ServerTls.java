@@ -14,9 +14,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
-import org.openpostage.api.ConfigurationException;
 import org.openpostage.api.TlsMaterial;
 import org.openpostage.api.TlsSettings;
+import org.openpostage.api.error.ConfigurationException;
 
 /**
  * TLS for the server binding: key and trust managers from the files {@link TlsMaterial} reads, and

@@ -1,4 +1,6 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The caller is authenticated but may not perform this call ({@link ErrorCode#PERMISSION_DENIED}), for example a test-mode key naming a live meter.
@@ -10,7 +12,7 @@ public class PermissionDeniedException extends PostageException {
     }
 
     /** Creates the exception for an error reported by a server under {@code requestId}. */
-    public PermissionDeniedException(String message, String requestId) {
+    public PermissionDeniedException(String message, @Nullable String requestId) {
         super(ErrorCode.PERMISSION_DENIED, message, requestId, null);
     }
 }

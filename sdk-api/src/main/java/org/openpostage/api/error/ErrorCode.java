@@ -1,4 +1,6 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The error codes of the OpenPostage protocol, shared by every transport.
@@ -62,7 +64,7 @@ public enum ErrorCode {
      * @param message   the human-readable message, as sent by the server
      * @param requestId the request id the server reported, or {@code null}
      */
-    public PostageException toException(String message, String requestId) {
+    public PostageException toException(String message, @Nullable String requestId) {
         return toException(message, requestId, null);
     }
 
@@ -73,10 +75,10 @@ public enum ErrorCode {
      *
      * @param retryAfter the server's {@code Retry-After}, or {@code null}
      */
-    public PostageException toException(String message, String requestId, java.time.Duration retryAfter) {
+    public PostageException toException(String message, @Nullable String requestId, java.time.@Nullable Duration retryAfter) {
         return switch (this) {
             case INVALID_REQUEST -> new InvalidRequestException(message, requestId);
-            case MALFORMED_INDICIUM -> new org.openpostage.api.indicium.IndiciumFormatException(message, requestId);
+            case MALFORMED_INDICIUM -> new IndiciumFormatException(message, requestId);
             case PRICE_CHANGED -> new PriceChangedException(message, requestId);
             case UNAUTHENTICATED -> new AuthenticationException(message, requestId);
             case PERMISSION_DENIED -> new PermissionDeniedException(message, requestId);

@@ -1,4 +1,6 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The price in the purchase no longer matches the current rate table ({@link ErrorCode#PRICE_CHANGED});
@@ -12,7 +14,7 @@ public class PriceChangedException extends InvalidRequestException {
     }
 
     /** Creates the exception for an error reported by a server under {@code requestId}. */
-    public PriceChangedException(String message, String requestId) {
+    public PriceChangedException(String message, @Nullable String requestId) {
         super(ErrorCode.PRICE_CHANGED, message, requestId);
     }
 }

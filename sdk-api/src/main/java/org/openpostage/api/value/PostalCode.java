@@ -1,7 +1,7 @@
-package org.openpostage.api.model;
+package org.openpostage.api.value;
 
-import org.openpostage.api.InvalidArgumentException;
 import java.util.Locale;
+import org.openpostage.api.error.InvalidArgumentException;
 import org.openpostage.api.internal.Checks;
 
 /**

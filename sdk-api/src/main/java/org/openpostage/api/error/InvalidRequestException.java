@@ -1,4 +1,6 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The request is malformed or one of its values is out of range ({@link ErrorCode#INVALID_REQUEST}).
@@ -14,12 +16,12 @@ public class InvalidRequestException extends PostageException {
     }
 
     /** Creates the exception for an error reported by a server under {@code requestId}. */
-    public InvalidRequestException(String message, String requestId) {
+    public InvalidRequestException(String message, @Nullable String requestId) {
         super(ErrorCode.INVALID_REQUEST, message, requestId, null);
     }
 
     /** For subclasses with a more specific code. */
-    protected InvalidRequestException(ErrorCode code, String message, String requestId) {
+    protected InvalidRequestException(ErrorCode code, String message, @Nullable String requestId) {
         super(code, message, requestId, null);
     }
 }

@@ -1,9 +1,9 @@
-package org.openpostage.api.model;
+package org.openpostage.api.value;
 
-import org.openpostage.api.InvalidArgumentException;
 import java.math.BigDecimal;
 import java.util.Currency;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidArgumentException;
+import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.internal.Checks;
 
 /**

@@ -1,4 +1,4 @@
-package org.openpostage.api;
+package org.openpostage.api.value;
 
 /**
  * Whether a caller works with real money or is testing.

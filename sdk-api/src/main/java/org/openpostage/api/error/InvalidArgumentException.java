@@ -1,4 +1,4 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
 
 /**
  * An argument the caller's own code passed is invalid: raised by the SDK itself, before anything

@@ -1,4 +1,6 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's configuration cannot be used ({@link ErrorCode#INVALID_CONFIGURATION}): no transport for the endpoint's scheme, two transports claiming it, or an unreadable trust store. Raised locally, never by a server.
@@ -10,7 +12,7 @@ public class ConfigurationException extends PostageException {
     }
 
     /** Creates the exception for an error reported by a server under {@code requestId}. */
-    public ConfigurationException(String message, String requestId) {
+    public ConfigurationException(String message, @Nullable String requestId) {
         super(ErrorCode.INVALID_CONFIGURATION, message, requestId, null);
     }
 

@@ -1,4 +1,6 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The caller presented no credentials, or credentials the server does not accept ({@link ErrorCode#UNAUTHENTICATED}). Not retryable: fix the API key or client certificate.
@@ -10,7 +12,7 @@ public class AuthenticationException extends PostageException {
     }
 
     /** Creates the exception for an error reported by a server under {@code requestId}. */
-    public AuthenticationException(String message, String requestId) {
+    public AuthenticationException(String message, @Nullable String requestId) {
         super(ErrorCode.UNAUTHENTICATED, message, requestId, null);
     }
 }

@@ -1,4 +1,4 @@
-package org.openpostage.api.model;
+package org.openpostage.api.value;
 
 import org.openpostage.api.internal.Checks;
 

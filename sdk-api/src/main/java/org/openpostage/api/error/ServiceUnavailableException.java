@@ -1,4 +1,4 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
 
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;

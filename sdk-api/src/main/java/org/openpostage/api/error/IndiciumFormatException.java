@@ -1,7 +1,7 @@
-package org.openpostage.api.indicium;
+package org.openpostage.api.error;
 
-import org.openpostage.api.ErrorCode;
-import org.openpostage.api.InvalidRequestException;
+import org.jspecify.annotations.Nullable;
+
 
 /**
  * Indicium bytes that cannot be decoded ({@link ErrorCode#MALFORMED_INDICIUM}). The message names
@@ -15,7 +15,7 @@ public class IndiciumFormatException extends InvalidRequestException {
     }
 
     /** Creates the exception for an error reported by a server under {@code requestId}. */
-    public IndiciumFormatException(String message, String requestId) {
+    public IndiciumFormatException(String message, @Nullable String requestId) {
         super(ErrorCode.MALFORMED_INDICIUM, message, requestId);
     }
 }

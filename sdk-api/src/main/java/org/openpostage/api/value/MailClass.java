@@ -1,7 +1,7 @@
-package org.openpostage.api.model;
+package org.openpostage.api.value;
 
-import org.openpostage.api.InvalidArgumentException;
-import org.openpostage.api.InvalidRequestException;
+import org.openpostage.api.error.InvalidArgumentException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * The class of service a piece of mail is sent with. Each class has a stable numeric code, used

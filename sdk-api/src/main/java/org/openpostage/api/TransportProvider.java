@@ -1,13 +1,11 @@
-package org.openpostage.api.spi;
+package org.openpostage.api;
 
 import java.util.Set;
-import org.openpostage.api.ClientConfig;
-import org.openpostage.api.PostalClient;
 
 /**
  * A transport's client factory, found by {@link org.openpostage.api.PostalClients} through
  * {@link java.util.ServiceLoader}. A transport module registers its implementation in
- * {@code META-INF/services/org.openpostage.api.spi.TransportProvider}.
+ * {@code META-INF/services/org.openpostage.api.TransportProvider}.
  *
  * <p>Contract for implementations:
  * <ul>
@@ -18,8 +16,8 @@ import org.openpostage.api.PostalClient;
  *       every attempt with the same idempotency key, which is filled in when the context has
  *       none), and the API key.</li>
  *   <li>The client maps every wire error to the exception of its code
- *       ({@link org.openpostage.api.ErrorCode#toException}), and network failures to
- *       {@link org.openpostage.api.ServiceUnavailableException}.</li>
+ *       ({@link org.openpostage.api.error.ErrorCode#toException}), and network failures to
+ *       {@link org.openpostage.api.error.ServiceUnavailableException}.</li>
  * </ul>
  */
 public interface TransportProvider {
@@ -32,7 +30,7 @@ public interface TransportProvider {
     /**
      * Creates a client for {@code config}.
      *
-     * @throws org.openpostage.api.ConfigurationException if the configuration cannot be used
+     * @throws org.openpostage.api.error.ConfigurationException if the configuration cannot be used
      */
     PostalClient connect(ClientConfig config);
 }

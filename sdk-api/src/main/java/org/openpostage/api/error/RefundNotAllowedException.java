@@ -1,4 +1,6 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The indicium cannot be refunded ({@link ErrorCode#REFUND_NOT_ALLOWED}): it was refunded already, or it is past the refund window. The message says which.
@@ -10,7 +12,7 @@ public class RefundNotAllowedException extends PostageException {
     }
 
     /** Creates the exception for an error reported by a server under {@code requestId}. */
-    public RefundNotAllowedException(String message, String requestId) {
+    public RefundNotAllowedException(String message, @Nullable String requestId) {
         super(ErrorCode.REFUND_NOT_ALLOWED, message, requestId, null);
     }
 }

@@ -1,4 +1,4 @@
-package org.openpostage.api;
+package org.openpostage.api.value;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.openpostage.api.error.InvalidArgumentException;
+import org.openpostage.api.error.InvalidRequestException;
 
 /**
  * An immutable sequence of bytes: indicium data, images, scripts.

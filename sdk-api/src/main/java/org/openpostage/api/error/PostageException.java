@@ -1,8 +1,9 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
 
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.openpostage.api.CallContext;
 
 /**
  * The root of every exception the OpenPostage SDK throws. It is unchecked.
