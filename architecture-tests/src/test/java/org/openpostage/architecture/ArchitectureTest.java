@@ -2,6 +2,7 @@ package org.openpostage.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -146,6 +147,34 @@ class ArchitectureTest {
     @Test
     void modulesAreFreeOfCycles() {
         check(slices().matching("org.openpostage.(transport.*|*)..").should().beFreeOfCycles());
+    }
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        check(slices().matching("org.openpostage.(**)").namingSlices("package org.openpostage.$1")
+                .should().beFreeOfCycles()
+                .because("a package can be read, tested and changed from the bottom up only if no package below"
+                        + " it depends on it again"));
+    }
+
+    @Test
+    void sdkApisPackagesAreLayers() {
+        check(layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("spi").definedBy("org.openpostage.api.spi")
+                .layer("contract").definedBy("org.openpostage.api")
+                .layer("model").definedBy("org.openpostage.api.model")
+                .layer("indicium").definedBy("org.openpostage.api.indicium")
+                .layer("value").definedBy("org.openpostage.api.value")
+                .layer("internal").definedBy("org.openpostage.api.internal")
+                .layer("error").definedBy("org.openpostage.api.error")
+                .whereLayer("spi").mayOnlyAccessLayers("contract", "model", "indicium", "value", "internal", "error")
+                .whereLayer("contract").mayOnlyAccessLayers("model", "indicium", "value", "internal", "error")
+                .whereLayer("model").mayOnlyAccessLayers("indicium", "value", "internal", "error")
+                .whereLayer("indicium").mayOnlyAccessLayers("value", "internal", "error")
+                .whereLayer("value").mayOnlyAccessLayers("internal", "error")
+                .whereLayer("internal").mayOnlyAccessLayers("error")
+                .whereLayer("error").mayNotAccessAnyLayer()
+                .because("each package of sdk-api builds on those below it only (package-info of org.openpostage.api)"));
     }
 
     private static void libraryOnlyIn(String name, String library, String... modules) {

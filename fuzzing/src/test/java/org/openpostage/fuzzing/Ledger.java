@@ -11,7 +11,7 @@ import org.openpostage.api.value.Mode;
 import org.openpostage.api.value.Money;
 import org.openpostage.server.PostalAdmin;
 import org.openpostage.server.PostalCore;
-import org.openpostage.server.ServerConfig;
+import org.openpostage.server.config.ServerConfig;
 import org.openpostage.server.internal.imaging.RenderImaging;
 
 /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
 import org.openpostage.api.error.ConfigurationException;
+import org.openpostage.portal.config.PortalConfig;
 import org.openpostage.portal.internal.shop.Checkout;
 import org.openpostage.portal.internal.shop.Passwords;
 import org.openpostage.portal.internal.shop.PendingOrderResolver;

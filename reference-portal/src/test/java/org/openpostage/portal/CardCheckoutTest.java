@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openpostage.render.StampReader;
-import org.openpostage.server.JournalKind;
+import org.openpostage.server.model.JournalKind;
 
 /**
  * Card orders over both transports: an order of several stamps is one purchase at the postal

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.openpostage.api.model.MeterStatement;
 import org.openpostage.api.value.Mode;
-import org.openpostage.server.JournalEntry;
-import org.openpostage.server.JournalKind;
+import org.openpostage.server.model.JournalEntry;
+import org.openpostage.server.model.JournalKind;
 
 /**
  * The journal of a demo partner's live meter at the test postal server: what the portal's

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openpostage.render.StampReader;
-import org.openpostage.server.JournalKind;
+import org.openpostage.server.model.JournalKind;
 
 /**
  * Checkout when the postal server's answer does not arrive: the portal reaches the postal server

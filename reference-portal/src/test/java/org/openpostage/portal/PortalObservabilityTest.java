@@ -1,5 +1,6 @@
 package org.openpostage.portal;
 
+import org.openpostage.portal.config.PortalConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,8 +26,8 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.server.app.AppConfig;
 import org.openpostage.server.app.PostalServerApp;
+import org.openpostage.server.config.AppConfig;
 
 /**
  * A page of the portal as one trace: the portal's page request, the SDK's call and attempt spans,

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.openpostage.api.indicium.VerificationKeySet;
-import org.openpostage.server.app.AppConfig;
+import org.openpostage.portal.config.PortalConfig;
 import org.openpostage.server.app.PostalServerApp;
+import org.openpostage.server.config.AppConfig;
 
 /**
  * One postal server (ports 0, a temporary data directory, demo partners) and two portals for

@@ -42,6 +42,7 @@ import org.openpostage.api.model.Refund;
 import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.server.config.ServerConfig;
 import org.openpostage.server.internal.auth.OperatorStore;
 import org.openpostage.server.internal.auth.PartnerStore;
 import org.openpostage.server.internal.backgrounds.BackgroundStore;
@@ -80,6 +81,9 @@ import org.openpostage.server.internal.telemetry.TracedDevices;
 import org.openpostage.server.internal.util.Ids;
 import org.openpostage.server.internal.util.SecretFiles;
 import org.openpostage.server.internal.util.Time;
+import org.openpostage.server.model.Reconciliation;
+import org.openpostage.server.spi.PaymentGateway;
+import org.openpostage.server.spi.StampImaging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,7 +176,7 @@ public final class PostalCore implements PostalService, AutoCloseable {
             device.close();
             throw e;
         }
-        this.checkpoints = new Checkpoints(db, signingKeys, clock);
+        this.checkpoints = new Checkpoints(db, signingKeys::checkpointKey, clock);
         Ledger ledger = new Ledger(db, signingKeys, clock, config.vendorId(), config.softwareId());
         this.nodes = new Nodes(db, nodeId, config.deadAfter());
         nodes.register();
@@ -601,13 +605,13 @@ public final class PostalCore implements PostalService, AutoCloseable {
                         "openpostage-" + Ids.random(4), telemetry.metrics() ? telemetry.registry() : null);
             } catch (RuntimeException e) {
                 throw new ConfigurationException("cannot connect to the ledger database "
-                        + ServerConfig.maskUrl(config.jdbcUrl()) + ": " + e.getMessage(), e);
+                        + config.maskedJdbcUrl() + ": " + e.getMessage(), e);
             }
             try {
                 try {
                     db.migrate();
                 } catch (RuntimeException e) {
-                    throw new ConfigurationException("the ledger database " + ServerConfig.maskUrl(config.jdbcUrl())
+                    throw new ConfigurationException("the ledger database " + config.maskedJdbcUrl()
                             + " (jdbc.url) cannot be brought to this version's schema: " + e.getMessage(), e);
                 }
                 return new PostalCore(this, db);

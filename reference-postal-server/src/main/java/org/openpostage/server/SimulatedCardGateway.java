@@ -14,6 +14,7 @@ import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.db.SqlWork;
 import org.openpostage.server.internal.util.Ids;
 import org.openpostage.server.internal.util.Time;
+import org.openpostage.server.spi.PaymentGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,11 @@
 package org.openpostage.server;
 
+import org.openpostage.server.model.BackgroundEntry;
+import org.openpostage.server.model.IssuedApiKey;
+import org.openpostage.server.model.OperatorAccount;
+import org.openpostage.server.model.OperatorAction;
+import org.openpostage.server.model.OperatorJournalEntry;
+import org.openpostage.server.model.RateTableInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

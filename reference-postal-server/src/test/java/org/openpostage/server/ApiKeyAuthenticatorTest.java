@@ -1,5 +1,7 @@
 package org.openpostage.server;
 
+import org.openpostage.server.model.ApiKeyInfo;
+import org.openpostage.server.model.IssuedApiKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package org.openpostage.server;
 
+import org.openpostage.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,8 +27,8 @@ import org.openpostage.api.value.MailClass;
 import org.openpostage.api.value.Mode;
 import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
-import org.openpostage.server.app.AppConfig;
 import org.openpostage.server.app.PostalServerApp;
+import org.openpostage.server.config.AppConfig;
 
 /**
  * Card numbers and CVVs reach no log line and no database column: purchases by card (approved,

@@ -1,5 +1,7 @@
 package org.openpostage.server;
 
+import org.openpostage.server.config.ServerConfig;
+import org.openpostage.server.model.Reconciliation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

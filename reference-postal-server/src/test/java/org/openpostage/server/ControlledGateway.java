@@ -1,5 +1,6 @@
 package org.openpostage.server;
 
+import org.openpostage.server.spi.PaymentGateway;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;

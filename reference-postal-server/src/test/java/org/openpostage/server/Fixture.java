@@ -25,6 +25,10 @@ import org.openpostage.api.value.Mode;
 import org.openpostage.api.value.Money;
 import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
+import org.openpostage.server.config.ServerConfig;
+import org.openpostage.server.model.IssuedApiKey;
+import org.openpostage.server.model.MeterAudit;
+import org.openpostage.server.spi.PaymentGateway;
 
 /**
  * A core on a fresh database with one partner, {@code acme}, holding a test and a live API key

@@ -1,5 +1,6 @@
 package org.openpostage.server;
 
+import org.openpostage.server.model.Reconciliation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.openpostage.server.config.ServerConfig;
 
 /**
  * SoftHSM2 tokens for tests: a PKCS#11 token in files, created in the build's own token directory.

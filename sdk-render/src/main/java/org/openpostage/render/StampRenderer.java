@@ -17,6 +17,7 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.api.model.OutputFormat;
 import org.openpostage.api.model.PrintOptions;
@@ -346,7 +347,9 @@ public final class StampRenderer {
     }
 
     private List<TextLine> lines(SignedIndicium indicium) {
-        return HumanReadable.layout(indicium.data(), plain.text().height(), marks);
+        IndiciumData data = indicium.data();
+        return HumanReadable.layout(data, plain.text().height(), new HumanReadable.Marks(marks.operatorMark(),
+                marks.amount(data.postage()), marks.mailClassLine(data.mailClass())));
     }
 
     private static StampGeometry geometry(StampLayout l, boolean withBackground) {

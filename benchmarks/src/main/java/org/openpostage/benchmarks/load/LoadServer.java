@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.openpostage.api.value.Mode;
 import org.openpostage.api.value.Money;
-import org.openpostage.server.MeterAudit;
+import org.openpostage.server.model.MeterAudit;
 import org.openpostage.server.PostalAdmin;
-import org.openpostage.server.ServerConfig;
-import org.openpostage.server.app.AppConfig;
+import org.openpostage.server.config.ServerConfig;
+import org.openpostage.server.config.AppConfig;
 import org.openpostage.server.app.PostalServerApp;
 
 /**

@@ -26,6 +26,7 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.URI;
+import org.openpostage.server.config.AppConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -23,6 +23,7 @@ import org.openpostage.server.DemoSeed;
 import org.openpostage.server.PostalAdmin;
 import org.openpostage.server.PostalCore;
 import org.openpostage.server.cli.AdminCommand;
+import org.openpostage.server.config.AppConfig;
 import org.openpostage.server.console.AdminConsole;
 import org.openpostage.server.console.ConsoleSettings;
 import org.openpostage.server.internal.imaging.RenderImaging;

@@ -3,17 +3,17 @@ package org.openpostage.server.console;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import org.openpostage.server.BackgroundEntry;
-import org.openpostage.server.FailedCardRefund;
-import org.openpostage.server.JournalAuditReport;
-import org.openpostage.server.JournalEntry;
-import org.openpostage.server.MeterAudit;
-import org.openpostage.server.MeterInfo;
-import org.openpostage.server.OperatorAccount;
-import org.openpostage.server.OperatorJournalEntry;
-import org.openpostage.server.PartnerInfo;
-import org.openpostage.server.RateTableInfo;
-import org.openpostage.server.SigningKeyInfo;
+import org.openpostage.server.model.BackgroundEntry;
+import org.openpostage.server.model.FailedCardRefund;
+import org.openpostage.server.model.JournalAuditReport;
+import org.openpostage.server.model.JournalEntry;
+import org.openpostage.server.model.MeterAudit;
+import org.openpostage.server.model.MeterInfo;
+import org.openpostage.server.model.OperatorAccount;
+import org.openpostage.server.model.OperatorJournalEntry;
+import org.openpostage.server.model.PartnerInfo;
+import org.openpostage.server.model.RateTableInfo;
+import org.openpostage.server.model.SigningKeyInfo;
 
 /**
  * What the console's templates ({@code src/main/jte/console}) show: one record per page, plus the

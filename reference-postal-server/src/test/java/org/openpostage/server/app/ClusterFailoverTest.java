@@ -62,10 +62,10 @@ import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.value.MailClass;
 import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
-import org.openpostage.server.JournalAuditReport;
-import org.openpostage.server.MeterAudit;
+import org.openpostage.server.model.JournalAuditReport;
+import org.openpostage.server.model.MeterAudit;
 import org.openpostage.server.PostalCore;
-import org.openpostage.server.ServerConfig;
+import org.openpostage.server.config.ServerConfig;
 
 /**
  * Failover without loss, on the cluster {@code ./cluster} starts (real PostgreSQL replication

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import org.openpostage.server.config.AppConfig;
 
 /**
  * A reference postal server for other modules' tests (the Spring Boot starter, the example shop,

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openpostage.server.ServerConfig;
+import org.openpostage.server.config.ServerConfig;
 
 /**
  * Health you can route on: {@code GET /health} and the gRPC health service answer within one

@@ -1,5 +1,6 @@
 package org.openpostage.server.app;
 
+import org.openpostage.server.config.AppConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -45,7 +46,7 @@ import org.openpostage.api.value.MailClass;
 import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
 import org.openpostage.observability.TracingInterceptor;
-import org.openpostage.server.ServerConfig;
+import org.openpostage.server.config.ServerConfig;
 
 /**
  * The operator's view of a running server: one trace from the client's attempt through the

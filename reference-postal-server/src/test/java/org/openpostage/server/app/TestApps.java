@@ -33,7 +33,8 @@ import org.openpostage.api.value.Mode;
 import org.openpostage.api.value.Money;
 import org.openpostage.server.PostalAdmin;
 import org.openpostage.server.PostalCore;
-import org.openpostage.server.ServerConfig;
+import org.openpostage.server.config.AppConfig;
+import org.openpostage.server.config.ServerConfig;
 import org.openpostage.server.internal.tls.TlsFiles;
 
 /** Apps on loopback with free ports, partners with funded meters, and clients for either transport. */

@@ -1,5 +1,6 @@
 package org.openpostage.server.app;
 
+import org.openpostage.server.config.AppConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -3,7 +3,6 @@ package org.openpostage.render.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.openpostage.api.indicium.IndiciumData;
-import org.openpostage.render.OperatorMarks;
 
 /**
  * The human-readable block of a stamp: which lines it shows and where they go. Every output
@@ -32,8 +31,18 @@ public final class HumanReadable {
     private record Entry(TextLine.Style style, String text) {
     }
 
+    /**
+     * The operator's words for one indicium, as {@code OperatorMarks} writes them.
+     *
+     * @param operatorMark  the operator's mark (such as "US POSTAGE"), or {@code null} for none
+     * @param amount        the postage written the postal way
+     * @param mailClassLine the product line
+     */
+    public record Marks(String operatorMark, String amount, String mailClassLine) {
+    }
+
     /** The lines' styles and texts for {@code data}, top to bottom. */
-    private static List<Entry> entries(IndiciumData data, OperatorMarks marks) {
+    private static List<Entry> entries(IndiciumData data, Marks marks) {
         List<Entry> lines = new ArrayList<>();
         if (data.testMode()) {
             lines.add(new Entry(TextLine.Style.BANNER, SPECIMEN));
@@ -41,8 +50,8 @@ public final class HumanReadable {
         if (marks.operatorMark() != null) {
             lines.add(new Entry(TextLine.Style.MARK, marks.operatorMark()));
         }
-        lines.add(new Entry(TextLine.Style.AMOUNT, marks.amount(data.postage())));
-        lines.add(new Entry(TextLine.Style.BODY, marks.mailClassLine(data.mailClass())));
+        lines.add(new Entry(TextLine.Style.AMOUNT, marks.amount()));
+        lines.add(new Entry(TextLine.Style.BODY, marks.mailClassLine()));
         lines.add(new Entry(TextLine.Style.BODY, "Mailed " + data.dateOfMailing()));
         lines.add(new Entry(TextLine.Style.BODY, "From " + data.origin().value()));
         if (data.destination() != null) {
@@ -57,7 +66,7 @@ public final class HumanReadable {
      * The lines for {@code data}, laid out top-aligned in a block {@code heightMm} high: font
      * sizes shrink together if the lines would not fit.
      */
-    public static List<TextLine> layout(IndiciumData data, double heightMm, OperatorMarks marks) {
+    public static List<TextLine> layout(IndiciumData data, double heightMm, Marks marks) {
         List<Entry> entries = entries(data, marks);
         double needed = 0;
         for (Entry e : entries) {

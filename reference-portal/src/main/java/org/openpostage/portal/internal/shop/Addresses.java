@@ -8,8 +8,8 @@ import org.openpostage.api.model.Address;
 import org.openpostage.api.model.AddressFormat;
 
 /**
- * Addresses in the portal: read from the add-to-cart form (each problem a {@link FieldError} on
- * its field), and kept in the database as one line of text.
+ * Addresses in the portal as the add-to-cart form gives them, each problem a {@link FieldError} on
+ * its field (the database keeps them as {@code store.AddressColumns} writes them).
  */
 public final class Addresses {
     private Addresses() {
@@ -52,33 +52,5 @@ public final class Addresses {
             };
             throw new FieldError(role + "-" + field, message);
         }
-    }
-
-    /** {@code a} as one line of text for the database ({@code null} for none). */
-    public static String encode(Address a) {
-        if (a == null) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder().append(a.country()).append('|').append(a.name()).append('|')
-                .append(nz(a.locality())).append('|').append(nz(a.region())).append('|').append(nz(a.postalCode()));
-        a.lines().forEach(l -> b.append('|').append(l));
-        return b.toString();
-    }
-
-    /** The address {@link #encode} wrote ({@code null} for none). */
-    public static Address decode(String s) {
-        if (s == null) {
-            return null;
-        }
-        String[] f = s.split("\\|", -1);
-        return new Address(f[0], f[1], List.of(f).subList(5, f.length), blank(f[2]), blank(f[3]), blank(f[4]));
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
-    }
-
-    private static String blank(String s) {
-        return s.isEmpty() ? null : s;
     }
 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.openpostage.portal.internal.shop.Addresses;
 
 /**
  * Orders and their stamps ({@code orders}, {@code order_items}: one row per stamp), and the
@@ -55,8 +54,8 @@ public final class OrderStore {
                                 + " date_of_mailing, background, status, frame, sender, recipient)"
                                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
                         id, position++, i.mailClass(), i.grams(), i.origin(), i.destination(), i.price(),
-                        i.dateOfMailing(), i.background(), i.frame(), Addresses.encode(i.sender()),
-                        Addresses.encode(i.recipient()));
+                        i.dateOfMailing(), i.background(), i.frame(), AddressColumns.encode(i.sender()),
+                        AddressColumns.encode(i.recipient()));
             }
             if (hold > 0) {
                 CreditStore.add(c, userId, -hold, currency, "Order " + id, id);
@@ -202,8 +201,8 @@ public final class OrderStore {
                 items.add(new OrderItem(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getInt(4), rs.getString(5),
                         rs.getString(6), rs.getLong(7), rs.getObject(8, LocalDate.class), rs.getString(9),
                         rs.getString(10), rs.getString(11), rs.getString(12), rs.getBytes(13), rs.getBytes(14),
-                        rs.getString(15), rs.getString(16), Addresses.decode(rs.getString(17)),
-                        Addresses.decode(rs.getString(18))));
+                        rs.getString(15), rs.getString(16), AddressColumns.decode(rs.getString(17)),
+                        AddressColumns.decode(rs.getString(18))));
             }
         }
         return Optional.of(head.withItems(items));

@@ -40,7 +40,7 @@ import java.util.UUID;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.observability.MetricsInterceptor;
 import org.openpostage.observability.TracingInterceptor;
-import org.openpostage.portal.PortalConfig;
+import org.openpostage.portal.config.PortalConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

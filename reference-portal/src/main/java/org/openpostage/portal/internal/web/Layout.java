@@ -1,7 +1,7 @@
 package org.openpostage.portal.internal.web;
 
 import java.util.Map;
-import org.openpostage.portal.PortalConfig;
+import org.openpostage.portal.config.PortalConfig;
 import org.openpostage.portal.internal.store.User;
 
 /**

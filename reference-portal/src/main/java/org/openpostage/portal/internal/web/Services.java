@@ -1,7 +1,7 @@
 package org.openpostage.portal.internal.web;
 
 import io.javalin.http.Context;
-import org.openpostage.portal.PortalConfig;
+import org.openpostage.portal.config.PortalConfig;
 import org.openpostage.portal.internal.shop.Checkout;
 import org.openpostage.portal.internal.shop.Postage;
 import org.openpostage.portal.internal.store.PortalDatabase;

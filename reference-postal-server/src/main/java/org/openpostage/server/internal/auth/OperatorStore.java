@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.openpostage.api.error.AuthenticationException;
 import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.error.NotFoundException;
-import org.openpostage.server.OperatorAccount;
+import org.openpostage.server.model.OperatorAccount;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.util.Time;

@@ -13,7 +13,7 @@ import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.error.NotFoundException;
 import org.openpostage.api.model.BackgroundImage;
 import org.openpostage.api.value.Bytes;
-import org.openpostage.server.StampImaging;
+import org.openpostage.server.spi.StampImaging;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.util.Time;

@@ -5,7 +5,7 @@ import org.openpostage.api.error.InvalidRequestException;
 /**
  * What the first bytes of an image file say: its type (by magic number) and its size in pixels.
  * Only PNG and JPEG are accepted. This reads headers only; decoding the whole image is the
- * renderer's job ({@link org.openpostage.server.StampImaging#checkBackground}).
+ * renderer's job ({@link org.openpostage.server.spi.StampImaging#checkBackground}).
  *
  * @param mediaType {@code image/png} or {@code image/jpeg}
  * @param widthPx   the width in pixels

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.value.Money;
-import org.openpostage.server.PaymentGateway;
+import org.openpostage.server.spi.PaymentGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package org.openpostage.server.internal.flow;
 
 import java.time.Instant;
 import java.util.List;
-import org.openpostage.server.Reconciliation;
+import org.openpostage.server.model.Reconciliation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import org.openpostage.api.model.Refund;
 import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.value.Mode;
 import org.openpostage.api.value.Money;
-import org.openpostage.server.PaymentGateway;
+import org.openpostage.server.spi.PaymentGateway;
 import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.idempotency.IdempotencyStore;
 import org.openpostage.server.internal.idempotency.IdempotencyStore.Claim;

@@ -13,7 +13,7 @@ import org.openpostage.render.BackgroundImages;
 import org.openpostage.render.OperatorMarks;
 import org.openpostage.render.PrintComponents;
 import org.openpostage.render.StampRenderer;
-import org.openpostage.server.StampImaging;
+import org.openpostage.server.spi.StampImaging;
 
 /**
  * {@link StampImaging} on {@code sdk-render}: PNG or ZPL at the requested resolution or PDF, composed by

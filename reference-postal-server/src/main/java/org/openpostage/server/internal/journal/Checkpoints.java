@@ -9,11 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.openpostage.api.indicium.IndiciumSigner;
-import org.openpostage.api.value.Mode;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
-import org.openpostage.server.internal.signing.SigningKeys;
 import org.openpostage.server.internal.util.Time;
 
 /**
@@ -44,12 +41,12 @@ public final class Checkpoints {
     }
 
     private final Database db;
-    private final SigningKeys keys;
+    private final CheckpointKey key;
     private final Clock clock;
 
-    public Checkpoints(Database db, SigningKeys keys, Clock clock) {
+    public Checkpoints(Database db, CheckpointKey key, Clock clock) {
         this.db = db;
-        this.keys = keys;
+        this.key = key;
         this.clock = clock;
     }
 
@@ -85,18 +82,17 @@ public final class Checkpoints {
                     + " FETCH FIRST 1 ROWS ONLY", rs -> new Last(rs.getLong(1), rs.getBytes(2))).orElse(null);
             long id = last == null ? 1 : last.id + 1;
             byte[] previous = last == null ? ChainHash.genesis() : ChainHash.sha256().digest(last.content);
-            SigningKeys.ActiveKey key = keys.active(c, Mode.LIVE);
+            CheckpointKey.Signing signing = key.current(c);
             Instant now = Time.now(clock);
-            ChainHash content = ChainHash.entry(DOMAIN).number(id).time(now).bytes(previous).number(key.keyId())
+            ChainHash content = ChainHash.entry(DOMAIN).number(id).time(now).bytes(previous).number(signing.keyId())
                     .number(grown.size());
             for (Head h : grown) {
                 content.number(h.chainId).number(h.seq).bytes(h.head);
             }
             byte[] bytes = content.canonical();
-            IndiciumSigner signer = keys.signer(key.keyId(), key.algorithm());
-            byte[] signature = signer.sign(bytes);
+            byte[] signature = signing.signer().sign(bytes);
             Sql.update(c, "INSERT INTO journal_checkpoints (checkpoint_id, created_at, key_id, content, signature)"
-                    + " VALUES (?, ?, ?, ?, ?)", id, now, key.keyId(), bytes, signature);
+                    + " VALUES (?, ?, ?, ?, ?)", id, now, signing.keyId(), bytes, signature);
             for (Head h : grown) {
                 if (marks.containsKey(h.chainId)) {
                     Sql.update(c, "UPDATE journal_chain_marks SET seq = ?, head = ? WHERE chain_id = ?", h.seq, h.head,
@@ -106,7 +102,7 @@ public final class Checkpoints {
                             h.seq, h.head);
                 }
             }
-            return Optional.of(new Checkpoint(id, now, key.keyId(), bytes, signature, grown.size()));
+            return Optional.of(new Checkpoint(id, now, signing.keyId(), bytes, signature, grown.size()));
         });
     }
 

@@ -21,7 +21,7 @@ import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.value.Mode;
-import org.openpostage.server.JournalAuditReport;
+import org.openpostage.server.model.JournalAuditReport;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
 

@@ -4,8 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import org.openpostage.server.OperatorAction;
-import org.openpostage.server.OperatorJournalEntry;
+import org.openpostage.server.model.OperatorAction;
+import org.openpostage.server.model.OperatorJournalEntry;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
 

@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.openpostage.server.JournalKind;
+import org.openpostage.server.model.JournalKind;
 import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.journal.ChainHash;
 import org.openpostage.server.internal.journal.MeterChain;

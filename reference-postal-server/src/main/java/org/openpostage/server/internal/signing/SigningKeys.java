@@ -23,10 +23,11 @@ import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.value.Bytes;
 import org.openpostage.api.value.Mode;
-import org.openpostage.server.OperatorAction;
-import org.openpostage.server.SigningKeyInfo;
+import org.openpostage.server.model.OperatorAction;
+import org.openpostage.server.model.SigningKeyInfo;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
+import org.openpostage.server.internal.journal.CheckpointKey;
 import org.openpostage.server.internal.journal.OperatorJournal;
 import org.openpostage.server.internal.util.Time;
 import org.slf4j.Logger;
@@ -117,6 +118,12 @@ public final class SigningKeys {
         KeyRow row = activeRow(c, mode).orElseThrow(() -> new IllegalStateException("no active " + mode
                 + " signing key"));
         return new ActiveKey(row.keyId, row.algorithm);
+    }
+
+    /** The active live key and its signer, for signing a journal checkpoint in {@code c}'s transaction. */
+    public CheckpointKey.Signing checkpointKey(Connection c) throws SQLException {
+        ActiveKey key = active(c, Mode.LIVE);
+        return new CheckpointKey.Signing(key.keyId(), signer(key.keyId(), key.algorithm()));
     }
 
     /**

@@ -9,8 +9,8 @@ import org.openpostage.api.model.PrintComponent;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.RenderedImage;
 import org.openpostage.api.value.Money;
-import org.openpostage.server.PaymentGateway;
-import org.openpostage.server.StampImaging;
+import org.openpostage.server.spi.PaymentGateway;
+import org.openpostage.server.spi.StampImaging;
 import org.openpostage.server.internal.signing.SigningDevice;
 
 /**

@@ -1,4 +1,4 @@
-package org.openpostage.server;
+package org.openpostage.server.spi;
 
 import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.indicium.SignedIndicium;

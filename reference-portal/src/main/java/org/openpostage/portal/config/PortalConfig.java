@@ -1,4 +1,4 @@
-package org.openpostage.portal;
+package org.openpostage.portal.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -19,7 +19,7 @@ import org.openpostage.api.TlsSettings;
 import org.openpostage.api.error.ConfigurationException;
 
 /**
- * The configuration of a {@link PortalApp}: which postal server it sells for and how it looks.
+ * The configuration of a {@link org.openpostage.portal.PortalApp}: which postal server it sells for and how it looks.
  * Read it from a properties file and the environment with {@link #load(Path, Map)}; every
  * {@link Setting} has a property key and an environment variable ({@code PORTAL_} + the key in
  * upper case, dots and dashes as underscores), and the environment wins.

@@ -1,4 +1,4 @@
-package org.openpostage.server;
+package org.openpostage.server.model;
 
 /**
  * The kinds of journal entry and what each does to a meter's registers (docs/ledger.md).

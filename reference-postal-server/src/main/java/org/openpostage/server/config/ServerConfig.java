@@ -1,4 +1,4 @@
-package org.openpostage.server;
+package org.openpostage.server.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The configuration of a {@link PostalCore}: where the ledger and the keys live, and the rules
+ * The configuration of a {@link org.openpostage.server.PostalCore}: where the ledger and the keys live, and the rules
  * the server applies. Build one with {@link #builder()}, or read it from a properties file and
  * the environment with {@link #load(Path, Map)}.
  *
@@ -589,6 +589,11 @@ public final class ServerConfig {
                 + ", psd=" + signingDevice + (signingDevice == SigningDevice.PKCS11 ? "(" + pkcs11Library + ", "
                 + (pkcs11TokenLabel != null ? "token '" + pkcs11TokenLabel + "'" : "slot " + pkcs11Slot) + ", pin "
                 + (pkcs11Pin == null ? "none" : "****") + ")" : "") + "]";
+    }
+
+    /** The JDBC URL with any {@code password=} parameter masked: what messages and logs may show. */
+    public String maskedJdbcUrl() {
+        return maskUrl(jdbcUrl);
     }
 
     /** {@code url} with any {@code password=} parameter masked. */

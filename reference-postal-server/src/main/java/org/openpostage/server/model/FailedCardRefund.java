@@ -1,4 +1,4 @@
-package org.openpostage.server;
+package org.openpostage.server.model;
 
 import java.time.Instant;
 import org.openpostage.api.value.Money;
@@ -7,7 +7,7 @@ import org.openpostage.api.value.Money;
  * A refund whose money the card gateway refused to pay back to the card. The meter's journal
  * already shows the refund and its REVERSAL, so the ledger balances, but the card holder is owed
  * {@link #amount()}: resolve it with the acquirer, then retry it with
- * {@link PostalAdmin#retryCardRefund(String)} or pay it back by other means.
+ * {@link org.openpostage.server.PostalAdmin#retryCardRefund(String)} or pay it back by other means.
  *
  * @param refundId         the refund's id
  * @param indiciumId       the indicium refunded

@@ -1,4 +1,4 @@
-package org.openpostage.server;
+package org.openpostage.server.model;
 
 /**
  * What one run of the payment reconciler did.

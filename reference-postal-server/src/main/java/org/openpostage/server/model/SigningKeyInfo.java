@@ -1,7 +1,10 @@
-package org.openpostage.server;
+package org.openpostage.server.model;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HexFormat;
 import org.openpostage.api.indicium.SignatureAlgorithm;
 import org.openpostage.api.value.Bytes;
 import org.openpostage.api.value.Mode;
@@ -41,7 +44,10 @@ public record SigningKeyInfo(long keyId, Mode mode, SignatureAlgorithm algorithm
 
     /** The SHA-256 of the public key, in hex: what the ceremony's witnesses compare. */
     public String fingerprint() {
-        return java.util.HexFormat.of().formatHex(org.openpostage.server.internal.journal.ChainHash.sha256()
-                .digest(publicKey.toArray()));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(publicKey.toArray()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e); // every JDK must have it
+        }
     }
 }

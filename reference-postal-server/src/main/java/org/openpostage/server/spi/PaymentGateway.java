@@ -1,4 +1,4 @@
-package org.openpostage.server;
+package org.openpostage.server.spi;
 
 import java.util.Objects;
 import org.openpostage.api.model.CardPayment;
@@ -6,8 +6,8 @@ import org.openpostage.api.value.Money;
 
 /**
  * The card gateway a postal server charges cards with. The reference server ships a
- * {@link SimulatedCardGateway}; operators plug in their acquirer's gateway by implementing this
- * interface and passing it to {@link PostalCore.Builder#liveGateway(PaymentGateway)}.
+ * {@link org.openpostage.server.SimulatedCardGateway}; operators plug in their acquirer's gateway by implementing this
+ * interface and passing it to {@link org.openpostage.server.PostalCore.Builder#liveGateway(PaymentGateway)}.
  *
  * <p>The core calls it in this order for a card purchase: {@link #authorize}, then
  * {@link #capture}; {@link #voidAuthorization} or {@link #refund} when it must give the money

@@ -1,8 +1,9 @@
-package org.openpostage.server;
+package org.openpostage.server.model;
+
 
 /**
  * What an entry of the operator journal records. Every change an operator makes through
- * {@link PostalAdmin} (the admin console, the admin command line) is journaled in the same
+ * {@link org.openpostage.server.PostalAdmin} (the admin console, the admin command line) is journaled in the same
  * transaction as the change, with the operator's name.
  */
 public enum OperatorAction {

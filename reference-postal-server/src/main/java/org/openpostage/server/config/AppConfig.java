@@ -1,4 +1,4 @@
-package org.openpostage.server.app;
+package org.openpostage.server.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -14,12 +14,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.openpostage.api.Settings;
 import org.openpostage.api.error.ConfigurationException;
-import org.openpostage.server.ServerConfig;
 import org.openpostage.transport.grpc.GrpcServerOptions;
 import org.openpostage.transport.xml.XmlServerBinding;
 
 /**
- * The configuration of a {@link PostalServerApp}: the core's {@link ServerConfig} (same keys, same
+ * The configuration of a {@link org.openpostage.server.app.PostalServerApp}: the core's {@link ServerConfig} (same keys, same
  * file) plus where and how the two endpoints listen.
  *
  * <table>

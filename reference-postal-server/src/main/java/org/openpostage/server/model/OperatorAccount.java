@@ -1,4 +1,4 @@
-package org.openpostage.server;
+package org.openpostage.server.model;
 
 import java.time.Instant;
 
