@@ -1,8 +1,19 @@
 package org.openpostage.api;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openpostage.api.error.ConfigurationException;
@@ -24,7 +35,15 @@ import org.openpostage.api.error.ConfigurationException;
  * </ul>
  *
  * Every refusal is a {@link ConfigurationException} naming the setting, the value and what is
- * expected. Stateless and thread-safe.
+ * expected.
+ *
+ * <p>Where settings come from is one rule too: a properties file ({@link #readFile}), overridden by
+ * environment variables named after the keys ({@link #fromEnvironment}: {@code jdbc.url} is read
+ * from {@code OPENPOSTAGE_JDBC_URL} on the server, {@code postal.endpoint} from
+ * {@code PORTAL_POSTAL_ENDPOINT} in the portal). A variable that is set but blank is ignored, with
+ * a warning: an empty variable never turns a setting of the file back to its default.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class Settings {
     private static final Pattern WITH_UNIT = Pattern.compile("(\\d{1,18})\\s*(ms|s|m|h|d)");
@@ -95,5 +114,59 @@ public final class Settings {
             // refused below
         }
         throw new ConfigurationException(key + " '" + value + "' must be a whole number from " + min + " to " + max);
+    }
+
+    /**
+     * The settings of a configuration file in {@link Properties} syntax, read as UTF-8: key to
+     * value, values as written (a caller strips them where it wants to).
+     *
+     * @throws ConfigurationException naming {@code file} if it does not exist or cannot be read
+     */
+    public static Map<String, String> readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigurationException("configuration file " + file + " does not exist");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigurationException("cannot read the configuration file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> settings = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
+        return settings;
+    }
+
+    /**
+     * The settings among {@code keys} that {@code environment} sets, by key: each from the variable
+     * {@link #environmentName environmentName(prefix, key)}. A variable that is set but blank is
+     * left out, and {@code warnings} is told which and why.
+     */
+    public static Map<String, String> fromEnvironment(Collection<String> keys, String prefix,
+                                                      Map<String, String> environment, Consumer<String> warnings) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String key : keys) {
+            String name = environmentName(prefix, key);
+            String value = environment.get(name);
+            if (value == null) {
+                continue;
+            }
+            if (value.isBlank()) {
+                warnings.accept("environment variable " + name + " is set but empty; ignored, so " + key
+                        + " keeps the value of the configuration file or its default");
+                continue;
+            }
+            settings.put(key, value);
+        }
+        return settings;
+    }
+
+    /**
+     * The environment variable of setting {@code key}: {@code prefix}, then the key in upper case
+     * with {@code .} and {@code -} as {@code _} ({@code OPENPOSTAGE_} and {@code jdbc.pool-size}
+     * give {@code OPENPOSTAGE_JDBC_POOL_SIZE}).
+     */
+    public static String environmentName(String prefix, String key) {
+        return prefix + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }

@@ -1,22 +1,19 @@
 package org.openpostage.portal.config;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.Settings;
 import org.openpostage.api.TlsSettings;
 import org.openpostage.api.error.ConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The configuration of a {@link org.openpostage.portal.PortalApp}: which postal server it sells for and how it looks.
@@ -42,7 +39,7 @@ public final class PortalConfig {
     public record Setting(String key, String defaultValue, String meaning) {
         /** The environment variable that overrides the property. */
         public String environmentName() {
-            return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            return Settings.environmentName(ENV_PREFIX, key);
         }
     }
 
@@ -77,6 +74,7 @@ public final class PortalConfig {
             new Setting("portal.tracing-otlp-endpoint", "http://localhost:4318/v1/traces", "where otlp sends spans (OTLP over HTTP)"),
             new Setting("portal.tracing-sample-ratio", "1.0", "the share of new traces recorded, 0 to 1"));
 
+    private static final Logger log = LoggerFactory.getLogger(PortalConfig.class);
     private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
             .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
 
@@ -217,26 +215,17 @@ public final class PortalConfig {
     }
 
     /**
-     * Reads {@code file} (may be {@code null}) and then {@code environment}, whose {@code PORTAL_*}
-     * variables override it: {@code PORTAL_POSTAL_ENDPOINT} sets {@code postal.endpoint}.
+     * Reads {@code file} (may be {@code null}; named but missing is an error) and then
+     * {@code environment}, whose {@code PORTAL_*} variables override it:
+     * {@code PORTAL_POSTAL_ENDPOINT} sets {@code postal.endpoint}. A variable set but blank is
+     * ignored with a warning, as on the server ({@link Settings#fromEnvironment}).
      */
     public static PortalConfig load(Path file, Map<String, String> environment) {
         Map<String, String> merged = new LinkedHashMap<>();
         if (file != null) {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new ConfigurationException("cannot read the portal configuration " + file + ": " + e.getMessage(), e);
-            }
-            p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
+            merged.putAll(Settings.readFile(file));
         }
-        for (Setting s : SETTINGS) {
-            String value = environment.get(s.environmentName());
-            if (value != null) {
-                merged.put(s.key(), value);
-            }
-        }
+        merged.putAll(Settings.fromEnvironment(BY_KEY.keySet(), ENV_PREFIX, environment, log::warn));
         return fromProperties(merged);
     }
 

@@ -1,15 +1,10 @@
 package org.openpostage.server.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.openpostage.api.Settings;
@@ -219,17 +214,9 @@ public final class AppConfig {
     public static AppConfig load(Path file, Map<String, String> environment) {
         Map<String, String> merged = new LinkedHashMap<>();
         if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigurationException("configuration file " + file + " does not exist");
-            }
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new ConfigurationException("cannot read " + file + ": " + e.getMessage(), e);
-            }
-            p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
-            ServerConfig.refuseSecretsInFile(file, p.stringPropertyNames());
+            Map<String, String> settings = Settings.readFile(file);
+            ServerConfig.refuseSecretsInFile(file, settings.keySet());
+            merged.putAll(settings);
         }
         merged.putAll(ServerConfig.environmentSettings(knownKeys(), environment));
         return fromProperties(merged);

@@ -1,8 +1,5 @@
 package org.openpostage.server.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import org.openpostage.api.Settings;
 import org.openpostage.api.error.ConfigurationException;
@@ -267,14 +263,9 @@ public final class ServerConfig {
     public static ServerConfig load(Path propertiesFile, Map<String, String> environment) {
         Map<String, String> merged = new LinkedHashMap<>();
         if (propertiesFile != null && Files.exists(propertiesFile)) {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new ConfigurationException("cannot read " + propertiesFile + ": " + e.getMessage(), e);
-            }
-            p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k)));
-            refuseSecretsInFile(propertiesFile, p.stringPropertyNames());
+            Map<String, String> file = Settings.readFile(propertiesFile);
+            refuseSecretsInFile(propertiesFile, file.keySet());
+            merged.putAll(file);
         }
         merged.putAll(environmentSettings(KEYS, environment));
         return fromProperties(merged);
@@ -297,25 +288,12 @@ public final class ServerConfig {
     /**
      * The settings among {@code keys} that {@code environment} sets, by key: {@code jdbc.url} from
      * {@code OPENPOSTAGE_JDBC_URL} and so on ({@link #environmentName}). A variable that is set but
-     * blank is ignored, with a warning: an empty variable must not turn a setting of the
-     * configuration file (say, {@code tls.client-auth = require}) back to its default.
+     * blank is ignored, with a warning ({@link Settings#fromEnvironment}): an empty variable must
+     * not turn a setting of the configuration file (say, {@code tls.client-auth = require}) back
+     * to its default.
      */
     public static Map<String, String> environmentSettings(Collection<String> keys, Map<String, String> environment) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String key : keys) {
-            String name = environmentName(key);
-            String value = environment.get(name);
-            if (value == null) {
-                continue;
-            }
-            if (value.isBlank()) {
-                log.warn("environment variable {} is set but empty; ignored, so {} keeps the value of the "
-                        + "configuration file or its default", name, key);
-                continue;
-            }
-            settings.put(key, value);
-        }
-        return settings;
+        return Settings.fromEnvironment(keys, ENV_PREFIX, environment, log::warn);
     }
 
     /** Every setting key this class reads, as in the table above. */
@@ -325,7 +303,7 @@ public final class ServerConfig {
 
     /** The environment variable for setting {@code key}: {@code jdbc.url} is {@code OPENPOSTAGE_JDBC_URL}. */
     public static String environmentName(String key) {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return Settings.environmentName(ENV_PREFIX, key);
     }
 
     private static void apply(Builder b, String key, String v) {
