@@ -1,6 +1,5 @@
 package org.openpostage.portal;
 
-import org.openpostage.portal.config.PortalConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +25,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpostage.portal.config.PortalConfig;
 import org.openpostage.server.app.PostalServerApp;
 import org.openpostage.server.config.AppConfig;
 

@@ -1,11 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.model.BackgroundEntry;
-import org.openpostage.server.model.IssuedApiKey;
-import org.openpostage.server.model.OperatorAccount;
-import org.openpostage.server.model.OperatorAction;
-import org.openpostage.server.model.OperatorJournalEntry;
-import org.openpostage.server.model.RateTableInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -30,6 +24,12 @@ import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.model.QuoteRequest;
 import org.openpostage.api.value.Bytes;
 import org.openpostage.api.value.Mode;
+import org.openpostage.server.model.BackgroundEntry;
+import org.openpostage.server.model.IssuedApiKey;
+import org.openpostage.server.model.OperatorAccount;
+import org.openpostage.server.model.OperatorAction;
+import org.openpostage.server.model.OperatorJournalEntry;
+import org.openpostage.server.model.RateTableInfo;
 
 /**
  * The operator's administration: every change journaled with the operator's name in its own

@@ -1,7 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.model.ApiKeyInfo;
-import org.openpostage.server.model.IssuedApiKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +18,8 @@ import org.openpostage.api.error.ErrorCode;
 import org.openpostage.api.error.NotFoundException;
 import org.openpostage.api.spi.Credentials;
 import org.openpostage.api.value.Mode;
+import org.openpostage.server.model.ApiKeyInfo;
+import org.openpostage.server.model.IssuedApiKey;
 
 /** API keys: what authenticates, and every way a key is refused. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.model.MeterAudit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.server.model.MeterAudit;
 
 /** The audit reads each meter at one point of its history: purchases running meanwhile never look like imbalances. */
 class AuditUnderLoadTest {

@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.spi.PaymentGateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.model.PrintOptions;
 import org.openpostage.api.model.PurchaseRequest;
 import org.openpostage.api.value.Money;
+import org.openpostage.server.spi.PaymentGateway;
 
 /**
  * A batch that runs longer than the request lease keeps its key: nobody takes it over while it is

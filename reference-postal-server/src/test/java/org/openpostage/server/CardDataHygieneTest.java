@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +28,7 @@ import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
 import org.openpostage.server.app.PostalServerApp;
 import org.openpostage.server.config.AppConfig;
+import org.openpostage.server.config.ServerConfig;
 
 /**
  * Card numbers and CVVs reach no log line and no database column: purchases by card (approved,

@@ -1,7 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.config.ServerConfig;
-import org.openpostage.server.model.Reconciliation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,6 +31,8 @@ import org.openpostage.api.model.PaymentKind;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.server.config.ServerConfig;
+import org.openpostage.server.model.Reconciliation;
 
 class CardPaymentTest {
     @TempDir

@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.model.Reconciliation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +21,7 @@ import org.openpostage.api.error.PaymentDeclinedException;
 import org.openpostage.api.indicium.IndiciumData;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.server.model.Reconciliation;
 
 /**
  * The idempotency key of a card purchase always ends as its payment did, even when the node

@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.spi.PaymentGateway;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -12,6 +11,7 @@ import java.util.function.Predicate;
 import org.h2.jdbcx.JdbcDataSource;
 import org.openpostage.api.model.CardPayment;
 import org.openpostage.api.value.Money;
+import org.openpostage.server.spi.PaymentGateway;
 
 /**
  * A card gateway for tests, around a real one: its first call of one kind can hang until the test

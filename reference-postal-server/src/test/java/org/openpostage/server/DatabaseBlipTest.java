@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.model.Reconciliation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.server.model.Reconciliation;
 
 /**
  * A database blip does not charge a card twice. A failover ends the issuing transaction of a card

@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.model.JournalAuditReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +23,7 @@ import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.value.Mode;
 import org.openpostage.server.internal.journal.ChainHash;
 import org.openpostage.server.internal.journal.MeterChain;
+import org.openpostage.server.model.JournalAuditReport;
 
 /**
  * Tampering with the journals directly in SQL, as a database superuser would (the append-only

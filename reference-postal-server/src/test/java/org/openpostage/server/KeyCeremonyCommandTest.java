@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.indicium.VerificationKey;
 import org.openpostage.api.value.Mode;
 import org.openpostage.server.cli.AdminCommand;
+import org.openpostage.server.config.ServerConfig;
 
 /**
  * The key ceremony as an operator runs it with the command line, against the same configuration

@@ -1,7 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.config.ServerConfig;
-import org.openpostage.server.model.MeterAudit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +42,8 @@ import org.openpostage.api.value.MailClass;
 import org.openpostage.api.value.Mode;
 import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
+import org.openpostage.server.config.ServerConfig;
+import org.openpostage.server.model.MeterAudit;
 
 /**
  * 2,000 purchases from 8 threads through two cores (server nodes) sharing one ledger, against

@@ -1,7 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.config.ServerConfig;
-import org.openpostage.server.model.OperatorAccount;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.Caller;
 import org.openpostage.api.spi.Credentials;
 import org.openpostage.server.cli.AdminCommand;
+import org.openpostage.server.config.ServerConfig;
+import org.openpostage.server.model.OperatorAccount;
 
 /**
  * The admin command line for the operator's daily work, against the server's configuration: the

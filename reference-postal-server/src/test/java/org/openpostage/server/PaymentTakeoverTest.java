@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.model.Reconciliation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.PurchaseRequest;
+import org.openpostage.server.model.Reconciliation;
 
 /**
  * A card purchase whose request outlives its claim on the payment (here: a gateway call that

@@ -1,7 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.config.ServerConfig;
-import org.openpostage.server.model.SigningKeyInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -31,7 +29,9 @@ import org.openpostage.api.model.Purchase;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerifyRequest;
 import org.openpostage.api.value.Mode;
+import org.openpostage.server.config.ServerConfig;
 import org.openpostage.server.internal.signing.Pkcs11Device;
+import org.openpostage.server.model.SigningKeyInfo;
 
 /**
  * The postal server signing in a PKCS#11 token (SoftHSM2): keys created inside it and never

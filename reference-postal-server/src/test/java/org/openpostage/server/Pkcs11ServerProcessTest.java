@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +53,7 @@ import org.openpostage.api.value.MailClass;
 import org.openpostage.api.value.Mode;
 import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
+import org.openpostage.server.config.ServerConfig;
 import org.openpostage.server.internal.signing.Pkcs11Device;
 
 /**

@@ -1,7 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.model.FailedCardRefund;
-import org.openpostage.server.model.Reconciliation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +21,8 @@ import org.openpostage.api.model.Refund;
 import org.openpostage.api.model.RefundRequest;
 import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerifyRequest;
+import org.openpostage.server.model.FailedCardRefund;
+import org.openpostage.server.model.Reconciliation;
 
 class RefundTest {
     @TempDir

@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +13,7 @@ import org.openpostage.api.error.ServiceUnavailableException;
 import org.openpostage.api.model.PaymentMethod;
 import org.openpostage.api.model.Purchase;
 import org.openpostage.server.config.AppConfig;
+import org.openpostage.server.config.ServerConfig;
 
 /**
  * A server whose keys are in the software keystore issues test postage but refuses live postage,

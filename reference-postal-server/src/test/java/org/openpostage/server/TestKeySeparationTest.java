@@ -1,6 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.model.SigningKeyInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +26,7 @@ import org.openpostage.api.model.Verdict;
 import org.openpostage.api.model.VerificationResult;
 import org.openpostage.api.model.VerifyRequest;
 import org.openpostage.api.value.Mode;
+import org.openpostage.server.model.SigningKeyInfo;
 
 /**
  * Test postage is signed with test keys and live postage with live keys, never the other way; a

@@ -1,7 +1,5 @@
 package org.openpostage.server;
 
-import org.openpostage.server.config.ServerConfig;
-import org.openpostage.server.model.MeterAudit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +34,8 @@ import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
 import org.openpostage.server.app.PostalServerApp;
 import org.openpostage.server.config.AppConfig;
+import org.openpostage.server.config.ServerConfig;
+import org.openpostage.server.model.MeterAudit;
 
 /**
  * Two server applications sharing one PostgreSQL ledger: purchases on one meter through node A

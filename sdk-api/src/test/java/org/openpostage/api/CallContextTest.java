@@ -1,7 +1,5 @@
 package org.openpostage.api;
 
-import org.openpostage.api.error.InvalidRequestException;
-import org.openpostage.api.value.Mode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.value.Mode;
 
 class CallContextTest {
     @Test

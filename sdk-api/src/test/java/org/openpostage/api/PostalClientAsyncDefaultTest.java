@@ -1,9 +1,5 @@
 package org.openpostage.api;
 
-import org.openpostage.api.error.ConfigurationException;
-import org.openpostage.api.error.ErrorCode;
-import org.openpostage.api.error.NotFoundException;
-import org.openpostage.api.error.PostageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,6 +12,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.openpostage.api.error.ConfigurationException;
+import org.openpostage.api.error.ErrorCode;
+import org.openpostage.api.error.NotFoundException;
+import org.openpostage.api.error.PostageException;
 import org.openpostage.api.indicium.VerificationKeySet;
 import org.openpostage.api.model.AccountStatement;
 import org.openpostage.api.model.BackgroundCatalogue;

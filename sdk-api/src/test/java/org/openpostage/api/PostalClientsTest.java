@@ -1,6 +1,5 @@
 package org.openpostage.api;
 
-import org.openpostage.api.error.ConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.openpostage.api.error.ConfigurationException;
 
 class PostalClientsTest {
     private static final TransportProvider XML = provider("xml", "https");

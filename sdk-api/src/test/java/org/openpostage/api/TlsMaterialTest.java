@@ -1,6 +1,5 @@
 package org.openpostage.api;
 
-import org.openpostage.api.error.ConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpostage.api.error.ConfigurationException;
 
 /** The one reader of TLS files: PEM certificates and keys, PKCS#12, and every way they go wrong. */
 class TlsMaterialTest {

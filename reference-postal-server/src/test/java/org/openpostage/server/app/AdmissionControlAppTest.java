@@ -1,6 +1,5 @@
 package org.openpostage.server.app;
 
-import org.openpostage.server.config.AppConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.error.ConfigurationException;
+import org.openpostage.server.config.AppConfig;
 
 /**
  * {@code xml.max-concurrent-requests} reaches the XML port: with its one permit held by a request

@@ -1,6 +1,5 @@
 package org.openpostage.server.app;
 
-import org.openpostage.server.config.AppConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
@@ -8,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openpostage.server.config.AppConfig;
 import org.openpostage.server.config.ServerConfig;
 
 /** An environment variable that is set but empty leaves the file's setting (or the default) in force. */

@@ -1,6 +1,5 @@
 package org.openpostage.server.app;
 
-import org.openpostage.server.config.AppConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -46,6 +45,7 @@ import org.openpostage.api.value.MailClass;
 import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
 import org.openpostage.observability.TracingInterceptor;
+import org.openpostage.server.config.AppConfig;
 import org.openpostage.server.config.ServerConfig;
 
 /**

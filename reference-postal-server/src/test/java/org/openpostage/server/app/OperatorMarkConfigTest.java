@@ -1,6 +1,5 @@
 package org.openpostage.server.app;
 
-import org.openpostage.server.config.AppConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openpostage.api.error.ConfigurationException;
+import org.openpostage.server.config.AppConfig;
 
 /** {@code stamp.operator-mark} is read, trimmed and checked before the server starts. */
 class OperatorMarkConfigTest {

@@ -1,6 +1,5 @@
 package org.openpostage.server.app;
 
-import org.openpostage.server.config.AppConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,6 +35,7 @@ import org.openpostage.api.model.RateQuote;
 import org.openpostage.api.value.MailClass;
 import org.openpostage.api.value.PostalCode;
 import org.openpostage.api.value.Weight;
+import org.openpostage.server.config.AppConfig;
 import org.openpostage.server.internal.tls.DevCertificates;
 
 /** The development CA, trust, and mutual TLS on both endpoints. */

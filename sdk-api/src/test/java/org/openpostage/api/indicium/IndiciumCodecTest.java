@@ -1,6 +1,5 @@
 package org.openpostage.api.indicium;
 
-import org.openpostage.api.error.IndiciumFormatException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openpostage.api.error.IndiciumFormatException;
 import org.openpostage.api.value.Bytes;
 import org.openpostage.api.value.MailClass;
 import org.openpostage.api.value.Money;

@@ -1,9 +1,5 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.value.MailClass;
-import org.openpostage.api.value.Money;
-import org.openpostage.api.value.PostalCode;
-import org.openpostage.api.value.Weight;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openpostage.api.error.InvalidRequestException;
+import org.openpostage.api.value.MailClass;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 /** Addresses are checked and printed by their country's rules; purchase items tie them to the signed postal codes. */
 class AddressTest {

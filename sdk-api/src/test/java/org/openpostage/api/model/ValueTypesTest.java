@@ -1,9 +1,5 @@
 package org.openpostage.api.model;
 
-import org.openpostage.api.value.MailClass;
-import org.openpostage.api.value.Money;
-import org.openpostage.api.value.PostalCode;
-import org.openpostage.api.value.Weight;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,7 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.value.Bytes;
+import org.openpostage.api.value.MailClass;
 import org.openpostage.api.value.Mode;
+import org.openpostage.api.value.Money;
+import org.openpostage.api.value.PostalCode;
+import org.openpostage.api.value.Weight;
 
 class ValueTypesTest {
     private static final MailPiece LETTER = MailPiece.of(MailClass.LETTER, Weight.ofGrams(20), PostalCode.of("94107"));

@@ -1,6 +1,5 @@
-package org.openpostage.api.model;
+package org.openpostage.api.value;
 
-import org.openpostage.api.value.Money;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,26 +1,10 @@
-package org.openpostage.api;
+package org.openpostage.api.error;
 
-import org.openpostage.api.error.AuthenticationException;
-import org.openpostage.api.error.ConfigurationException;
-import org.openpostage.api.error.ErrorCode;
-import org.openpostage.api.error.IdempotencyConflictException;
-import org.openpostage.api.error.InsufficientFundsException;
-import org.openpostage.api.error.InvalidRequestException;
-import org.openpostage.api.error.NotFoundException;
-import org.openpostage.api.error.PaymentDeclinedException;
-import org.openpostage.api.error.PaymentPendingException;
-import org.openpostage.api.error.PermissionDeniedException;
-import org.openpostage.api.error.PostageException;
-import org.openpostage.api.error.PriceChangedException;
-import org.openpostage.api.error.RateLimitedException;
-import org.openpostage.api.error.RefundNotAllowedException;
-import org.openpostage.api.error.ServiceUnavailableException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.openpostage.api.error.IndiciumFormatException;
 
 class ErrorCodeTest {
     private static final Map<ErrorCode, Class<? extends PostageException>> EXPECTED = Map.ofEntries(
