@@ -12,6 +12,7 @@ import io.grpc.stub.MetadataUtils;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -172,12 +173,28 @@ public final class GrpcTransport implements ClientTransport {
             return AttemptFailure.unknown(new ServiceUnavailableException(ErrorCode.DEADLINE_EXCEEDED,
                     attempt.operation().name() + ": no answer before the call's deadline (gRPC " + code + ")", null));
         }
+        if (code == Status.Code.UNKNOWN && connectionClosed(status.getCause())) {
+            // Netty reports a connection that closed under the call as UNKNOWN "channel closed": the
+            // request may have reached the server, as with UNAVAILABLE, and no server said UNKNOWN.
+            return AttemptFailure.unknown(new ServiceUnavailableException(ErrorCode.SERVICE_UNAVAILABLE,
+                    attempt.operation().name() + ": the connection closed before the answer (gRPC UNKNOWN: "
+                            + status.getDescription() + ")", null));
+        }
         PostageException error = GrpcErrors.toPostageException(status, trailers);
         if (code == Status.Code.UNAVAILABLE && neverConnected(status.getCause())) {
             return AttemptFailure.notSent(error);
         }
         return code == Status.Code.UNAVAILABLE || code == Status.Code.CANCELLED || code == Status.Code.DEADLINE_EXCEEDED
                 ? AttemptFailure.unknown(error) : AttemptFailure.answered(error);
+    }
+
+    private static boolean connectionClosed(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean neverConnected(Throwable cause) {
