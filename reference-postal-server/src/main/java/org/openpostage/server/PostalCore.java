@@ -53,6 +53,7 @@ import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.flow.CoreContext;
 import org.openpostage.server.internal.flow.Failures;
 import org.openpostage.server.internal.flow.HistoryFlow;
+import org.openpostage.server.internal.flow.CardPayments;
 import org.openpostage.server.internal.flow.PurchaseFlow;
 import org.openpostage.server.internal.flow.Reconciler;
 import org.openpostage.server.internal.flow.RefundFlow;
@@ -201,11 +202,12 @@ public final class PostalCore implements PostalService, AutoCloseable {
         RateSource rateSource = new RateSource(rates, db);
         this.ctx = new CoreContext(config, db, clock, ledger, idempotency, payments, rateSource, backgrounds, signingKeys,
                 new Signatures(db, signingKeys), imaging, simulated, live, nodes);
-        this.purchases = new PurchaseFlow(ctx);
+        CardPayments cardPayments = new CardPayments(ctx);
+        this.purchases = new PurchaseFlow(ctx, cardPayments);
         this.refunds = new RefundFlow(ctx);
         this.verifier = new VerifyFlow(ctx);
         this.history = new HistoryFlow(ctx);
-        this.reconciler = new Reconciler(ctx, purchases, refunds);
+        this.reconciler = new Reconciler(ctx, cardPayments, refunds);
         PartnerStore partners = new PartnerStore(db, clock);
         this.admin = new PostalAdmin(partners, ledger, signingKeys, backgrounds, config, imaging, operatorJournal,
                 checkpoints, new JournalAudit(db, Providers.bouncyCastle()), db, clock, new OperatorStore(db, clock),

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * keeps a live request's gateway calls inside its claim, so a takeover normally means the request
  * died. Correctness does not rest on the limit, though: every payment state change is a
  * compare-and-set, and a driver that loses one stops and answers from the stored state
- * ({@link PurchaseFlow}).
+ * ({@link CardPayments}).
  */
 final class BoundedGateway implements PaymentGateway {
     private static final Logger log = LoggerFactory.getLogger(BoundedGateway.class);

@@ -15,12 +15,12 @@ public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
     private final CoreContext ctx;
-    private final PurchaseFlow purchases;
+    private final CardPayments payments;
     private final RefundFlow refunds;
 
-    public Reconciler(CoreContext ctx, PurchaseFlow purchases, RefundFlow refunds) {
+    public Reconciler(CoreContext ctx, CardPayments payments, RefundFlow refunds) {
         this.ctx = ctx;
-        this.purchases = purchases;
+        this.payments = payments;
         this.refunds = refunds;
     }
 
@@ -36,7 +36,7 @@ public final class Reconciler {
         int pending = 0;
         for (String id : list("unsettled payments", () -> ctx.payments().unsettled(staleBefore, 100))) {
             try {
-                switch (purchases.settle(id)) {
+                switch (payments.settle(id)) {
                     case ISSUED -> issued++;
                     case FAILED -> failed++;
                     case PENDING -> pending++;
@@ -50,7 +50,7 @@ public final class Reconciler {
         // Payments that ended while their key was left open by a node that stopped: settle() repairs the key.
         for (String id : list("payments with open keys", () -> ctx.payments().endedWithOpenKey(100))) {
             try {
-                purchases.settle(id);
+                payments.settle(id);
             } catch (RuntimeException e) {
                 log.warn("reconciliation: the idempotency key of payment {} could not be repaired now ({}); the next "
                         + "pass retries it", id, describe(e));

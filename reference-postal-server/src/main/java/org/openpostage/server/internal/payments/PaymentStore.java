@@ -21,7 +21,8 @@ import org.openpostage.server.internal.util.Time;
  *
  * <p>Whoever drives a payment holds its <em>claim</em> ({@code claim_owner}, {@code claim_until}):
  * the request that started it, or one reconciler on one node. State changes name the state they
- * expect, so a payment moves through its states once even if two drivers raced.
+ * expect, so a payment moves through its states once even if two drivers raced, and only along
+ * the moves of {@link PaymentMoves}.
  */
 public final class PaymentStore {
     /** The life of a card payment. */
@@ -101,6 +102,8 @@ public final class PaymentStore {
     /**
      * Moves the payment from {@code from} to {@code to}, setting the gateway reference when given
      * and the failure when given. Returns whether it was in {@code from}.
+     *
+     * @throws IllegalStateException if the move is not one of {@link PaymentMoves}
      */
     public boolean move(String paymentId, State from, State to, String gatewayReference, String failureCode,
                         String failureMessage) {
@@ -111,6 +114,7 @@ public final class PaymentStore {
     /** {@link #move(String, State, State, String, String, String)} inside the caller's transaction. */
     public boolean move(Connection c, String paymentId, State from, State to, String gatewayReference,
                         String failureCode, String failureMessage) throws SQLException {
+        PaymentMoves.check(paymentId, from, to);
         Instant now = Time.now(clock);
         return Sql.update(c, "UPDATE payments SET state = ?,"
                         + " gateway_reference = COALESCE(?, gateway_reference), failure_code = ?, failure_message = ?,"
@@ -157,6 +161,7 @@ public final class PaymentStore {
      * @throws IllegalStateException if it was not {@code CAPTURED}: the transaction must roll back
      */
     public void markIssued(Connection c, String paymentId, String purchaseId) throws SQLException {
+        PaymentMoves.check(paymentId, State.CAPTURED, State.ISSUED);
         Instant now = Time.now(clock);
         int n = Sql.update(c, "UPDATE payments SET state = 'ISSUED', purchase_id = ?, claim_owner = NULL,"
                 + " claim_until = NULL, claim_node = NULL, updated_at = ? WHERE payment_id = ? AND state = 'CAPTURED'", purchaseId, now, paymentId);
