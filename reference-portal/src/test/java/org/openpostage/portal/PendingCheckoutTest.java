@@ -68,7 +68,7 @@ class PendingCheckoutTest {
         front.mode(FlakyFront.Mode.LOSE_ANSWER);
         String order = placedOrder(web.post("/checkout", pay));
         String page = web.get("/orders/" + order).body(); // opening it asks again: lost again
-        assertTrue(page.contains("We&#39;re confirming your order with the postal service"), page);
+        assertTrue(page.contains("We're confirming your order with the postal service"), page);
         assertTrue(page.contains("Status: <strong id=\"order-status\">Confirming with the postal service</strong>"), page);
         assertTrue(page.contains("stays reserved"), page);
         assertEquals(before - total, PortalSecurityTest.balance(web), "the credit is held, not given back");

@@ -169,9 +169,9 @@ class PortalSecurityTest {
     void badInputGetsAMessagePeopleUnderstand() throws Exception {
         Web web = Web.signedIn(world.paperShop, "alice");
         String page = web.get("/?weight=heavy&from=94107&to=10001").body();
-        assertTrue(page.contains("The weight must be a whole number of grams from 1 to 70000; &quot;heavy&quot; is not."), page);
+        assertTrue(page.contains("The weight must be a whole number of grams from 1 to 70000; \"heavy\" is not."), page);
         page = web.get("/?weight=20&from=9%2A1&to=10001").body();
-        assertTrue(page.contains("The sender&#39;s postal code &quot;9*1&quot; is not a ZIP Code of the United States"
+        assertTrue(page.contains("The sender's postal code \"9*1\" is not a ZIP Code of the United States"
                 + " (5 digits, or ZIP+4 such as 94107-1234)."), page);
     }
 

@@ -176,7 +176,7 @@ class ShopPolishTest {
     void postalCodesAreCheckedByTheirCountry() throws Exception {
         Web web = Web.signedIn(world.paperShop, "alice");
         String page = web.get("/?weight=20&from=94107&fromCountry=US&to=1011&toCountry=DE").body();
-        assertTrue(page.contains("The recipient&#39;s postal code &quot;1011&quot; is not a German postal code (5 digits,"
+        assertTrue(page.contains("The recipient's postal code \"1011\" is not a German postal code (5 digits,"
                 + " such as 10115)."), page);
         assertTrue(page.contains("id=\"to-error\""), "the message stands next to its field");
         assertTrue(page.contains("value=\"1011\""), "the form keeps what was typed");

@@ -156,6 +156,6 @@ class SignInThrottleTest {
     private static String message(HttpResponse<String> r) {
         Matcher m = FLASH.matcher(r.body());
         assertTrue(m.find(), r.body());
-        return m.group(1).replace("&#39;", "'");
+        return m.group(1);
     }
 }
