@@ -26,6 +26,7 @@ class ArchitectureTest {
     static final String CONFORMANCE = "org.openpostage.conformance..";
     static final String SERVER = "org.openpostage.server..";
     static final String PORTAL = "org.openpostage.portal..";
+    static final String JDBC = "org.openpostage.jdbc..";
     static final String SPRING = "org.openpostage.spring..";
     static final String EXAMPLES = "org.openpostage.examples..";
     static final String OBSERVABILITY = "org.openpostage.observability..";
@@ -79,6 +80,8 @@ class ArchitectureTest {
     void nothingDependsOnTheReferenceApps() {
         check(noClasses().that().resideOutsideOfPackage(SERVER).should().dependOnClassesThat().resideInAPackage(SERVER)
                 .because("the reference postal server is an application, not a library"));
+        check(noClasses().that().resideOutsideOfPackages(SERVER, PORTAL, JDBC).should().dependOnClassesThat()
+                .resideInAPackage(JDBC).because("the transaction template is the reference applications' own"));
         check(noClasses().that().resideOutsideOfPackage(PORTAL).should().dependOnClassesThat().resideInAPackage(PORTAL)
                 .because("the reference portal is an application, not a library"));
         check(noClasses().that().resideOutsideOfPackage(EXAMPLES).should().dependOnClassesThat().resideInAPackage(EXAMPLES)
@@ -119,7 +122,7 @@ class ArchitectureTest {
         libraryOnlyIn("PDFBox", "org.apache.pdfbox..", RENDER);
         libraryOnlyIn("Javalin", "io.javalin..", SERVER, PORTAL);
         libraryOnlyIn("JTE", "gg.jte..", PORTAL, SERVER); // the portal's pages and the server's admin console
-        libraryOnlyIn("JDBC", "java.sql..", SERVER, PORTAL);
+        libraryOnlyIn("JDBC", "java.sql..", SERVER, PORTAL, JDBC);
         libraryOnlyIn("HikariCP", "com.zaxxer..", SERVER, PORTAL);
         libraryOnlyIn("Flyway", "org.flywaydb..", SERVER, PORTAL);
         // And in the verify-indicium command, which verifies with it when it is there; sdk-render's

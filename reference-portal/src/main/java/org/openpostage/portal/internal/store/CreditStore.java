@@ -1,5 +1,6 @@
 package org.openpostage.portal.internal.store;
 
+import org.openpostage.jdbc.Transactions;
 import static org.openpostage.portal.internal.store.Jdbc.insert;
 import static org.openpostage.portal.internal.store.Jdbc.instant;
 import static org.openpostage.portal.internal.store.Jdbc.prepare;

@@ -1,8 +1,10 @@
 package org.openpostage.portal.internal.store;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.openpostage.jdbc.Transactions;
 
 /**
  * The portal's own embedded H2 database: its schema, kept by Flyway migrations
@@ -64,9 +66,28 @@ public final class PortalDatabase implements AutoCloseable {
                 .migrate();
     }
 
+    /** How a transaction of the portal's stores that did not commit reaches the shop: a {@link StoreException}. */
+    private static final Transactions.Failures STORE_FAILURES = new Transactions.Failures() {
+        @Override
+        public RuntimeException busy(String what, int attempts, SQLException last) {
+            return new StoreException("the portal database is busy (" + what + " conflicted " + attempts
+                    + " times); try again", last);
+        }
+
+        @Override
+        public RuntimeException failed(String what, SQLException e) {
+            return new StoreException("the portal database failed (" + what + "): " + e.getMessage(), e);
+        }
+
+        @Override
+        public RuntimeException interrupted(String what, InterruptedException e) {
+            return new StoreException("interrupted while retrying a portal database transaction", e);
+        }
+    };
+
     private PortalDatabase(JdbcConnectionPool pool) {
         this.pool = pool;
-        Transactions tx = new Transactions(pool);
+        Transactions tx = new Transactions(pool, STORE_FAILURES);
         this.credit = new CreditStore(tx);
         this.users = new UserStore(tx);
         this.uploads = new UploadStore(tx);

@@ -12,10 +12,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.openpostage.api.error.ServiceUnavailableException;
+import org.openpostage.jdbc.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * serialization failures.
  *
  * <p>Transactions run at READ COMMITTED; code that must serialize (debits of one meter) takes
- * row locks with {@code SELECT ... FOR UPDATE}. A transaction that fails with SQLSTATE 40001
- * (serialization failure) or 40P01 (deadlock), or with an H2 lock timeout, is rolled back and run
- * again after a short random backoff.
+ * row locks with {@code SELECT ... FOR UPDATE}. They run through the template the portal uses too
+ * ({@link Transactions}): a transaction that fails with SQLSTATE 40001 (serialization failure) or
+ * 40P01 (deadlock), or with an H2 lock timeout, is rolled back and run again after a short random
+ * backoff.
  */
 public final class Database implements AutoCloseable {
     /** The database products the server runs on. */
@@ -55,11 +56,27 @@ public final class Database implements AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
-    /** SQLSTATEs after which a transaction is retried. HYT00 is H2's lock timeout. */
-    private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "HYT00");
-    private static final int MAX_ATTEMPTS = 10;
+    /** How a ledger transaction that did not commit reaches the caller. */
+    private static final Transactions.Failures LEDGER_FAILURES = new Transactions.Failures() {
+        @Override
+        public RuntimeException busy(String what, int attempts, SQLException last) {
+            return new ServiceUnavailableException("the ledger is busy (" + what + " conflicted " + attempts
+                    + " times); retry with the same idempotency key");
+        }
+
+        @Override
+        public RuntimeException failed(String what, SQLException e) {
+            return new DataAccessException(what, e);
+        }
+
+        @Override
+        public RuntimeException interrupted(String what, InterruptedException e) {
+            return new ServiceUnavailableException("interrupted while retrying a ledger transaction");
+        }
+    };
 
     private final HikariDataSource dataSource;
+    private final Transactions transactions;
     private final Vendor vendor;
     private final String url;
     private final String user;
@@ -69,6 +86,7 @@ public final class Database implements AutoCloseable {
 
     private Database(HikariDataSource dataSource, Vendor vendor, String url, String user, String password) {
         this.dataSource = dataSource;
+        this.transactions = new Transactions(dataSource, LEDGER_FAILURES);
         this.vendor = vendor;
         this.url = url;
         this.user = user;
@@ -195,8 +213,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * Runs {@code work} in one transaction and commits it. Retries the whole transaction after a
-     * serialization failure or deadlock, up to {@value #MAX_ATTEMPTS} attempts; any other failure
-     * rolls back and propagates (an {@link SQLException} as a {@link DataAccessException}).
+     * serialization failure or deadlock, up to {@value Transactions#MAX_ATTEMPTS} attempts; any other
+     * failure rolls back and propagates (an {@link SQLException} as a {@link DataAccessException}).
      *
      * @throws ServiceUnavailableException if the transaction still conflicts after every attempt
      */
@@ -204,7 +222,7 @@ public final class Database implements AutoCloseable {
         io.opentelemetry.api.trace.Span span = tracer.spanBuilder("ledger " + what).setAttribute("db.system",
                 vendor.migrationFolder).startSpan();
         try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
-            return transactionAttempts(what, work);
+            return transactions.run(what, work::run);
         } catch (RuntimeException e) {
             span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, e.getClass().getSimpleName());
             throw e;
@@ -218,68 +236,12 @@ public final class Database implements AutoCloseable {
         this.tracer = java.util.Objects.requireNonNull(tracer, "tracer");
     }
 
-    private <T> T transactionAttempts(String what, SqlWork<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                }
-                // HikariCP restores auto-commit when the connection goes back to the pool.
-            } catch (SQLException e) {
-                if (isRetryable(e) && attempt < MAX_ATTEMPTS) {
-                    log.debug("{}: transaction conflict (SQLSTATE {}), attempt {} of {}", what, e.getSQLState(),
-                            attempt, MAX_ATTEMPTS);
-                    backoff(attempt);
-                    continue;
-                }
-                if (isRetryable(e)) {
-                    throw new ServiceUnavailableException("the ledger is busy (" + what + " conflicted " + attempt
-                            + " times); retry with the same idempotency key");
-                }
-                throw new DataAccessException(what, e);
-            }
-        }
-    }
-
     /** Runs {@code work} on one connection in auto-commit mode: for reads and single statements. */
     public <T> T read(String what, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
             throw new DataAccessException(what, e);
-        }
-    }
-
-    private static boolean isRetryable(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null && RETRYABLE.contains(s.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            log.warn("rollback failed: {}", e.getMessage());
-        }
-    }
-
-    private static void backoff(int attempt) {
-        long capMillis = Math.min(200, 2L << Math.min(attempt, 7));
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, capMillis + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServiceUnavailableException("interrupted while retrying a ledger transaction");
         }
     }
 

@@ -1,4 +1,4 @@
-package org.openpostage.portal.internal.store;
+package org.openpostage.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,7 +39,7 @@ class TransactionsTest {
     void open() throws SQLException {
         // A short lock timeout, so the test of a lock that never comes free takes a second, not 100.
         pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("tx") + ";LOCK_TIMEOUT=100", "portal", "");
-        tx = new Transactions(pool);
+        tx = new Transactions(pool, new WordedFailures());
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL)");
             s.execute("INSERT INTO counters VALUES (1, 0), (2, 0)");
@@ -103,27 +103,27 @@ class TransactionsTest {
     }
 
     @Test
-    void aConflictThatNeverPassesEndsAfterTenAttemptsSayingTheDatabaseIsBusy() throws Exception {
+    void aConflictThatNeverPassesEndsAfterTenAttemptsAsTheApplicationSaysBusy() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         try (Connection holder = pool.getConnection()) {
             holder.setAutoCommit(false);
             increment(holder, 1); // row 1 stays locked until the end of the test
-            StoreException e = assertThrows(StoreException.class, () -> tx.run("count 1", c -> {
+            WordedFailures.Failed e = assertThrows(WordedFailures.Failed.class, () -> tx.run("count 1", c -> {
                 attempts.incrementAndGet();
                 increment(c, 1);
                 return null;
             }));
             assertEquals(Transactions.MAX_ATTEMPTS, attempts.get());
-            assertEquals("the portal database is busy (count 1 conflicted 10 times); try again", e.getMessage());
+            assertEquals("busy: count 1 conflicted 10 times (SQLSTATE HYT00)", e.getMessage());
             holder.rollback();
         }
         assertEquals(List.of(0, 0), counts(), "nothing was counted");
     }
 
     @Test
-    void otherFailuresAreNotRetriedAndRollBack() throws SQLException {
+    void otherFailuresAreNotRetriedAndRollBackAsTheApplicationSaysFailed() throws SQLException {
         AtomicInteger attempts = new AtomicInteger();
-        StoreException e = assertThrows(StoreException.class, () -> tx.run("insert twice", c -> {
+        WordedFailures.Failed e = assertThrows(WordedFailures.Failed.class, () -> tx.run("insert twice", c -> {
             attempts.incrementAndGet();
             increment(c, 2);
             try (Statement s = c.createStatement()) {
@@ -132,7 +132,7 @@ class TransactionsTest {
             return null;
         }));
         assertEquals(1, attempts.get());
-        assertTrue(e.getMessage().startsWith("the portal database failed (insert twice): "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("failed: insert twice: "), e.getMessage());
         assertEquals(List.of(0, 0), counts(), "the count of row 2 was rolled back");
     }
 
@@ -143,6 +143,31 @@ class TransactionsTest {
             int first = rs.getInt(1);
             rs.next();
             return List.of(first, rs.getInt(1));
+        }
+    }
+
+    /** The application's words for a transaction that did not commit, as the server and the portal give theirs. */
+    private static final class WordedFailures implements Transactions.Failures {
+        static final class Failed extends RuntimeException {
+            Failed(String message, Throwable cause) {
+                super(message, cause);
+            }
+        }
+
+        @Override
+        public RuntimeException busy(String what, int attempts, SQLException last) {
+            return new Failed("busy: " + what + " conflicted " + attempts + " times (SQLSTATE " + last.getSQLState() + ")",
+                    last);
+        }
+
+        @Override
+        public RuntimeException failed(String what, SQLException e) {
+            return new Failed("failed: " + what + ": " + e.getMessage(), e);
+        }
+
+        @Override
+        public RuntimeException interrupted(String what, InterruptedException e) {
+            return new Failed("interrupted: " + what, e);
         }
     }
 }
