@@ -67,8 +67,9 @@ class ShopPolishTest {
         try (Socket socket = new Socket(url.getHost(), url.getPort())) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /uploads HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\nCookie: " + web.cookie()
-                    + "\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: "
+            // Connection: close, so that the answer ends with the connection and can be read to its end.
+            out.write(("POST /uploads HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\nConnection: close"
+                    + "\r\nCookie: " + web.cookie() + "\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: "
                     + (start.length + picture + end.length) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(start);
             byte[] chunk = new byte[64 * 1024];
