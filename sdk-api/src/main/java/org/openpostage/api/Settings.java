@@ -120,11 +120,15 @@ public final class Settings {
      * The settings of a configuration file in {@link Properties} syntax, read as UTF-8: key to
      * value, values as written (a caller strips them where it wants to).
      *
-     * @throws ConfigurationException naming {@code file} if it does not exist or cannot be read
+     * @throws ConfigurationException naming {@code file} if it does not exist, is a directory or
+     *                                cannot be read
      */
     public static Map<String, String> readFile(Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new ConfigurationException("configuration file " + file + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ConfigurationException("configuration file " + file + " is a directory");
         }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -85,6 +85,8 @@ class SettingsTest {
         Path missing = dir.resolve("missing.properties");
         assertEquals("configuration file " + missing + " does not exist",
                 assertThrows(ConfigurationException.class, () -> Settings.readFile(missing)).getMessage());
+        assertEquals("configuration file " + dir + " is a directory",
+                assertThrows(ConfigurationException.class, () -> Settings.readFile(dir)).getMessage());
         ConfigurationException bad = assertThrows(ConfigurationException.class, () -> {
             Files.writeString(dir.resolve("bad.properties"), "key = \\u12");
             Settings.readFile(dir.resolve("bad.properties"));

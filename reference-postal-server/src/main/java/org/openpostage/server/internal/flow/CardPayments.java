@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Card payments: the request path that records, authorizes and captures a payment and issues the
  * purchase it paid for ({@link #pay}), and the settling of a payment whose outcome was not known
  * or whose request died ({@link #settle}, by the reconciler on any node or by a retry under the
- * same key). Every state change goes through {@link PaymentStore#move} along the table of
+ * same key). Every state change goes through {@link PaymentStore#move} (CAPTURED to ISSUED through
+ * {@link PaymentStore#markIssued}, inside the issuing transaction) along the table of
  * {@link org.openpostage.server.internal.payments.PaymentMoves} (docs/ledger.md, "Card payments"),
  * naming the state it expects: a driver that loses a move to another stops ({@link Superseded})
  * and answers from what the winner stored.
