@@ -1,8 +1,10 @@
 package org.openpostage.api.indicium;
 
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -41,10 +43,13 @@ public interface IndiciumSigner {
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(key, "key");
         String jcaName = algorithm == SignatureAlgorithm.ECDSA_P256_SHA256 ? "SHA256withECDSA" : "Ed25519";
+        // Each thread signs with its own Signature and its own random source: ECDSA draws a fresh
+        // nonce for every signature, and a provider left to its default draws it from one shared
+        // SecureRandom that every signing thread then queues on.
         ThreadLocal<Signature> signatures = ThreadLocal.withInitial(() -> {
             try {
                 Signature s = provider == null ? Signature.getInstance(jcaName) : Signature.getInstance(jcaName, provider);
-                s.initSign(key);
+                s.initSign(key, random());
                 return s;
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot sign with " + jcaName + ": " + e.getMessage(), e);
@@ -75,5 +80,14 @@ public interface IndiciumSigner {
                 }
             }
         };
+    }
+
+    /** A random source for one thread: the JDK's NIST DRBG where it exists, else the default. */
+    private static SecureRandom random() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 }
