@@ -1,6 +1,8 @@
 package org.openpostage.server.internal.ledger;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +32,9 @@ public final class Signatures {
 
     private final Database db;
     private final SigningKeys keys;
+    /** Callers waiting for their signatures to be stored; its monitor guards them and {@link #writing}. */
+    private final List<Pending> queue = new ArrayList<>();
+    private boolean writing;
 
     public Signatures(Database db, SigningKeys keys) {
         this.db = db;
@@ -109,30 +114,118 @@ public final class Signatures {
     /**
      * Stores the signed bytes of indicia that have none yet and returns, for each, the bytes the
      * ledger now holds: these, or those another node stored first.
+     *
+     * <p>Concurrent callers share transactions (group commit): the caller that finds no write under
+     * way writes everything queued so far in one transaction, and those that arrive meanwhile wait
+     * for it; when it is done, the first of them writes the next round. Every caller comes back with
+     * the outcome of the transaction that held its signatures, so a failed write fails each of its
+     * callers, as a transaction of its own would. Callers hold no connection while they wait.
      */
     private Map<String, byte[]> store(Map<String, SignedIndicium> signed) {
-        return db.transaction("store signatures", c -> {
-            Map<String, byte[]> result = new HashMap<>();
-            List<String> ids = new ArrayList<>(signed.keySet());
-            int[] counts;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE indicia SET data = ? WHERE indicium_id = ? AND data IS NULL")) {
-                for (String id : ids) {
-                    Sql.bind(ps, signed.get(id).encoded().toArray(), id);
-                    ps.addBatch();
+        Pending mine = new Pending(signed);
+        List<Pending> round;
+        synchronized (queue) {
+            queue.add(mine);
+            if (writing) {
+                // Waits without giving up when interrupted: a caller chosen to write the next round
+                // must write it, and the wait lasts one or two transactions.
+                boolean interrupted = false;
+                while (!mine.done && !mine.leads) {
+                    try {
+                        queue.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
-                counts = ps.executeBatch();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                if (mine.done) {
+                    return mine.result();
+                }
             }
-            for (int k = 0; k < ids.size(); k++) {
-                String id = ids.get(k);
-                if (counts[k] == 1) {
-                    result.put(id, signed.get(id).encoded().toArray());
+            writing = true;
+            round = new ArrayList<>(queue);
+            queue.clear();
+        }
+        try {
+            write(round);
+        } finally {
+            synchronized (queue) {
+                if (queue.isEmpty()) {
+                    writing = false;
                 } else {
-                    result.put(id, Sql.one(c, "SELECT data FROM indicia WHERE indicium_id = ?", rs -> rs.getBytes(1), id)
-                            .orElseThrow(() -> new IllegalStateException("indicium " + id + " is missing")));
+                    queue.get(0).leads = true;
                 }
+                queue.notifyAll();
             }
-            return result;
-        });
+        }
+        return mine.result();
+    }
+
+    /** Writes one round's signatures in one transaction and gives each caller its outcome. */
+    private void write(List<Pending> round) {
+        Map<String, SignedIndicium> all = new HashMap<>();
+        for (Pending p : round) {
+            all.putAll(p.signed);
+        }
+        Map<String, byte[]> stored = null;
+        RuntimeException failure = null;
+        try {
+            stored = db.transaction("store signatures", c -> update(c, all));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        synchronized (queue) {
+            for (Pending p : round) {
+                p.stored = stored;
+                p.failure = failure;
+                p.done = true;
+            }
+        }
+    }
+
+    private static Map<String, byte[]> update(Connection c, Map<String, SignedIndicium> signed) throws SQLException {
+        Map<String, byte[]> result = new HashMap<>();
+        List<String> ids = new ArrayList<>(signed.keySet());
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE indicia SET data = ? WHERE indicium_id = ? AND data IS NULL")) {
+            for (String id : ids) {
+                Sql.bind(ps, signed.get(id).encoded().toArray(), id);
+                ps.addBatch();
+            }
+            counts = ps.executeBatch();
+        }
+        for (int k = 0; k < ids.size(); k++) {
+            String id = ids.get(k);
+            if (counts[k] == 1) {
+                result.put(id, signed.get(id).encoded().toArray());
+            } else {
+                result.put(id, Sql.one(c, "SELECT data FROM indicia WHERE indicium_id = ?", rs -> rs.getBytes(1), id)
+                        .orElseThrow(() -> new IllegalStateException("indicium " + id + " is missing")));
+            }
+        }
+        return result;
+    }
+
+    /** One caller's signatures, waiting for the transaction that stores them. Guarded by the queue. */
+    private static final class Pending {
+        final Map<String, SignedIndicium> signed;
+        boolean leads;
+        boolean done;
+        Map<String, byte[]> stored;
+        RuntimeException failure;
+
+        Pending(Map<String, SignedIndicium> signed) {
+            this.signed = signed;
+        }
+
+        Map<String, byte[]> result() {
+            if (failure != null) {
+                throw failure;
+            }
+            return stored;
+        }
     }
 }
