@@ -135,6 +135,10 @@ public final class Database implements AutoCloseable {
             // Exception messages leave out the server's DETAIL ("Failing row contains (...)"), which quotes
             // a failing row's values: an indicium's bytes must never reach a log or a stored message.
             hc.addDataSourceProperty("logServerErrorDetail", "false");
+            // Batched INSERTs (a batch's indicia, purchases, journal entries and keys) go to the server
+            // as multi-row INSERTs: 21 % more indicia per second in batches of 500 (docs/performance.md).
+            // The driver then reports their update counts as SUCCESS_NO_INFO; no caller reads them.
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         hc.setConnectionTimeout(10_000);
         hc.setInitializationFailTimeout(10_000);
