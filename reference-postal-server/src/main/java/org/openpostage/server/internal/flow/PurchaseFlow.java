@@ -38,6 +38,7 @@ import org.openpostage.server.internal.idempotency.IdempotencyStore.Row;
 import org.openpostage.server.internal.ledger.Ledger;
 import org.openpostage.server.internal.ledger.Signatures;
 import org.openpostage.server.internal.rates.Priced;
+import org.openpostage.server.internal.util.GroupCommit;
 import org.openpostage.server.internal.util.Ids;
 import org.openpostage.server.internal.util.Time;
 import org.slf4j.Logger;
@@ -66,6 +67,11 @@ public final class PurchaseFlow {
 
     private final CoreContext ctx;
     private final CardPayments cards;
+    /**
+     * Single account purchases of concurrent callers, debited in shared transactions: a round
+     * holds at most {@value #CHUNK}, as a batch's chunk does.
+     */
+    private final GroupCommit<Fresh, Debit> singles = new GroupCommit<>(this::debitTogether, CHUNK);
 
     public PurchaseFlow(CoreContext ctx, CardPayments cards) {
         this.ctx = ctx;
@@ -81,7 +87,7 @@ public final class PurchaseFlow {
         if (!(request.payment() instanceof CardPayment)) {
             Fresh fresh = fresh(caller, key, fingerprint, request, null);
             if (fresh != null) {
-                Answer answer = issueTogether(caller, List.of(fresh)).get(0);
+                Answer answer = issueOne(fresh);
                 if (!answer.ordinaryPath()) {
                     return answer.get();
                 }
@@ -174,7 +180,7 @@ public final class PurchaseFlow {
                 fresh.add(f);
             }
             if (chunk.size() == CHUNK || (n == candidates.size() - 1 && !chunk.isEmpty())) {
-                List<Answer> answers = issueTogether(caller, fresh);
+                List<Answer> answers = issueTogether(fresh);
                 for (int k = 0; k < chunk.size(); k++) {
                     Answer a = answers.get(k);
                     int at = chunk.get(k);
@@ -268,62 +274,109 @@ public final class PurchaseFlow {
     }
 
     /**
-     * Issues account purchases whose keys no one used, in one transaction that records each key
-     * with its outcome ({@link IdempotencyStore#insertCompleted}) and debits them all
-     * ({@link Ledger#debitAccounts}): one commit instead of a claim, a purchase and a completion
-     * each. A purchase its meter cannot pay stores its failure under its key in the same
-     * transaction. Then the indicia are signed outside every lock and stored in one more
-     * transaction ({@link org.openpostage.server.internal.ledger.Signatures#completeAll}).
+     * Issues account purchases whose keys no one used: debits them in one transaction
+     * ({@link #debitTogether}), then signs them outside every lock, storing the signatures in one
+     * more transaction ({@link org.openpostage.server.internal.ledger.Signatures#completeAll}), and
+     * answers each.
+     */
+    private List<Answer> issueTogether(List<Fresh> fresh) {
+        return answers(fresh, debitTogether(fresh));
+    }
+
+    /**
+     * A single account purchase, debited in a transaction shared with the account purchases of
+     * other callers that arrive meanwhile ({@link #singles}); signed and answered on the caller's
+     * own thread.
+     */
+    private Answer issueOne(Fresh fresh) {
+        return answers(List.of(fresh), List.of(singles.submit(fresh))).get(0);
+    }
+
+    /**
+     * Debits account purchases whose keys no one used (of one caller or of several) in one
+     * transaction that records each key with its outcome ({@link IdempotencyStore#insertCompleted})
+     * and debits them all ({@link Ledger#debitAccounts}): one commit instead of a claim, a purchase
+     * and a completion each. A purchase its meter cannot pay stores its failure under its key in
+     * the same transaction.
      *
      * <p>If a key turns out to be in use (a concurrent call, a key used before), the transaction
      * rolls back and every purchase of it takes the single path. If the transaction fails otherwise,
-     * each purchase's key says what happened: committed (replayed), or nothing (the failure is the
-     * answer, to be retried with the key).
+     * it may still have committed (the connection broke during COMMIT): each purchase's key then
+     * says what happened ({@link #afterUnknown}).
      */
-    private List<Answer> issueTogether(Caller caller, List<Fresh> fresh) {
-        List<IdempotencyStore.Outcome> outcomes = new ArrayList<>(fresh.size());
+    private List<Debit> debitTogether(List<Fresh> fresh) {
+        Map<String, List<IdempotencyStore.Outcome>> outcomes = new java.util.LinkedHashMap<>();
         List<Ledger.IssueCommand> commands = new ArrayList<>(fresh.size());
         for (Fresh f : fresh) {
-            outcomes.add(new IdempotencyStore.Outcome(f.key, f.fingerprint, f.command.purchaseId()));
+            outcomes.computeIfAbsent(f.command.partnerId(), p -> new ArrayList<>())
+                    .add(new IdempotencyStore.Outcome(f.key, f.fingerprint, f.command.purchaseId()));
             commands.add(f.command);
         }
         List<Ledger.Debited> debited;
         try {
             debited = ctx.db().transaction("purchase", c -> {
-                ctx.idempotency().insertCompleted(c, caller.partnerId(), outcomes);
+                // Every key first: a concurrent call with one of them waits here, holding no meter lock.
+                for (Map.Entry<String, List<IdempotencyStore.Outcome>> partner : outcomes.entrySet()) {
+                    ctx.idempotency().insertCompleted(c, partner.getKey(), partner.getValue());
+                }
                 List<Ledger.Debited> d = ctx.ledger().debitAccounts(c, commands);
                 for (int k = 0; k < d.size(); k++) {
                     if (d.get(k).failure() != null) {
-                        ctx.idempotency().failInserted(c, caller.partnerId(), fresh.get(k).key, d.get(k).failure());
+                        ctx.idempotency().failInserted(c, fresh.get(k).command.partnerId(), fresh.get(k).key,
+                                d.get(k).failure());
                     }
                 }
                 return d;
             });
         } catch (DataAccessException e) {
             if (Sql.UNIQUE_VIOLATION.equals(e.sqlState())) {
-                return java.util.Collections.nCopies(fresh.size(), Answer.ORDINARY);
+                return java.util.Collections.nCopies(fresh.size(), Debit.ORDINARY);
             }
-            return afterUnknown(caller, fresh, e);
+            return java.util.Collections.nCopies(fresh.size(), new Debit(null, e));
         } catch (RuntimeException e) {
-            return afterUnknown(caller, fresh, e);
+            return java.util.Collections.nCopies(fresh.size(), new Debit(null, e));
         }
-        List<Ledger.Issued> issued = new ArrayList<>(fresh.size());
+        List<Debit> result = new ArrayList<>(debited.size());
         for (Ledger.Debited d : debited) {
+            result.add(new Debit(d, null));
+        }
+        return result;
+    }
+
+    /** Signs what {@link #debitTogether} issued (in one transaction for all) and answers each purchase. */
+    private List<Answer> answers(List<Fresh> fresh, List<Debit> debits) {
+        List<Ledger.Issued> issued = new ArrayList<>(fresh.size());
+        for (Debit debit : debits) {
+            Ledger.Debited d = debit.debited;
+            if (d == null) {
+                continue;
+            }
             if (d.issued() != null) {
                 issued.add(d.issued());
                 log.debug("purchase {} issued: partner {}, meter {}, {} indicia, {} from the account",
-                        d.issued().purchaseId(), caller.partnerId(), d.issued().meterId(), d.issued().indicia().size(),
-                        d.issued().total());
+                        d.issued().purchaseId(), d.command().partnerId(), d.issued().meterId(),
+                        d.issued().indicia().size(), d.issued().total());
             } else {
-                log.info("purchase of partner {} on meter {} failed: {}", caller.partnerId(), d.command().meterId(),
-                        d.failure().getMessage());
+                log.info("purchase of partner {} on meter {} failed: {}", d.command().partnerId(),
+                        d.command().meterId(), d.failure().getMessage());
             }
         }
         // Paid and recorded: from here on a failure leaves the key COMPLETED, and a retry signs.
-        Iterator<Ledger.Issued> signed = ctx.signatures().completeAll(issued).iterator();
+        Iterator<Ledger.Issued> signed = issued.isEmpty() ? java.util.Collections.emptyIterator()
+                : ctx.signatures().completeAll(issued).iterator();
         List<Answer> answers = new ArrayList<>(fresh.size());
         for (int k = 0; k < fresh.size(); k++) {
-            Ledger.Debited d = debited.get(k);
+            Debit debit = debits.get(k);
+            Fresh f = fresh.get(k);
+            if (debit.ordinaryPath()) {
+                answers.add(Answer.ORDINARY);
+                continue;
+            }
+            if (debit.unknown != null) {
+                answers.add(afterUnknown(f, debit.unknown));
+                continue;
+            }
+            Ledger.Debited d = debit.debited;
             if (d.failure() != null) {
                 answers.add(new Answer(null, d.failure(), false));
                 continue;
@@ -334,8 +387,7 @@ public final class PurchaseFlow {
                 continue;
             }
             try {
-                answers.add(new Answer(toPurchase(s, fresh.get(k).request.print(), fresh.get(k).validated.background),
-                        null, false));
+                answers.add(new Answer(toPurchase(s, f.request.print(), f.validated.background), null, false));
             } catch (RuntimeException e) {
                 answers.add(new Answer(null, e, false));
             }
@@ -344,26 +396,34 @@ public final class PurchaseFlow {
     }
 
     /**
-     * After the transaction of {@link #issueTogether} failed without a key conflict: it may still
-     * have committed (the connection broke during COMMIT), so each key says what happened.
+     * What {@link #debitTogether} made of one purchase: its debit or final failure
+     * ({@code debited}), the single path ({@code ORDINARY}: its key is in use), or a failure after
+     * which the transaction may or may not have committed ({@code unknown}).
      */
-    private List<Answer> afterUnknown(Caller caller, List<Fresh> fresh, RuntimeException e) {
-        List<Answer> answers = new ArrayList<>(fresh.size());
-        for (Fresh f : fresh) {
-            try {
-                Optional<Row> row = ctx.idempotency().find(caller.partnerId(), f.key);
-                if (row.isPresent() && row.get().state() == IdempotencyStore.State.COMPLETED) {
-                    answers.add(new Answer(replay(row.get().purchaseId(), f.request.print()), null, false));
-                } else if (row.isPresent() && row.get().state() == IdempotencyStore.State.FAILED) {
-                    answers.add(new Answer(null, row.get().error(), false));
-                } else {
-                    answers.add(new Answer(null, e, false));
-                }
-            } catch (RuntimeException again) {
-                answers.add(new Answer(null, e, false));
-            }
+    private record Debit(Ledger.Debited debited, RuntimeException unknown) {
+        static final Debit ORDINARY = new Debit(null, null);
+
+        boolean ordinaryPath() {
+            return debited == null && unknown == null;
         }
-        return answers;
+    }
+
+    /**
+     * After the transaction of {@link #debitTogether} failed without a key conflict: it may still
+     * have committed (the connection broke during COMMIT), so the purchase's key says what happened.
+     */
+    private Answer afterUnknown(Fresh f, RuntimeException e) {
+        try {
+            Optional<Row> row = ctx.idempotency().find(f.command.partnerId(), f.key);
+            if (row.isPresent() && row.get().state() == IdempotencyStore.State.COMPLETED) {
+                return new Answer(replay(row.get().purchaseId(), f.request.print()), null, false);
+            } else if (row.isPresent() && row.get().state() == IdempotencyStore.State.FAILED) {
+                return new Answer(null, row.get().error(), false);
+            }
+            return new Answer(null, e, false);
+        } catch (RuntimeException again) {
+            return new Answer(null, e, false);
+        }
     }
 
     /**

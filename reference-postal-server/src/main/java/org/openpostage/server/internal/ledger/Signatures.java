@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.openpostage.api.indicium.SignedIndicium;
 import org.openpostage.server.internal.db.Database;
 import org.openpostage.server.internal.db.Sql;
 import org.openpostage.server.internal.signing.SigningKeys;
+import org.openpostage.server.internal.util.GroupCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +34,9 @@ public final class Signatures {
 
     private final Database db;
     private final SigningKeys keys;
-    /** Callers waiting for their signatures to be stored; its monitor guards them and {@link #writing}. */
-    private final List<Pending> queue = new ArrayList<>();
-    private boolean writing;
+    /** Signatures of concurrent callers, stored together; a round holds at most 100 callers. */
+    private final GroupCommit<Map<String, SignedIndicium>, Map<String, byte[]>> stores =
+            new GroupCommit<>(this::storeTogether, 100);
 
     public Signatures(Database db, SigningKeys keys) {
         this.db = db;
@@ -113,81 +115,27 @@ public final class Signatures {
 
     /**
      * Stores the signed bytes of indicia that have none yet and returns, for each, the bytes the
-     * ledger now holds: these, or those another node stored first.
-     *
-     * <p>Concurrent callers share transactions (group commit): the caller that finds no write under
-     * way writes everything queued so far in one transaction, and those that arrive meanwhile wait
-     * for it; when it is done, the first of them writes the next round. Every caller comes back with
-     * the outcome of the transaction that held its signatures, so a failed write fails each of its
-     * callers, as a transaction of its own would. Callers hold no connection while they wait.
+     * ledger now holds: these, or those another node stored first. Concurrent callers share one
+     * transaction ({@link GroupCommit}); a failed write fails each of them.
      */
     private Map<String, byte[]> store(Map<String, SignedIndicium> signed) {
-        Pending mine = new Pending(signed);
-        List<Pending> round;
-        synchronized (queue) {
-            queue.add(mine);
-            if (writing) {
-                // Waits without giving up when interrupted: a caller chosen to write the next round
-                // must write it, and the wait lasts one or two transactions.
-                boolean interrupted = false;
-                while (!mine.done && !mine.leads) {
-                    try {
-                        queue.wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                if (mine.done) {
-                    return mine.result();
-                }
-            }
-            writing = true;
-            round = new ArrayList<>(queue);
-            queue.clear();
-        }
-        try {
-            write(round);
-        } finally {
-            synchronized (queue) {
-                if (queue.isEmpty()) {
-                    writing = false;
-                } else {
-                    queue.get(0).leads = true;
-                }
-                queue.notifyAll();
-            }
-        }
-        return mine.result();
+        return stores.submit(signed);
     }
 
-    /** Writes one round's signatures in one transaction and gives each caller its outcome. */
-    private void write(List<Pending> round) {
+    /** One transaction for the signatures of a round of callers; each caller gets the whole map. */
+    private List<Map<String, byte[]>> storeTogether(List<Map<String, SignedIndicium>> round) {
         Map<String, SignedIndicium> all = new HashMap<>();
-        for (Pending p : round) {
-            all.putAll(p.signed);
+        for (Map<String, SignedIndicium> signed : round) {
+            all.putAll(signed);
         }
-        Map<String, byte[]> stored = null;
-        RuntimeException failure = null;
-        try {
-            stored = db.transaction("store signatures", c -> update(c, all));
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        synchronized (queue) {
-            for (Pending p : round) {
-                p.stored = stored;
-                p.failure = failure;
-                p.done = true;
-            }
-        }
+        Map<String, byte[]> stored = db.transaction("store signatures", c -> update(c, all));
+        return Collections.nCopies(round.size(), stored);
     }
 
     private static Map<String, byte[]> update(Connection c, Map<String, SignedIndicium> signed) throws SQLException {
         Map<String, byte[]> result = new HashMap<>();
         List<String> ids = new ArrayList<>(signed.keySet());
+        ids.sort(null); // rows in one order: two nodes storing the same indicia never deadlock
         int[] counts;
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE indicia SET data = ? WHERE indicium_id = ? AND data IS NULL")) {
@@ -207,25 +155,5 @@ public final class Signatures {
             }
         }
         return result;
-    }
-
-    /** One caller's signatures, waiting for the transaction that stores them. Guarded by the queue. */
-    private static final class Pending {
-        final Map<String, SignedIndicium> signed;
-        boolean leads;
-        boolean done;
-        Map<String, byte[]> stored;
-        RuntimeException failure;
-
-        Pending(Map<String, SignedIndicium> signed) {
-            this.signed = signed;
-        }
-
-        Map<String, byte[]> result() {
-            if (failure != null) {
-                throw failure;
-            }
-            return stored;
-        }
     }
 }
