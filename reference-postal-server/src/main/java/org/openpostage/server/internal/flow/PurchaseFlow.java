@@ -161,7 +161,7 @@ public final class PurchaseFlow {
         for (int i = 0; i < entries.size(); i++) {
             (entries.get(i).request().payment() instanceof CardPayment ? ordinary : candidates).add(i);
         }
-        Map<Object, Ledger.Meter> meters = new HashMap<>();
+        Map<Object, Ledger.MeterIdentity> meters = new HashMap<>();
         List<Integer> chunk = new ArrayList<>();
         List<Fresh> fresh = new ArrayList<>();
         for (int n = 0; n < candidates.size(); n++) {
@@ -262,7 +262,7 @@ public final class PurchaseFlow {
      * given, caches the meters a batch's entries name.
      */
     private Fresh fresh(Caller caller, String key, String fingerprint, PurchaseRequest request,
-                        Map<Object, Ledger.Meter> meters) {
+                        Map<Object, Ledger.MeterIdentity> meters) {
         Validated v;
         try {
             v = validate(caller, request, meters);
@@ -539,7 +539,7 @@ public final class PurchaseFlow {
     // ---------------------------------------------------------------- validation
 
     /** What validation found: the meter to debit and the background to compose onto. */
-    private record Validated(Ledger.Meter meter, BackgroundImage background) {
+    private record Validated(Ledger.MeterIdentity meter, BackgroundImage background) {
     }
 
     private Validated validate(Caller caller, PurchaseRequest request) {
@@ -547,10 +547,10 @@ public final class PurchaseFlow {
     }
 
     /** {@link #validate(Caller, PurchaseRequest)}, reading each meter once per {@code meters} cache (if given). */
-    private Validated validate(Caller caller, PurchaseRequest request, Map<Object, Ledger.Meter> meters) {
+    private Validated validate(Caller caller, PurchaseRequest request, Map<Object, Ledger.MeterIdentity> meters) {
         ctx.requireSigningAllowed(caller.mode());
         Object meterKey = request.meterId() != null ? request.meterId() : caller.mode();
-        Ledger.Meter meter = meters == null ? null : meters.get(meterKey);
+        Ledger.MeterIdentity meter = meters == null ? null : meters.get(meterKey);
         if (meter == null) {
             meter = resolveMeter(caller, request.meterId());
             if (meters != null) {
@@ -597,13 +597,13 @@ public final class PurchaseFlow {
         return new Validated(meter, background);
     }
 
-    private Ledger.Meter resolveMeter(Caller caller, Long meterId) {
+    private Ledger.MeterIdentity resolveMeter(Caller caller, Long meterId) {
         if (meterId == null) {
-            return ctx.ledger().defaultMeter(caller.partnerId(), caller.mode()).orElseThrow(() -> new NotFoundException(
+            return ctx.ledger().defaultIdentity(caller.partnerId(), caller.mode()).orElseThrow(() -> new NotFoundException(
                     "partner '" + caller.partnerId() + "' has no " + caller.mode() + " meter; ask the postal operator "
                             + "for one, or name meterId"));
         }
-        Ledger.Meter m = ctx.ledger().meter(meterId).filter(x -> x.partnerId().equals(caller.partnerId()))
+        Ledger.MeterIdentity m = ctx.ledger().identity(meterId).filter(x -> x.partnerId().equals(caller.partnerId()))
                 .orElseThrow(() -> new NotFoundException("meter " + meterId + " does not exist for partner '"
                         + caller.partnerId() + "'"));
         if (m.mode() != caller.mode()) {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.openpostage.api.error.InsufficientFundsException;
 import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.error.NotFoundException;
@@ -65,6 +67,17 @@ public final class Ledger {
         }
     }
 
+    /**
+     * What never changes about a meter once it exists: its id, owner, mode and currency. Meters are
+     * never deleted, nor given to another partner, mode or currency, so an identity read once stays
+     * true on every node for ever, and can be kept in memory ({@link #identity}).
+     */
+    public record MeterIdentity(long meterId, String partnerId, Mode mode, Currency currency) {
+        static MeterIdentity of(Meter m) {
+            return new MeterIdentity(m.meterId, m.partnerId, m.mode, m.currency);
+        }
+    }
+
     /** The card payment that funds a purchase: its FUNDING entry references it. */
     public record CardFunding(String paymentId, String gatewayReference, CardBrand brand, String last4) {
     }
@@ -112,8 +125,13 @@ public final class Ledger {
     private static final String METER_COLUMNS = "meter_id, partner_id, mode, currency, ascending, descending,"
             + " last_serial, is_default, journal_seq, journal_head";
 
+    /** The most meter identities (and default meters) kept in memory; past it they are read each time. */
+    private static final int MAX_REMEMBERED = 100_000;
+
     private final Database db;
     private final SigningKeys keys;
+    private final ConcurrentMap<Long, MeterIdentity> identities = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Long> defaults = new ConcurrentHashMap<>();
     private final Clock clock;
     private final int vendorId;
     private final int softwareId;
@@ -132,6 +150,44 @@ public final class Ledger {
     public Optional<Meter> meter(long meterId) {
         return db.read("read meter", c -> Sql.one(c, "SELECT " + METER_COLUMNS + " FROM meters WHERE meter_id = ?",
                 Meter::of, meterId));
+    }
+
+    /**
+     * The identity of meter {@code meterId}, read once and then kept in memory (a purchase's
+     * validation needs no more, and so no read of its own). A meter not found is not remembered:
+     * it may be created later.
+     */
+    public Optional<MeterIdentity> identity(long meterId) {
+        MeterIdentity known = identities.get(meterId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        return meter(meterId).map(m -> remember(MeterIdentity.of(m)));
+    }
+
+    /**
+     * The identity of the default meter of {@code partnerId} in {@code mode}, kept in memory as
+     * {@link #identity} is: a partner's default meter in a mode is its first one there, for ever.
+     */
+    public Optional<MeterIdentity> defaultIdentity(String partnerId, Mode mode) {
+        Long id = defaults.get(partnerId + "/" + mode);
+        if (id != null) {
+            return identity(id);
+        }
+        Optional<MeterIdentity> found = defaultMeter(partnerId, mode).map(m -> remember(MeterIdentity.of(m)));
+        found.ifPresent(m -> {
+            if (defaults.size() < MAX_REMEMBERED) {
+                defaults.put(partnerId + "/" + mode, m.meterId());
+            }
+        });
+        return found;
+    }
+
+    private MeterIdentity remember(MeterIdentity m) {
+        if (identities.size() < MAX_REMEMBERED) {
+            identities.put(m.meterId(), m);
+        }
+        return m;
     }
 
     /** The default meter of {@code partnerId} in {@code mode}. */
