@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.openpostage.api.Caller;
 import org.openpostage.api.error.InvalidRequestException;
 import org.openpostage.api.error.NotFoundException;
@@ -68,10 +70,11 @@ public final class PurchaseFlow {
     private final CoreContext ctx;
     private final CardPayments cards;
     /**
-     * Single account purchases of concurrent callers, debited in shared transactions: a round
-     * holds at most {@value #CHUNK}, as a batch's chunk does.
+     * Single account purchases of concurrent callers, debited in shared transactions, one round at
+     * a time per meter (purchases on one meter wait for its lock anyway; those on different meters
+     * run side by side). A round holds at most {@value #CHUNK}, as a batch's chunk does.
      */
-    private final GroupCommit<Fresh, Debit> singles = new GroupCommit<>(this::debitTogether, CHUNK);
+    private final ConcurrentMap<Long, GroupCommit<Fresh, Debit>> singles = new ConcurrentHashMap<>();
 
     public PurchaseFlow(CoreContext ctx, CardPayments cards) {
         this.ctx = ctx;
@@ -284,12 +287,14 @@ public final class PurchaseFlow {
     }
 
     /**
-     * A single account purchase, debited in a transaction shared with the account purchases of
-     * other callers that arrive meanwhile ({@link #singles}); signed and answered on the caller's
-     * own thread.
+     * A single account purchase, debited in a transaction shared with the account purchases on its
+     * meter of other callers that arrive meanwhile ({@link #singles}); signed and answered on the
+     * caller's own thread.
      */
     private Answer issueOne(Fresh fresh) {
-        return answers(List.of(fresh), List.of(singles.submit(fresh))).get(0);
+        GroupCommit<Fresh, Debit> meter = singles.computeIfAbsent(fresh.command.meterId(),
+                id -> new GroupCommit<>(this::debitTogether, CHUNK));
+        return answers(List.of(fresh), List.of(meter.submit(fresh))).get(0);
     }
 
     /**
