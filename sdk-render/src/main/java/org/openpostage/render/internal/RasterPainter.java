@@ -24,6 +24,9 @@ public final class RasterPainter {
     private static final Font REGULAR = TypeFaces.awt(false);
     private static final Font BOLD = TypeFaces.awt(true);
 
+    /** Each thread's image to draw text strips in, reused while the stamp size stays the same. */
+    private static final ThreadLocal<BufferedImage> SCRATCH = new ThreadLocal<>();
+
     private final StampGeometry geometry;
     private final int dpi;
 
@@ -134,13 +137,78 @@ public final class RasterPainter {
             int top = px(area.y()) + (areaPx - symbol.getHeight() * module) / 2;
             fillModuleBits(image, symbol, left, top, module);
         }
-        Graphics2D g = image.createGraphics();
-        try {
-            hints(g, false);
-            paintText(g, 0, 0, lines);
-        } finally {
-            g.dispose();
+        for (int i = 0; i < lines.size(); i++) {
+            TextLine line = lines.get(i);
+            if (i > 0 && line.style() == TextLine.Style.BANNER) {
+                // A banner paints white over what lines above it left: no strip can AND that in.
+                Graphics2D g = image.createGraphics();
+                try {
+                    hints(g, false);
+                    paintLine(g, 0, 0, line);
+                } finally {
+                    g.dispose();
+                }
+            } else {
+                strip(line, image.getWidth(), image.getHeight()).andInto(image);
+            }
         }
+    }
+
+    /**
+     * The pixels of one line of text as Java 2D draws it into a white 1-bit image of
+     * {@code imageWidth} &times; {@code imageHeight}, from a cache: the lines of a day's stamps
+     * repeat (the operator's mark, amounts, classes, the date, the origin, the meter), and drawing
+     * glyphs into a 1-bit image is Java 2D's slowest loop, half a plain stamp's time. The strip
+     * starts on a byte boundary, so that its rows combine with the image's a byte at a time.
+     */
+    private TextStrip strip(TextLine line, int imageWidth, int imageHeight) {
+        StampGeometry.Box block = geometry.text();
+        int left = px(block.x());
+        int width = px(block.x() + block.width()) - left;
+        TextStrip.Key key = new TextStrip.Key(line, dpi, left, width, px(block.y()), imageWidth, imageHeight);
+        TextStrip cached = TextStrip.CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        // Wide and high enough for any glyph of the line's font (and then some), clipped to the image.
+        Font font = (line.bold() ? BOLD : REGULAR).deriveFont((float) (line.sizeMm() * dpi / MM_PER_INCH));
+        int reach = (int) Math.ceil(font.getSize2D());
+        int baseline = px(block.y() + line.baselineMm());
+        int top = Math.max(0, Math.min(baseline - 2 * reach, px(block.y() + line.topMm())));
+        int bottom = Math.min(imageHeight, Math.max(baseline + reach, px(block.y() + line.topMm() + line.heightMm())));
+        int x8 = Math.max(0, left - reach) & ~7;
+        int right = Math.min(imageWidth, left + width + reach);
+        TextStrip strip;
+        if (top >= bottom || x8 >= right) {
+            strip = new TextStrip(0, 0, 0, new byte[0]);
+        } else {
+            // Drawn where it goes in an image of the stamp's width, not translated: Java 2D places
+            // glyphs with float arithmetic, and other coordinates may round a glyph another way.
+            BufferedImage scratch = SCRATCH.get();
+            if (scratch == null || scratch.getWidth() != imageWidth || scratch.getHeight() != imageHeight) {
+                scratch = new BufferedImage(imageWidth, imageHeight, BufferedImage.TYPE_BYTE_BINARY);
+                SCRATCH.set(scratch);
+            }
+            byte[] pixels = ((DataBufferByte) scratch.getRaster().getDataBuffer()).getData();
+            int stride = ((MultiPixelPackedSampleModel) scratch.getSampleModel()).getScanlineStride();
+            Arrays.fill(pixels, (byte) 0xFF);
+            Graphics2D g = scratch.createGraphics();
+            try {
+                hints(g, false);
+                paintLine(g, 0, 0, line);
+            } finally {
+                g.dispose();
+            }
+            int from = x8 >> 3;
+            int width8 = ((right + 7) >> 3) - from;
+            byte[] bits = new byte[(bottom - top) * width8];
+            for (int r = top; r < bottom; r++) {
+                System.arraycopy(pixels, r * stride + from, bits, (r - top) * width8, width8);
+            }
+            strip = new TextStrip(from, top, width8, bits);
+        }
+        TextStrip.CACHE.put(key, strip);
+        return strip;
     }
 
     /**
@@ -245,24 +313,28 @@ public final class RasterPainter {
     }
 
     private void paintText(Graphics2D g, int x0, int y0, List<TextLine> lines) {
+        for (TextLine line : lines) {
+            paintLine(g, x0, y0, line);
+        }
+    }
+
+    private void paintLine(Graphics2D g, int x0, int y0, TextLine line) {
         StampGeometry.Box block = geometry.text();
         int left = x0 + px(block.x());
         int width = px(block.x() + block.width()) - px(block.x());
-        for (TextLine line : lines) {
-            Font font = fit(g, line, width);
-            g.setFont(font);
-            int baseline = y0 + px(block.y() + line.baselineMm());
-            if (line.style() == TextLine.Style.BANNER) {
-                int top = y0 + px(block.y() + line.topMm());
-                int bottom = y0 + px(block.y() + line.topMm() + line.heightMm());
-                fill(g, Color.BLACK, left, top, width, bottom - top);
-                double textWidth = font.getStringBounds(line.text(), g.getFontRenderContext()).getWidth();
-                g.setColor(Color.WHITE);
-                g.drawString(line.text(), (float) (left + (width - textWidth) / 2), baseline);
-            } else {
-                g.setColor(Color.BLACK);
-                g.drawString(line.text(), left, baseline);
-            }
+        Font font = fit(g, line, width);
+        g.setFont(font);
+        int baseline = y0 + px(block.y() + line.baselineMm());
+        if (line.style() == TextLine.Style.BANNER) {
+            int top = y0 + px(block.y() + line.topMm());
+            int bottom = y0 + px(block.y() + line.topMm() + line.heightMm());
+            fill(g, Color.BLACK, left, top, width, bottom - top);
+            double textWidth = font.getStringBounds(line.text(), g.getFontRenderContext()).getWidth();
+            g.setColor(Color.WHITE);
+            g.drawString(line.text(), (float) (left + (width - textWidth) / 2), baseline);
+        } else {
+            g.setColor(Color.BLACK);
+            g.drawString(line.text(), left, baseline);
         }
     }
 
