@@ -3,13 +3,10 @@ package org.openpostage.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -71,7 +68,7 @@ class ConcurrentSignaturesTest {
     @EnumSource(TestDatabase.Kind.class)
     void whenASharedWriteFailsEveryCallerInItFailsAndARetrySignsItsPieces(TestDatabase.Kind kind) throws Exception {
         try (Fixture f = Fixture.on(TestDatabase.of(kind, dir), dir)) {
-            execute(f.db, "ALTER TABLE indicia ADD CONSTRAINT test_unsigned CHECK (data IS NULL)");
+            Rows.update(f.db, "ALTER TABLE indicia ADD CONSTRAINT test_unsigned CHECK (data IS NULL)");
             int calls = THREADS * 4;
             List<Object> outcomes = inParallel(calls, k -> {
                 try {
@@ -85,7 +82,7 @@ class ConcurrentSignaturesTest {
                 assertTrue(e.retryable(), "the purchase is paid: retrying it signs it (" + e.getMessage() + ")");
             }
             assertEquals(calls, f.meter(f.testMeter).piecesIssued(), "every purchase is paid and recorded");
-            execute(f.db, "ALTER TABLE indicia DROP CONSTRAINT test_unsigned");
+            Rows.update(f.db, "ALTER TABLE indicia DROP CONSTRAINT test_unsigned");
 
             List<Purchase> retried = inParallel(calls, k ->
                     f.core.purchase(f.purchase(1, PaymentMethod.account()), f.test("fails-" + k)));
@@ -125,28 +122,13 @@ class ConcurrentSignaturesTest {
         T run(int k) throws Exception;
     }
 
-    private static byte[] stored(TestDatabase db, String indiciumId) throws SQLException {
-        try (Connection c = db.connect();
-             var ps = c.prepareStatement("SELECT data FROM indicia WHERE indicium_id = ?")) {
-            ps.setString(1, indiciumId);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next(), "indicium " + indiciumId + " is in the ledger");
-                return rs.getBytes(1);
-            }
-        }
+    private static byte[] stored(TestDatabase db, String indiciumId) {
+        byte[] data = Rows.bytes(db, "SELECT data FROM indicia WHERE indicium_id = ?", indiciumId);
+        assertNotNull(data, "indicium " + indiciumId + " is in the ledger, signed");
+        return data;
     }
 
-    private static long unsigned(TestDatabase db) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM indicia WHERE data IS NULL")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void execute(TestDatabase db, String sql) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+    private static long unsigned(TestDatabase db) {
+        return Rows.count(db, "SELECT COUNT(*) FROM indicia WHERE data IS NULL");
     }
 }

@@ -141,13 +141,7 @@ public final class RasterPainter {
             TextLine line = lines.get(i);
             if (i > 0 && line.style() == TextLine.Style.BANNER) {
                 // A banner paints white over what lines above it left: no strip can AND that in.
-                Graphics2D g = image.createGraphics();
-                try {
-                    hints(g, false);
-                    paintLine(g, 0, 0, line);
-                } finally {
-                    g.dispose();
-                }
+                drawLine(image, line);
             } else {
                 strip(line, image.getWidth(), image.getHeight()).andInto(image);
             }
@@ -171,7 +165,7 @@ public final class RasterPainter {
             return cached;
         }
         // Wide and high enough for any glyph of the line's font (and then some), clipped to the image.
-        Font font = (line.bold() ? BOLD : REGULAR).deriveFont((float) (line.sizeMm() * dpi / MM_PER_INCH));
+        Font font = font(line);
         int reach = (int) Math.ceil(font.getSize2D());
         int baseline = px(block.y() + line.baselineMm());
         int top = Math.max(0, Math.min(baseline - 2 * reach, px(block.y() + line.topMm())));
@@ -192,13 +186,7 @@ public final class RasterPainter {
             byte[] pixels = ((DataBufferByte) scratch.getRaster().getDataBuffer()).getData();
             int stride = ((MultiPixelPackedSampleModel) scratch.getSampleModel()).getScanlineStride();
             Arrays.fill(pixels, (byte) 0xFF);
-            Graphics2D g = scratch.createGraphics();
-            try {
-                hints(g, false);
-                paintLine(g, 0, 0, line);
-            } finally {
-                g.dispose();
-            }
+            drawLine(scratch, line);
             int from = x8 >> 3;
             int width8 = ((right + 7) >> 3) - from;
             byte[] bits = new byte[(bottom - top) * width8];
@@ -209,6 +197,17 @@ public final class RasterPainter {
         }
         TextStrip.CACHE.put(key, strip);
         return strip;
+    }
+
+    /** Draws {@code line} with Java 2D into a 1-bit {@code image}, where it goes in a stamp drawn at (0, 0). */
+    private void drawLine(BufferedImage image, TextLine line) {
+        Graphics2D g = image.createGraphics();
+        try {
+            hints(g, false);
+            paintLine(g, 0, 0, line);
+        } finally {
+            g.dispose();
+        }
     }
 
     /**
@@ -338,9 +337,14 @@ public final class RasterPainter {
         }
     }
 
+    /** The line's font at its size. */
+    private Font font(TextLine line) {
+        return (line.bold() ? BOLD : REGULAR).deriveFont((float) (line.sizeMm() * dpi / MM_PER_INCH));
+    }
+
     /** The line's font at its size, made smaller if the text would be wider than the block. */
     private Font fit(Graphics2D g, TextLine line, int widthPx) {
-        Font font = (line.bold() ? BOLD : REGULAR).deriveFont((float) (line.sizeMm() * dpi / MM_PER_INCH));
+        Font font = font(line);
         double available = line.style() == TextLine.Style.BANNER ? widthPx * 0.92 : widthPx;
         double textWidth = font.getStringBounds(line.text(), g.getFontRenderContext()).getWidth();
         return textWidth <= available ? font : font.deriveFont((float) (font.getSize2D() * available / textWidth));

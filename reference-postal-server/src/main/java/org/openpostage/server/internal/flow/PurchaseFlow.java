@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -310,7 +312,7 @@ public final class PurchaseFlow {
      * says what happened ({@link #afterUnknown}).
      */
     private List<Debit> debitTogether(List<Fresh> fresh) {
-        Map<String, List<IdempotencyStore.Outcome>> outcomes = new java.util.LinkedHashMap<>();
+        Map<String, List<IdempotencyStore.Outcome>> outcomes = new LinkedHashMap<>();
         List<Ledger.IssueCommand> commands = new ArrayList<>(fresh.size());
         for (Fresh f : fresh) {
             outcomes.computeIfAbsent(f.command.partnerId(), p -> new ArrayList<>())
@@ -333,13 +335,9 @@ public final class PurchaseFlow {
                 }
                 return d;
             });
-        } catch (DataAccessException e) {
-            if (Sql.UNIQUE_VIOLATION.equals(e.sqlState())) {
-                return java.util.Collections.nCopies(fresh.size(), Debit.ORDINARY);
-            }
-            return java.util.Collections.nCopies(fresh.size(), new Debit(null, e));
         } catch (RuntimeException e) {
-            return java.util.Collections.nCopies(fresh.size(), new Debit(null, e));
+            boolean keyInUse = e instanceof DataAccessException d && Sql.UNIQUE_VIOLATION.equals(d.sqlState());
+            return Collections.nCopies(fresh.size(), keyInUse ? Debit.ORDINARY : new Debit(null, e));
         }
         List<Debit> result = new ArrayList<>(debited.size());
         for (Ledger.Debited d : debited) {
@@ -367,8 +365,7 @@ public final class PurchaseFlow {
             }
         }
         // Paid and recorded: from here on a failure leaves the key COMPLETED, and a retry signs.
-        Iterator<Ledger.Issued> signed = issued.isEmpty() ? java.util.Collections.emptyIterator()
-                : ctx.signatures().completeAll(issued).iterator();
+        Iterator<Ledger.Issued> signed = ctx.signatures().completeAll(issued).iterator();
         List<Answer> answers = new ArrayList<>(fresh.size());
         for (int k = 0; k < fresh.size(); k++) {
             Debit debit = debits.get(k);
