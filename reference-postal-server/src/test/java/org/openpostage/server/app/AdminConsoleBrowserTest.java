@@ -305,13 +305,31 @@ class AdminConsoleBrowserTest {
         // The buttons post a form: wait until the old page is gone (its readyState was "complete"
         // too), then for the new one. A click that stays on the page only costs the short wait.
         try {
-            new WebDriverWait(driver, Duration.ofSeconds(5)).until(
-                    org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+            new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> gone(page));
         } catch (org.openqa.selenium.TimeoutException stayed) {
             // no navigation
         }
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> ((JavascriptExecutor) d)
                 .executeScript("return document.readyState").equals("complete"));
+    }
+
+    /**
+     * Whether {@code element}'s page has been replaced. ChromeDriver reports an element of a page
+     * being torn down sometimes as stale and sometimes as "unknown error: ... Node with given id
+     * does not belong to the document" (seen in a CI run): both mean the old page is gone.
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private String text() {
