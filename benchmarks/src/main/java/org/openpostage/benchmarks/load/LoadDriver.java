@@ -75,7 +75,7 @@ import org.openpostage.api.value.Weight;
  *      [--server-jvm "-Xmx160m -XX:+UseSerialGC"] [--phases quote,purchase,batch] [--batch-size 500]
  *      [--purchases 1000000] [--json result.json] [--print data|png|pdf]
  *      [--jdbc jdbc:postgresql://127.0.0.1:5432/test --jdbc-user postgres] [--pool 16]
- *      [--h2-options ";CACHE_SIZE=262144"]
+ *      [--h2-options ";CACHE_SIZE=262144"] [--warm-up SECONDS]
  *      [--psd pkcs11 --token-label LABEL]
  * </pre>
  *
@@ -133,11 +133,16 @@ public final class LoadDriver {
         result.put("print", print);
         result.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("load_average_before", loadAverage());
+        result.put("server_warm_up_pass_seconds", Integer.parseInt(o.getOrDefault("warm-up", "0")));
         Path dir = Files.createTempDirectory("openpostage-load");
         boolean ok = false;
+        long starting = System.nanoTime();
         try (Target target = "process".equals(o.get("server")) ? ChildServer.start(o, dir) : new InProcess(o, dir);
              RssSampler rss = new RssSampler(target.info().pid())) {
             LoadServer.Info info = target.info();
+            result.put("server_start_seconds", (System.nanoTime() - starting) / 1e9);
+            System.out.printf(Locale.ROOT, "server ready after %.1f s (warm-up pass: %s s)%n",
+                    result.get("server_start_seconds"), result.get("server_warm_up_pass_seconds"));
             result.put("rss_idle_mb", rss.now() / 1e6);
             URI endpoint = transport.equals("grpc") ? info.grpc() : info.xml();
             try (PostalClient client = PostalClients.connect(ClientConfig.builder().endpoint(endpoint)
@@ -641,7 +646,7 @@ public final class LoadDriver {
             }
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadServer.class.getName()));
             for (String k : List.of("meters", "jdbc", "jdbc-user", "h2-options", "pool", "psd", "token-label",
-                    "pkcs11-library")) {
+                    "pkcs11-library", "warm-up")) {
                 if (o.containsKey(k)) {
                     cmd.addAll(List.of("--" + k, o.get(k)));
                 }

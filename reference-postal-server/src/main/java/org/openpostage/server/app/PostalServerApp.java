@@ -105,7 +105,8 @@ public final class PostalServerApp implements AutoCloseable {
     }
 
     /**
-     * Opens the core, seeds the demo partners if configured, and starts both endpoints.
+     * Runs the warm-up pass if {@code warm-up} asks for one ({@link WarmUp}), opens the core,
+     * seeds the demo partners if configured, and starts both endpoints.
      *
      * @throws ConfigurationException if the configuration, the TLS files, the database or a port cannot be used
      */
@@ -119,6 +120,9 @@ public final class PostalServerApp implements AutoCloseable {
      * {@code null} keeps the configuration's.
      */
     public static PostalServerApp start(AppConfig config, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        if (!config.warmUp().isZero()) {
+            WarmUp.run(config, config.warmUp());
+        }
         Observability observability = Observability.of(config, openTelemetry);
         PostalCore core;
         try {

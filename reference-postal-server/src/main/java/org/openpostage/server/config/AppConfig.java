@@ -1,6 +1,7 @@
 package org.openpostage.server.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -57,6 +58,10 @@ import org.openpostage.transport.xml.XmlServerBinding;
  *       <td>{@code http://localhost:4318/v1/traces}</td><td>where {@code otlp} sends spans (OTLP over HTTP)</td></tr>
  *   <tr><td>{@code tracing.sample-ratio}</td><td>{@code OPENPOSTAGE_TRACING_SAMPLE_RATIO}</td><td>1.0</td>
  *       <td>the share of new traces recorded (a caller's sampled trace is always followed)</td></tr>
+ *   <tr><td>{@code warm-up}</td><td>{@code OPENPOSTAGE_WARM_UP}</td><td>{@code 0}: none</td>
+ *       <td>a warm-up pass of about this long ({@code 30s}; at most 10 minutes) before the node opens its ledger and
+ *       listens: a scratch node of the same code, on a throwaway ledger, sells itself test postage over
+ *       both transports so that the first real requests find the purchase path compiled</td></tr>
  *   <tr><td>{@code demo}</td><td>{@code OPENPOSTAGE_DEMO}</td><td>{@code false}</td>
  *       <td>seed the demo partners and write {@code <data.dir>/demo-api-keys.properties}; unless the
  *       file sets them itself, also let live keys pay with the simulated gateway's test cards
@@ -100,7 +105,10 @@ public final class AppConfig {
             "tls.keystore-password", "tls.ca-certificate", "tls.client-auth", "tls.client-ca", "demo",
             "stamp.operator-mark", "xml.max-concurrent-requests", "grpc.max-concurrent-calls", "admin.port", "admin.bind",
             "admin.client-auth", "admin.client-ca", "metrics.port", "metrics.bind", "tracing.exporter",
-            "tracing.otlp-endpoint", "tracing.sample-ratio");
+            "tracing.otlp-endpoint", "tracing.sample-ratio", "warm-up");
+
+    /** The longest warm-up pass {@code warm-up} allows. */
+    public static final Duration MAX_WARM_UP = Duration.ofMinutes(10);
 
     private final ServerConfig server;
     private final String bind;
@@ -124,6 +132,7 @@ public final class AppConfig {
     private final TracingExporter tracingExporter;
     private final java.net.URI otlpEndpoint;
     private final double tracingSampleRatio;
+    private final Duration warmUp;
 
     private AppConfig(Builder b) {
         this.server = Objects.requireNonNull(b.server, "server");
@@ -148,6 +157,10 @@ public final class AppConfig {
         this.tracingExporter = Objects.requireNonNull(b.tracingExporter, "tracingExporter");
         this.otlpEndpoint = Objects.requireNonNull(b.otlpEndpoint, "otlpEndpoint");
         this.tracingSampleRatio = b.tracingSampleRatio;
+        this.warmUp = Objects.requireNonNull(b.warmUp, "warmUp");
+        if (warmUp.isNegative() || warmUp.compareTo(MAX_WARM_UP) > 0) {
+            throw new ConfigurationException("warm-up must be between 0 and PT10M, was " + warmUp);
+        }
         if (!(tracingSampleRatio >= 0 && tracingSampleRatio <= 1)) {
             throw new ConfigurationException("tracing.sample-ratio must be between 0 and 1, was " + tracingSampleRatio);
         }
@@ -253,6 +266,7 @@ public final class AppConfig {
                 case "tracing.exporter" -> b.tracingExporter(TracingExporter.valueOf(v.toUpperCase(Locale.ROOT)));
                 case "tracing.otlp-endpoint" -> b.otlpEndpoint(otlpEndpoint(v));
                 case "tracing.sample-ratio" -> b.tracingSampleRatio(Double.parseDouble(v));
+                case "warm-up" -> b.warmUp(Settings.duration(key, v));
                 default -> throw new IllegalStateException("unhandled key " + key);
             }
         } catch (IllegalArgumentException ex) {
@@ -432,6 +446,11 @@ public final class AppConfig {
         return tracingSampleRatio;
     }
 
+    /** How long the warm-up pass before the node starts runs; zero for none ({@code warm-up}). */
+    public Duration warmUp() {
+        return warmUp;
+    }
+
     /** A builder holding these settings. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -455,6 +474,7 @@ public final class AppConfig {
         b.tracingExporter = tracingExporter;
         b.otlpEndpoint = otlpEndpoint;
         b.tracingSampleRatio = tracingSampleRatio;
+        b.warmUp = warmUp;
         return b;
     }
 
@@ -464,7 +484,7 @@ public final class AppConfig {
                 + (keystore == null ? "development CA" : keystore) + ", tls.client-auth=" + clientAuth
                 + ", admin.port=" + (adminPort == null ? "off" : adminPort) + ", metrics.port="
                 + (metricsPort == null ? "off" : metricsPort) + ", tracing.exporter=" + tracingExporter
-                + ", demo=" + demo + ", " + server + "]";
+                + ", warm-up=" + warmUp + ", demo=" + demo + ", " + server + "]";
     }
 
     /** Builds an {@link AppConfig}. Not thread-safe. */
@@ -491,6 +511,7 @@ public final class AppConfig {
         private TracingExporter tracingExporter = TracingExporter.NONE;
         private java.net.URI otlpEndpoint = java.net.URI.create("http://localhost:4318/v1/traces");
         private double tracingSampleRatio = 1.0;
+        private Duration warmUp = Duration.ZERO;
 
         private Builder() {
         }
@@ -517,6 +538,8 @@ public final class AppConfig {
         public Builder otlpEndpoint(java.net.URI v) { otlpEndpoint = v; return this; }
         /** Sets {@link AppConfig#tracingSampleRatio()}. */
         public Builder tracingSampleRatio(double v) { tracingSampleRatio = v; return this; }
+        /** Sets {@link AppConfig#warmUp()}. */
+        public Builder warmUp(Duration v) { warmUp = v; return this; }
 
         /** The core's configuration (default: {@link ServerConfig#builder()} with every default). */
         public Builder server(ServerConfig v) { server = Objects.requireNonNull(v, "server"); return this; }
