@@ -75,7 +75,7 @@ import org.openpostage.api.value.Weight;
  *      [--server-jvm "-Xmx160m -XX:+UseSerialGC"] [--phases quote,purchase,batch] [--batch-size 500]
  *      [--purchases 1000000] [--json result.json] [--print data|png|pdf]
  *      [--jdbc jdbc:postgresql://127.0.0.1:5432/test --jdbc-user postgres] [--pool 16]
- *      [--h2-options ";CACHE_SIZE=262144"] [--warm-up SECONDS]
+ *      [--h2-options ";CACHE_SIZE=262144"] [--server-warm-up SECONDS]
  *      [--psd pkcs11 --token-label LABEL]
  * </pre>
  *
@@ -133,7 +133,7 @@ public final class LoadDriver {
         result.put("print", print);
         result.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("load_average_before", loadAverage());
-        result.put("server_warm_up_pass_seconds", Integer.parseInt(o.getOrDefault("warm-up", "0")));
+        result.put("server_warm_up_pass_seconds", Integer.parseInt(o.getOrDefault("server-warm-up", "0")));
         Path dir = Files.createTempDirectory("openpostage-load");
         boolean ok = false;
         long starting = System.nanoTime();
@@ -646,7 +646,7 @@ public final class LoadDriver {
             }
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadServer.class.getName()));
             for (String k : List.of("meters", "jdbc", "jdbc-user", "h2-options", "pool", "psd", "token-label",
-                    "pkcs11-library", "warm-up")) {
+                    "pkcs11-library", "server-warm-up")) {
                 if (o.containsKey(k)) {
                     cmd.addAll(List.of("--" + k, o.get(k)));
                 }

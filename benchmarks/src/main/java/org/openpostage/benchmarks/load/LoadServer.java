@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class LoadServer implements AutoCloseable {
     /**
      * Starts a server in this JVM. Options: {@code meters}, {@code jdbc} (with its schema already
      * chosen), {@code jdbc-user}, {@code h2-options} (settings added to the default H2 URL),
-     * {@code pool}, {@code psd}, {@code token-label}, {@code pkcs11-library}, {@code warm-up} (seconds: the
+     * {@code pool}, {@code psd}, {@code token-label}, {@code pkcs11-library}, {@code server-warm-up} (seconds: the
      * server's {@code warm-up}, a warm-up pass before it starts).
      */
     static LoadServer open(Map<String, String> o, Path dataDir) {
@@ -86,7 +87,7 @@ public final class LoadServer implements AutoCloseable {
             }
         }
         PostalServerApp app = PostalServerApp.start(AppConfig.builder().xmlPort(0).grpcPort(0).server(server.build())
-                .warmUp(java.time.Duration.ofSeconds(Long.parseLong(o.getOrDefault("warm-up", "0")))).build());
+                .warmUp(Duration.ofSeconds(Integer.parseInt(o.getOrDefault("server-warm-up", "0")))).build());
         try {
             PostalAdmin admin = app.admin();
             String partner = "load-" + Long.toString(System.nanoTime(), 36);

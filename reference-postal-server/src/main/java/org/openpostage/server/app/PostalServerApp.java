@@ -71,6 +71,8 @@ public final class PostalServerApp implements AutoCloseable {
     private final URI xmlEndpoint;
     private final URI grpcEndpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** What the warm-up pass before the start did; {@code null} if there was none or it failed. */
+    WarmUp.Result warmUp;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Checks the database every few seconds and tells the gRPC health service. */
     private final ScheduledExecutorService healthTimer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -120,9 +122,7 @@ public final class PostalServerApp implements AutoCloseable {
      * {@code null} keeps the configuration's.
      */
     public static PostalServerApp start(AppConfig config, io.opentelemetry.api.OpenTelemetry openTelemetry) {
-        if (!config.warmUp().isZero()) {
-            WarmUp.run(config, config.warmUp());
-        }
+        WarmUp.Result warmUp = config.warmUp().isZero() ? null : WarmUp.run(config, config.warmUp());
         Observability observability = Observability.of(config, openTelemetry);
         PostalCore core;
         try {
@@ -160,6 +160,7 @@ public final class PostalServerApp implements AutoCloseable {
             }
             PostalServerApp app = new PostalServerApp(config, core, xml, grpc, console, observability,
                     tls.keys.caCertificate());
+            app.warmUp = warmUp;
             log.info("OpenPostage postal server started: XML {} , gRPC {} , CA certificate {} , client certificates {}",
                     app.xmlEndpoint, app.grpcEndpoint, app.caCertificate, config.clientAuth());
             return app;

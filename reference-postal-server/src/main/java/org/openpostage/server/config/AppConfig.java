@@ -159,7 +159,7 @@ public final class AppConfig {
         this.tracingSampleRatio = b.tracingSampleRatio;
         this.warmUp = Objects.requireNonNull(b.warmUp, "warmUp");
         if (warmUp.isNegative() || warmUp.compareTo(MAX_WARM_UP) > 0) {
-            throw new ConfigurationException("warm-up must be between 0 and PT10M, was " + warmUp);
+            throw new ConfigurationException("warm-up must be between 0 and " + MAX_WARM_UP + ", was " + warmUp);
         }
         if (!(tracingSampleRatio >= 0 && tracingSampleRatio <= 1)) {
             throw new ConfigurationException("tracing.sample-ratio must be between 0 and 1, was " + tracingSampleRatio);
