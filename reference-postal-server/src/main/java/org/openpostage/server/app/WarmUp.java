@@ -5,11 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +40,7 @@ import org.openpostage.api.value.Weight;
 import org.openpostage.server.PostalAdmin;
 import org.openpostage.server.config.AppConfig;
 import org.openpostage.server.config.ServerConfig;
+import org.openpostage.server.internal.util.Ids;
 import org.openpostage.server.model.RateTableInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,10 +148,8 @@ final class WarmUp {
     /** The scratch node's configuration: the real node's signing, rates and mark, everything else its own. */
     static AppConfig scratch(AppConfig config, Path dir) {
         ServerConfig real = config.server();
-        byte[] password = new byte[16];
-        new SecureRandom().nextBytes(password);
         ServerConfig server = ServerConfig.builder().dataDir(dir).backgroundTasks(false)
-                .keystorePassword(HexFormat.of().formatHex(password))
+                .keystorePassword(Ids.random(32))
                 .signingAlgorithm(real.signingAlgorithm()).signingProvider(real.signingProvider())
                 .ratesFile(real.ratesFile()).zone(real.zone()).build();
         return AppConfig.builder().server(server).bind("127.0.0.1").xmlPort(0).grpcPort(0)
