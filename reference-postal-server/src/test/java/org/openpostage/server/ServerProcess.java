@@ -101,6 +101,14 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the server as {@code kill -9} does: no shutdown hook, nothing flushed; waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server did not die");
+        }
+    }
+
     /** Stops the server as SIGTERM does (its shutdown hook runs) and waits. */
     @Override
     public void close() {
