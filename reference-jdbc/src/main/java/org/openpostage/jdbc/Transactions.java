@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * again: it reads what it decides on inside the transaction and has no effect outside the
  * database. Any other failure rolls back and is not retried. How a failure reaches the caller is
  * the application's ({@link Failures}): the server answers that the ledger is busy, the portal
- * that its database is. Thread-safe.
+ * that its database is. Given an {@code afterCommit} step ({@link H2Durability#afterCommit} for an
+ * embedded H2 file), {@link #run} returns only after it, once the connection is back in the pool.
+ * Thread-safe.
  */
 public final class Transactions {
     /** Work done in one transaction. */
@@ -51,11 +53,21 @@ public final class Transactions {
 
     private final DataSource dataSource;
     private final Failures failures;
+    private final Runnable afterCommit;
 
     /** A template over connections of {@code dataSource}, reporting failures through {@code failures}. */
     public Transactions(DataSource dataSource, Failures failures) {
+        this(dataSource, failures, () -> { });
+    }
+
+    /**
+     * A template that runs {@code afterCommit} after every commit, before {@link #run} returns: what
+     * makes the commit durable where the database's own commit does not ({@link H2Durability}).
+     */
+    public Transactions(DataSource dataSource, Failures failures, Runnable afterCommit) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.failures = Objects.requireNonNull(failures, "failures");
+        this.afterCommit = Objects.requireNonNull(afterCommit, "afterCommit");
     }
 
     /**
@@ -63,9 +75,16 @@ public final class Transactions {
      *
      * @param what what the work does, for the log and the error ("create order")
      * @throws RuntimeException from {@link Failures} when it did not commit; a runtime exception
-     *                          of {@code work} after the rollback, as it is
+     *                          of {@code work} after the rollback, as it is; what the
+     *                          {@code afterCommit} step throws, after the commit
      */
     public <T> T run(String what, Work<T> work) {
+        T result = commit(what, work);
+        afterCommit.run();
+        return result;
+    }
+
+    private <T> T commit(String what, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.openpostage.jdbc.H2Durability;
 import org.openpostage.jdbc.Transactions;
 
 /**
@@ -13,13 +14,16 @@ import org.openpostage.jdbc.Transactions;
  * (accounts and sign-in throttling), {@link #credit()} (the store-credit journal),
  * {@link #uploads()} (pictures) and {@link #orders()} (orders, their stamps, the background
  * resolver's claims). Card numbers and CVVs are never stored: an order keeps the card's brand and
- * last four digits only. Every query about a user's data is scoped to its owner.
+ * last four digits only. Every query about a user's data is scoped to its owner. What a
+ * transaction committed is on disk when it returns ({@link H2Durability}): a portal killed right
+ * after an order keeps the credit it took for it.
  */
 public final class PortalDatabase implements AutoCloseable {
     /** Flyway's history table of the portal's migrations. */
     static final String HISTORY_TABLE = "portal_schema_history";
 
     private final JdbcConnectionPool pool;
+    private final H2Durability durability;
     private final UserStore users;
     private final CreditStore credit;
     private final UploadStore uploads;
@@ -46,7 +50,8 @@ public final class PortalDatabase implements AutoCloseable {
             pool.dispose();
             throw e;
         }
-        return new PortalDatabase(pool);
+        return new PortalDatabase(pool, new H2Durability(url, "portal", "",
+                () -> new StoreException("the portal database could not write its changes to disk; try again", null)));
     }
 
     /**
@@ -85,9 +90,10 @@ public final class PortalDatabase implements AutoCloseable {
         }
     };
 
-    private PortalDatabase(JdbcConnectionPool pool) {
+    private PortalDatabase(JdbcConnectionPool pool, H2Durability durability) {
         this.pool = pool;
-        Transactions tx = new Transactions(pool, STORE_FAILURES);
+        this.durability = durability;
+        Transactions tx = new Transactions(pool, STORE_FAILURES, durability::afterCommit);
         this.credit = new CreditStore(tx);
         this.users = new UserStore(tx);
         this.uploads = new UploadStore(tx);
@@ -116,6 +122,7 @@ public final class PortalDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        durability.close();
         pool.dispose();
     }
 }

@@ -15,6 +15,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.openpostage.api.error.ServiceUnavailableException;
+import org.openpostage.jdbc.H2Durability;
 import org.openpostage.jdbc.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * ({@link Transactions}): a transaction that fails with SQLSTATE 40001 (serialization failure) or
  * 40P01 (deadlock), or with an H2 lock timeout, is rolled back and run again after a short random
  * backoff.
+ *
+ * <p>What {@link #transaction} and {@link #write} committed is on disk when they return: on
+ * PostgreSQL by its commit, on an embedded H2 file by a checkpoint shared with the other callers
+ * ({@link H2Durability}). {@link #read} promises nothing of the kind: it is for reads.
  */
 public final class Database implements AutoCloseable {
     /** The database products the server runs on. */
@@ -81,6 +86,8 @@ public final class Database implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
+    /** For an embedded H2 file: commits are written to disk before the caller goes on; else {@code null}. */
+    private final H2Durability durability;
     private volatile io.opentelemetry.api.trace.Tracer tracer =
             io.opentelemetry.api.OpenTelemetry.noop().getTracer("org.openpostage.server");
 
@@ -91,6 +98,9 @@ public final class Database implements AutoCloseable {
         this.url = url;
         this.user = user;
         this.password = password;
+        this.durability = H2Durability.appliesTo(url) ? new H2Durability(url, user, password,
+                () -> new ServiceUnavailableException("the ledger could not write its changes to disk; retry with the"
+                        + " same idempotency key")) : null;
     }
 
     /** Starts a {@link HealthProbe} of this database, on a connection of its own; the caller closes it. */
@@ -219,10 +229,26 @@ public final class Database implements AutoCloseable {
      * Runs {@code work} in one transaction and commits it. Retries the whole transaction after a
      * serialization failure or deadlock, up to {@value Transactions#MAX_ATTEMPTS} attempts; any other
      * failure rolls back and propagates (an {@link SQLException} as a {@link DataAccessException}).
+     * Returns once the commit is on disk.
      *
-     * @throws ServiceUnavailableException if the transaction still conflicts after every attempt
+     * @throws ServiceUnavailableException if the transaction still conflicts after every attempt, or
+     *         if its commit could not be written to disk (it may survive: retry with the same key)
      */
     public <T> T transaction(String what, SqlWork<T> work) {
+        T result = stagedTransaction(what, work);
+        durable();
+        return result;
+    }
+
+    /**
+     * Runs {@code work} in one transaction, as {@link #transaction} does, but may return before its
+     * commit is on disk: only for a caller that, before anything of this transaction leaves the node
+     * (an answer, a call to a card gateway), commits again with {@link #transaction} or
+     * {@link #write}, or calls {@link #durable}. That later step brings this commit to disk with it:
+     * a database writes what was committed in the order it was committed. A purchase's debit is
+     * staged this way, for the transaction that stores its signatures follows it before the answer.
+     */
+    public <T> T stagedTransaction(String what, SqlWork<T> work) {
         io.opentelemetry.api.trace.Span span = tracer.spanBuilder("ledger " + what).setAttribute("db.system",
                 vendor.migrationFolder).startSpan();
         try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
@@ -235,12 +261,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns once everything committed so far is on disk (at once on PostgreSQL, whose commits are).
+     *
+     * @throws ServiceUnavailableException if it could not be written to disk
+     */
+    public void durable() {
+        if (durability != null) {
+            durability.afterCommit();
+        }
+    }
+
     /** Reports each transaction as a span of {@code tracer} ({@code ledger <what>}) from now on. */
     public void observe(io.opentelemetry.api.trace.Tracer tracer) {
         this.tracer = java.util.Objects.requireNonNull(tracer, "tracer");
     }
 
-    /** Runs {@code work} on one connection in auto-commit mode: for reads and single statements. */
+    /** Runs {@code work} on one connection in auto-commit mode: for reads. */
     public <T> T read(String what, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
@@ -249,8 +286,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on one connection in auto-commit mode, for statements that write each on
+     * their own, and returns once what they wrote is on disk.
+     *
+     * @throws ServiceUnavailableException if what was written could not be written to disk
+     */
+    public <T> T write(String what, SqlWork<T> work) {
+        T result = read(what, work);
+        durable();
+        return result;
+    }
+
     @Override
     public void close() {
+        if (durability != null) {
+            durability.close();
+        }
         dataSource.close();
     }
 }

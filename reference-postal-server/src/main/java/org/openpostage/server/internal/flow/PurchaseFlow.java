@@ -321,7 +321,9 @@ public final class PurchaseFlow {
         }
         List<Ledger.Debited> debited;
         try {
-            debited = ctx.db().transaction("purchase", c -> {
+            // Staged: the signatures' transaction in answers() (or its durable()) brings it to disk
+            // before any answer leaves.
+            debited = ctx.db().stagedTransaction("purchase", c -> {
                 // Every key first: a concurrent call with one of them waits here, holding no meter lock.
                 for (Map.Entry<String, List<IdempotencyStore.Outcome>> partner : outcomes.entrySet()) {
                     ctx.idempotency().insertCompleted(c, partner.getKey(), partner.getValue());
@@ -365,7 +367,12 @@ public final class PurchaseFlow {
             }
         }
         // Paid and recorded: from here on a failure leaves the key COMPLETED, and a retry signs.
-        Iterator<Ledger.Issued> signed = ctx.signatures().completeAll(issued).iterator();
+        List<Ledger.Issued> completed = ctx.signatures().completeAll(issued);
+        if (completed.stream().noneMatch(Ledger.Issued::isSigned)) {
+            // No signature was stored, whose commit would have brought the debit's to disk.
+            ctx.db().durable();
+        }
+        Iterator<Ledger.Issued> signed = completed.iterator();
         List<Answer> answers = new ArrayList<>(fresh.size());
         for (int k = 0; k < fresh.size(); k++) {
             Debit debit = debits.get(k);

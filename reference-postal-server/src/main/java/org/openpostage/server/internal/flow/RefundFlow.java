@@ -117,7 +117,7 @@ public final class RefundFlow {
             case UNKNOWN -> "PENDING";
             default -> "FAILED";
         };
-        ctx.db().read("record card refund", c -> Sql.update(c, "UPDATE refunds SET gateway_state = ?, updated_at = ?"
+        ctx.db().write("record card refund", c -> Sql.update(c, "UPDATE refunds SET gateway_state = ?, updated_at = ?"
                 + " WHERE refund_id = ? AND gateway_state = 'PENDING'", state, now, refundId));
         switch (state) {
             case "DONE" -> log.info("refund {}: {} paid back to the card", refundId, amount);
@@ -166,7 +166,7 @@ public final class RefundFlow {
     private boolean payOutClaimed(String refundId, String reference, Money amount, Mode mode) {
         Instant now = Time.now(ctx.clock());
         String owner = ctx.nodeId() + ":" + Ids.random(8);
-        int claimed = ctx.db().read("claim card refund", c -> Sql.update(c, "UPDATE refunds SET claim_owner = ?,"
+        int claimed = ctx.db().write("claim card refund", c -> Sql.update(c, "UPDATE refunds SET claim_owner = ?,"
                 + " claim_until = ? WHERE refund_id = ? AND gateway_state = 'PENDING'"
                 + " AND (claim_until IS NULL OR claim_until < ?)", owner, now.plus(ctx.config().requestLease()),
                 refundId, now));
@@ -175,7 +175,7 @@ public final class RefundFlow {
         }
         String state = payOut(refundId, reference, amount, mode);
         if (!state.equals("PENDING")) {
-            ctx.db().read("release card refund", c -> Sql.update(c, "UPDATE refunds SET claim_owner = NULL,"
+            ctx.db().write("release card refund", c -> Sql.update(c, "UPDATE refunds SET claim_owner = NULL,"
                     + " claim_until = NULL WHERE refund_id = ? AND claim_owner = ?", refundId, owner));
         }
         return state.equals("DONE");

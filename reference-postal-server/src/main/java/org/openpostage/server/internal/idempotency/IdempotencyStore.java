@@ -153,7 +153,7 @@ public final class IdempotencyStore {
             Row row = found.get();
             boolean finished = row.state == State.COMPLETED || row.state == State.FAILED;
             if (finished && row.expiresAt.isBefore(now)) {
-                db.read("expire idempotency key", c -> Sql.update(c, "DELETE FROM idempotency_keys WHERE partner_id = ?"
+                db.write("expire idempotency key", c -> Sql.update(c, "DELETE FROM idempotency_keys WHERE partner_id = ?"
                         + " AND idem_key = ? AND expires_at < ? AND state IN ('COMPLETED', 'FAILED')", partnerId, key, now));
                 continue;
             }
@@ -192,7 +192,7 @@ public final class IdempotencyStore {
         nodes.hold(token); // before the row exists, so the heartbeat never takes it for abandoned
         boolean inserted = false;
         try {
-            db.read("claim idempotency key", c -> Sql.update(c, "INSERT INTO idempotency_keys (partner_id, idem_key,"
+            db.write("claim idempotency key", c -> Sql.update(c, "INSERT INTO idempotency_keys (partner_id, idem_key,"
                             + " operation, fingerprint, state, claim_token, claim_node, lease_until, created_at,"
                             + " expires_at) VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?, ?, ?, ?, ?)",
                     partnerId, key, operation, fingerprint, token, nodes.nodeId(), now.plus(lease), now,
@@ -216,7 +216,7 @@ public final class IdempotencyStore {
         nodes.hold(token);
         int n = 0;
         try {
-            n = db.read("take over idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET claim_token = ?,"
+            n = db.write("take over idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET claim_token = ?,"
                             + " claim_node = ?, lease_until = ? WHERE partner_id = ? AND idem_key = ?"
                             + " AND state = 'IN_PROGRESS' AND claim_token = ? AND payment_id IS NULL",
                     token, nodes.nodeId(), now.plus(lease), row.partnerId, row.key, row.claimToken));
@@ -319,7 +319,7 @@ public final class IdempotencyStore {
     /** Records a final failure for the claimed key: a retry replays {@code error}. */
     public void fail(Claim claim, PostageException error) {
         Instant now = Time.now(clock);
-        db.read("fail idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET state = 'FAILED', error_code = ?,"
+        db.write("fail idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET state = 'FAILED', error_code = ?,"
                         + " error_message = ?, claim_token = NULL, claim_node = NULL, lease_until = NULL, expires_at = ?"
                         + " WHERE partner_id = ? AND idem_key = ? AND claim_token = ? AND state = 'IN_PROGRESS'",
                 error.code(), truncate(error.getMessage()), now.plus(retention), claim.partnerId, claim.key, claim.token));
@@ -327,7 +327,7 @@ public final class IdempotencyStore {
 
     /** Records a final failure for the key of card payment {@code paymentId}. */
     public void failForPayment(String partnerId, String key, String paymentId, PostageException error) {
-        db.read("fail idempotency key", c -> failForPayment(c, partnerId, key, paymentId, error));
+        db.write("fail idempotency key", c -> failForPayment(c, partnerId, key, paymentId, error));
     }
 
     /**
@@ -345,7 +345,7 @@ public final class IdempotencyStore {
 
     /** Parks the key of card payment {@code paymentId} as {@code PENDING} until the reconciler settles it. */
     public void pendForPayment(String partnerId, String key, String paymentId) {
-        db.read("park idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET state = 'PENDING',"
+        db.write("park idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET state = 'PENDING',"
                         + " claim_token = NULL, claim_node = NULL, lease_until = NULL"
                         + " WHERE partner_id = ? AND idem_key = ?"
                         + " AND payment_id = ? AND state = 'IN_PROGRESS'", partnerId, key, paymentId));
@@ -357,7 +357,7 @@ public final class IdempotencyStore {
      */
     public boolean renew(Claim claim) {
         Instant now = Time.now(clock);
-        return db.read("renew idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET lease_until = ?"
+        return db.write("renew idempotency key", c -> Sql.update(c, "UPDATE idempotency_keys SET lease_until = ?"
                         + " WHERE partner_id = ? AND idem_key = ? AND claim_token = ? AND state = 'IN_PROGRESS'",
                 now.plus(lease), claim.partnerId, claim.key, claim.token)) == 1;
     }
@@ -372,13 +372,13 @@ public final class IdempotencyStore {
 
     /** Removes the claimed key: nothing happened, and a retry with it runs afresh. */
     public void release(Claim claim) {
-        db.read("release idempotency key", c -> Sql.update(c, "DELETE FROM idempotency_keys WHERE partner_id = ?"
+        db.write("release idempotency key", c -> Sql.update(c, "DELETE FROM idempotency_keys WHERE partner_id = ?"
                 + " AND idem_key = ? AND claim_token = ? AND state = 'IN_PROGRESS'", claim.partnerId, claim.key, claim.token));
     }
 
     /** Removes the key of card payment {@code paymentId}: the payment moved no money, so a retry may run afresh. */
     public void releaseForPayment(String partnerId, String key, String paymentId) {
-        db.read("release idempotency key", c -> releaseForPayment(c, partnerId, key, paymentId));
+        db.write("release idempotency key", c -> releaseForPayment(c, partnerId, key, paymentId));
     }
 
     /**
@@ -399,7 +399,7 @@ public final class IdempotencyStore {
      */
     public int purgeExpired() {
         Instant now = Time.now(clock);
-        return db.read("purge idempotency keys", c -> Sql.update(c, "DELETE FROM idempotency_keys WHERE expires_at < ?"
+        return db.write("purge idempotency keys", c -> Sql.update(c, "DELETE FROM idempotency_keys WHERE expires_at < ?"
                 + " AND (state IN ('COMPLETED', 'FAILED') OR (state = 'IN_PROGRESS' AND payment_id IS NULL"
                 + " AND lease_until <= ?))", now, now));
     }

@@ -74,7 +74,7 @@ public final class Nodes {
 
     /** Writes this node's first heartbeat: called before the node serves anything. */
     public void register() {
-        db.read("register node", c -> {
+        db.write("register node", c -> {
             heartbeat(c);
             return null;
         });
@@ -83,7 +83,7 @@ public final class Nodes {
     /** Removes this node's row when it stops cleanly: the other nodes take over what it left at once. */
     public void leave() {
         try {
-            db.read("remove node", c -> Sql.update(c, "DELETE FROM nodes WHERE node_id = ?", nodeId));
+            db.write("remove node", c -> Sql.update(c, "DELETE FROM nodes WHERE node_id = ?", nodeId));
         } catch (RuntimeException e) {
             log.info("node {} could not remove its heartbeat row ({}); the others treat it as dead after {}",
                     nodeId, e.getClass().getSimpleName(), deadAfter);
@@ -97,7 +97,7 @@ public final class Nodes {
      */
     public void beat() {
         try {
-            db.read("node heartbeat", c -> {
+            db.write("node heartbeat", c -> {
                 Instant now = heartbeat(c);
                 takeOverFromDead(c, now.minus(deadAfter));
                 freeAbandoned(c);

@@ -107,7 +107,7 @@ public final class PaymentStore {
      */
     public boolean move(String paymentId, State from, State to, String gatewayReference, String failureCode,
                         String failureMessage) {
-        return db.read("update payment", c -> move(c, paymentId, from, to, gatewayReference, failureCode,
+        return db.write("update payment", c -> move(c, paymentId, from, to, gatewayReference, failureCode,
                 failureMessage));
     }
 
@@ -173,14 +173,14 @@ public final class PaymentStore {
     /** Claims the payment for {@code owner} unless someone else holds an unexpired claim. */
     public boolean claim(String paymentId, String owner) {
         Instant now = Time.now(clock);
-        return db.read("claim payment", c -> Sql.update(c, "UPDATE payments SET claim_owner = ?, claim_until = ?,"
+        return db.write("claim payment", c -> Sql.update(c, "UPDATE payments SET claim_owner = ?, claim_until = ?,"
                 + " claim_node = ? WHERE payment_id = ? AND (claim_until IS NULL OR claim_until < ?)",
                 owner, now.plus(lease), nodeId, paymentId, now)) == 1;
     }
 
     /** Frees {@code owner}'s claim on the payment. */
     public void release(String paymentId, String owner) {
-        db.read("release payment", c -> Sql.update(c, "UPDATE payments SET claim_owner = NULL, claim_until = NULL,"
+        db.write("release payment", c -> Sql.update(c, "UPDATE payments SET claim_owner = NULL, claim_until = NULL,"
                 + " claim_node = NULL WHERE payment_id = ? AND claim_owner = ?", paymentId, owner));
     }
 

@@ -1,0 +1,171 @@
+package org.openpostage.jdbc;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes what an embedded H2 database committed durable before the caller goes on.
+ *
+ * <p>H2's store (MVStore) keeps committed changes in memory and writes them to its file in the
+ * background, every {@code WRITE_DELAY} (500 ms by default). A process killed in between loses
+ * transactions it had committed: a postal server would have handed out indicia that its ledger
+ * then forgets, and sell their serials again ({@code KilledNodeTest}); a portal would forget the
+ * store credit it took. A PostgreSQL commit is durable by itself (synchronous commit), so this
+ * applies to an embedded H2 file database only ({@link #appliesTo}).
+ *
+ * <p>The rules:
+ * <ul>
+ *   <li>{@link #afterCommit} returns only after a {@code CHECKPOINT SYNC} that began after it was
+ *       called: H2 writes every change it holds to its file and forces the file to the disk, as
+ *       PostgreSQL forces its log at a commit. A caller calls it after its commit and before
+ *       anything of its transaction leaves the process (an answer, a call to another
+ *       system).</li>
+ *   <li>Callers share checkpoints (a group commit): one runs at a time, on a connection of its own,
+ *       and covers every commit that ended before it began; a caller whose commit ended while one was
+ *       running waits for it to end and then runs the next one, for itself and for everyone who
+ *       queued meanwhile.</li>
+ *   <li>A checkpoint that fails fails the caller that ran it with the exception
+ *       the application chose (the postal server's is retryable); those who waited on it try once
+ *       more themselves. Their transactions committed, but may not be on disk: the caller must treat
+ *       them as it treats a connection lost during a commit (the postal server: a retry with the
+ *       same idempotency key replays what survived, or runs afresh).</li>
+ *   <li>The checkpoint runs as the URL's user, who must be an administrator of the database (H2
+ *       allows {@code CHECKPOINT} to administrators only): the user that created it is one.</li>
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+public final class H2Durability implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(H2Durability.class);
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ended = lock.newCondition();
+    /** Commits that asked to be made durable, numbered from 1. */
+    private long asked;
+    /** Every commit numbered up to this one is on disk. */
+    private long durable;
+    private boolean running;
+    /** Used only by the one caller running a checkpoint. */
+    private Connection connection;
+    private boolean closed;
+    private final Supplier<? extends RuntimeException> failure;
+
+    /**
+     * Checkpoints the database at {@code url} (an embedded H2 file: {@link #appliesTo}) on a
+     * connection of its own, opened when first needed; a failed checkpoint throws what
+     * {@code failure} makes.
+     */
+    public H2Durability(String url, String user, String password, Supplier<? extends RuntimeException> failure) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.user = user;
+        this.password = password;
+        this.failure = Objects.requireNonNull(failure, "failure");
+    }
+
+    /**
+     * Whether {@code jdbcUrl} is an embedded H2 database kept in a file ({@code jdbc:h2:file:...} or
+     * {@code jdbc:h2:/path}), whose commits need {@link #afterCommit} to be durable; not an
+     * in-memory one, nor one served by an H2 server ({@code tcp:}, {@code ssl:}), nor another database.
+     */
+    public static boolean appliesTo(String jdbcUrl) {
+        String url = jdbcUrl.toLowerCase(Locale.ROOT);
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:")
+                && !url.startsWith("jdbc:h2:ssl:");
+    }
+
+    /**
+     * Returns once everything committed before this call is on disk.
+     *
+     * @throws RuntimeException what the application's {@code failure} makes, if the checkpoint this
+     *                          call ran failed
+     */
+    public void afterCommit() {
+        long upTo;
+        lock.lock();
+        try {
+            long ticket = ++asked;
+            while (running && durable < ticket) {
+                ended.awaitUninterruptibly();
+            }
+            if (durable >= ticket) {
+                return;
+            }
+            running = true;
+            upTo = asked;
+        } finally {
+            lock.unlock();
+        }
+        boolean done = false;
+        try {
+            checkpoint();
+            done = true;
+        } finally {
+            lock.lock();
+            try {
+                running = false;
+                if (done) {
+                    durable = Math.max(durable, upTo);
+                }
+                ended.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void checkpoint() {
+        try {
+            if (connection == null) {
+                if (closed) {
+                    throw failure.get();
+                }
+                connection = DriverManager.getConnection(url, user, password);
+            }
+            try (Statement s = connection.createStatement()) {
+                s.execute("CHECKPOINT SYNC");
+            }
+        } catch (SQLException e) {
+            log.warn("the database could not write its changes to disk (SQLSTATE {})", e.getSQLState());
+            closeConnection();
+            throw failure.get();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing the checkpoint connection: SQLSTATE {}", e.getSQLState());
+            }
+            connection = null;
+        }
+    }
+
+    /** Closes the checkpoint's connection, once no checkpoint runs. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            while (running) {
+                ended.awaitUninterruptibly();
+            }
+            closeConnection();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
