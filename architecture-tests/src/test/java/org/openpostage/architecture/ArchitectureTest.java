@@ -125,6 +125,8 @@ class ArchitectureTest {
         libraryOnlyIn("JDBC", "java.sql..", SERVER, PORTAL, JDBC);
         libraryOnlyIn("HikariCP", "com.zaxxer..", SERVER, PORTAL);
         libraryOnlyIn("Flyway", "org.flywaydb..", SERVER, PORTAL);
+        // H2's classes (triggers, the portal's pool, the checkpoint of H2Durability) only where it is embedded.
+        libraryOnlyIn("H2", "org.h2..", SERVER, PORTAL, JDBC);
         // And in the verify-indicium command, which verifies with it when it is there; sdk-render's
         // library code takes a provider from its caller (StampReader.withSignatureProvider).
         libraryOnlyIn("BouncyCastle", "org.bouncycastle..", SERVER, "org.openpostage.render.cli..");

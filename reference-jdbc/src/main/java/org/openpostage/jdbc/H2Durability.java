@@ -3,12 +3,15 @@ package org.openpostage.jdbc;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.FileStore;
+import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,22 +27,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rules:
  * <ul>
- *   <li>{@link #afterCommit} returns only after a {@code CHECKPOINT SYNC} that began after it was
- *       called: H2 writes every change it holds to its file and forces the file to the disk, as
- *       PostgreSQL forces its log at a commit. A caller calls it after its commit and before
- *       anything of its transaction leaves the process (an answer, a call to another
- *       system).</li>
+ *   <li>{@link #afterCommit} returns only after a checkpoint that began after it was called: H2
+ *       writes every change it holds to its file, waits until every write begun before has ended,
+ *       and forces the file to the disk, as PostgreSQL forces its log at a commit. A caller calls it
+ *       after its commit and before anything of its transaction leaves the process (an answer, a
+ *       call to another system).</li>
  *   <li>Callers share checkpoints (a group commit): one runs at a time, on a connection of its own,
  *       and covers every commit that ended before it began; a caller whose commit ended while one was
  *       running waits for it to end and then runs the next one, for itself and for everyone who
  *       queued meanwhile.</li>
- *   <li>A checkpoint that fails fails the caller that ran it with the exception
- *       the application chose (the postal server's is retryable); those who waited on it try once
- *       more themselves. Their transactions committed, but may not be on disk: the caller must treat
- *       them as it treats a connection lost during a commit (the postal server: a retry with the
- *       same idempotency key replays what survived, or runs afresh).</li>
- *   <li>The checkpoint runs as the URL's user, who must be an administrator of the database (H2
- *       allows {@code CHECKPOINT} to administrators only): the user that created it is one.</li>
+ *   <li>A checkpoint that fails fails the caller that ran it with the exception the application
+ *       chose (the postal server's is retryable); those who waited on it try once more themselves.
+ *       Their transactions committed, but may not be on disk: the caller must treat them as it treats
+ *       a connection lost during a commit (the postal server: a retry with the same idempotency key
+ *       replays what survived, or runs afresh).</li>
+ *   <li>The checkpoint is not the SQL {@code CHECKPOINT SYNC}: that writes what is not yet written
+ *       and forces the file, but does not wait for a write H2's background writer began a moment
+ *       before on threads of its own, which may hold the very commit the caller asks about. So it
+ *       calls the store (MVStore) itself: {@code commit()}, then {@code sync()} inside
+ *       {@code FileStore.executeFileStoreOperation}, which first waits for those writes. These are
+ *       H2's internal classes (checked against H2 2.5.252): an upgrade that changes them breaks the
+ *       build, not the guarantee.</li>
  * </ul>
  *
  * <p>Thread-safe.
@@ -126,21 +134,31 @@ public final class H2Durability implements AutoCloseable {
     }
 
     private void checkpoint() {
+        if (closed) {
+            throw failure.get();
+        }
         try {
-            if (connection == null) {
-                if (closed) {
-                    throw failure.get();
-                }
-                connection = DriverManager.getConnection(url, user, password);
-            }
-            try (Statement s = connection.createStatement()) {
-                s.execute("CHECKPOINT SYNC");
-            }
-        } catch (SQLException e) {
-            log.warn("the database could not write its changes to disk (SQLSTATE {})", e.getSQLState());
+            MVStore store = store();
+            // What is not yet written, written now in this thread; then, once every write begun
+            // before has ended (the background writer's too), the file forced to the disk.
+            store.commit();
+            FileStore<?> file = store.getFileStore();
+            file.executeFileStoreOperation(file::sync);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("the database could not write its changes to disk ({})", e instanceof SQLException q
+                    ? "SQLSTATE " + q.getSQLState() : e.getClass().getSimpleName());
             closeConnection();
             throw failure.get();
         }
+    }
+
+    /** The store of the database, reached through a connection of its own that keeps it open. */
+    private MVStore store() throws SQLException {
+        if (connection == null) {
+            connection = DriverManager.getConnection(url, user, password);
+        }
+        SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
+        return session.getDatabase().getStore().getMvStore();
     }
 
     private void closeConnection() {

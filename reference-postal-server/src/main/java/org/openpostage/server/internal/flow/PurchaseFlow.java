@@ -321,8 +321,7 @@ public final class PurchaseFlow {
         }
         List<Ledger.Debited> debited;
         try {
-            // Staged: the signatures' transaction in answers() (or its durable()) brings it to disk
-            // before any answer leaves.
+            // Staged: Signatures.completeAll in answers() brings it to disk before any answer leaves.
             debited = ctx.db().stagedTransaction("purchase", c -> {
                 // Every key first: a concurrent call with one of them waits here, holding no meter lock.
                 for (Map.Entry<String, List<IdempotencyStore.Outcome>> partner : outcomes.entrySet()) {
@@ -367,12 +366,8 @@ public final class PurchaseFlow {
             }
         }
         // Paid and recorded: from here on a failure leaves the key COMPLETED, and a retry signs.
-        List<Ledger.Issued> completed = ctx.signatures().completeAll(issued);
-        if (completed.stream().noneMatch(Ledger.Issued::isSigned)) {
-            // No signature was stored, whose commit would have brought the debit's to disk.
-            ctx.db().durable();
-        }
-        Iterator<Ledger.Issued> signed = completed.iterator();
+        // completeAll returns once the debit is on disk too (the signatures' commit, or durable()).
+        Iterator<Ledger.Issued> signed = ctx.signatures().completeAll(issued).iterator();
         List<Answer> answers = new ArrayList<>(fresh.size());
         for (int k = 0; k < fresh.size(); k++) {
             Debit debit = debits.get(k);
@@ -462,6 +457,7 @@ public final class PurchaseFlow {
                 log.debug("replaying purchase {} for partner {}", row.purchaseId(), row.partnerId());
                 return Optional.of(replay(row.purchaseId(), print));
             case FAILED:
+                ctx.db().durable(); // the failure may have been committed, staged, a moment ago
                 throw row.error();
             default:
                 // PENDING, or IN_PROGRESS with a card payment left by a request that died: settle it now.
@@ -473,7 +469,10 @@ public final class PurchaseFlow {
                 }
                 return switch (now.get().state()) {
                     case COMPLETED -> Optional.of(replay(now.get().purchaseId(), print));
-                    case FAILED -> throw now.get().error();
+                    case FAILED -> {
+                        ctx.db().durable();
+                        throw now.get().error();
+                    }
                     default -> throw cards.pendingError(row.paymentId());
                 };
         }

@@ -61,7 +61,9 @@ public final class Signatures {
      * Every purchase of {@code issued} with its indicia signed, the new signatures stored in one
      * transaction. A purchase whose indicia the device cannot sign now comes back unsigned (it stays
      * paid; the request for it signs it later, {@link #unsigned} is its answer meanwhile); the others
-     * are signed and stored all the same.
+     * are signed and stored all the same. Returns once they, and everything committed before, are on
+     * disk ({@link Database#durable}): the signatures' own commit sees to it, or, when there was
+     * nothing to store, an explicit {@code durable()}.
      */
     public List<Ledger.Issued> completeAll(List<Ledger.Issued> issued) {
         Map<String, SignedIndicium> signed = new HashMap<>();
@@ -84,7 +86,15 @@ public final class Signatures {
                         e.getClass().getSimpleName());
             }
         }
-        Map<String, byte[]> stored = signed.isEmpty() ? Map.of() : store(signed);
+        Map<String, byte[]> stored;
+        if (signed.isEmpty()) {
+            // Nothing new to store, so no commit of ours brings to disk what leaves from here: a
+            // purchase read back already signed (a replay, a lookup), or a round of refused purchases.
+            db.durable();
+            stored = Map.of();
+        } else {
+            stored = store(signed);
+        }
         List<Ledger.Issued> result = new ArrayList<>(issued.size());
         for (int k = 0; k < issued.size(); k++) {
             Ledger.Issued purchase = issued.get(k);
