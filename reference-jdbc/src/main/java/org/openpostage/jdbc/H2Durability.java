@@ -116,10 +116,16 @@ public final class H2Durability implements AutoCloseable {
             lock.unlock();
         }
         boolean done = false;
+        // H2 waits for its writes only on a thread that is not interrupted: an interrupted one returns
+        // from those waits at once, and forcing the file from it closes the file for every session.
+        boolean interrupted = Thread.interrupted();
         try {
             checkpoint();
             done = true;
         } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             lock.lock();
             try {
                 running = false;
@@ -144,6 +150,12 @@ public final class H2Durability implements AutoCloseable {
             store.commit();
             FileStore<?> file = store.getFileStore();
             file.executeFileStoreOperation(file::sync);
+            // A write that failed on H2's own threads records its failure there and lets the waits
+            // above end as if it had been written.
+            if (store.getPanicException() != null || store.isClosed()) {
+                throw new IllegalStateException("the store failed or closed",
+                        store.getPanicException());
+            }
         } catch (SQLException | RuntimeException e) {
             log.warn("the database could not write its changes to disk ({})", e instanceof SQLException q
                     ? "SQLSTATE " + q.getSQLState() : e.getClass().getSimpleName());

@@ -1,6 +1,8 @@
 package org.openpostage.server;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,7 @@ import org.openpostage.api.CallContext;
 import org.openpostage.api.ClientConfig;
 import org.openpostage.api.PostalClient;
 import org.openpostage.api.PostalClients;
+import org.openpostage.api.error.ConfigurationException;
 import org.openpostage.api.TlsSettings;
 import org.openpostage.api.model.MailPiece;
 import org.openpostage.api.model.PaymentMethod;
@@ -37,6 +41,8 @@ import org.openpostage.server.config.ServerConfig;
  * A node on the embedded H2 ledger killed with {@code kill -9} right after it answered: every
  * purchase it answered is in the ledger when the node starts again, its meter debited for each
  * piece handed out and for no other. An answer is a promise: the pieces are paid and printed.
+ * And an H2 ledger refuses a heartbeat too rare to force H2's own writes to disk within its
+ * retention time.
  */
 class KilledNodeTest {
     @TempDir
@@ -93,5 +99,18 @@ class KilledNodeTest {
                 }
             }
         }
+    }
+
+    @Test
+    void anH2LedgerRefusesAHeartbeatTooRareToForceItsWritesToDisk() {
+        ServerConfig.Builder h2 = ServerConfig.builder().dataDir(dir).heartbeatInterval(Duration.ofSeconds(3))
+                .deadAfter(Duration.ofSeconds(10));
+        ConfigurationException e = assertThrows(ConfigurationException.class, h2::build);
+        assertTrue(e.getMessage().contains("node.heartbeat-interval (PT3S) must be at most PT2S with an H2 ledger"),
+                e.getMessage());
+        assertDoesNotThrow(() -> ServerConfig.builder().dataDir(dir).heartbeatInterval(Duration.ofSeconds(2))
+                .deadAfter(Duration.ofSeconds(10)).build());
+        assertDoesNotThrow(() -> ServerConfig.builder().dataDir(dir).jdbcUrl("jdbc:postgresql://localhost/ledger")
+                .heartbeatInterval(Duration.ofSeconds(3)).deadAfter(Duration.ofSeconds(10)).build());
     }
 }

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.openpostage.api.Settings;
 import org.openpostage.api.error.ConfigurationException;
 import org.openpostage.api.indicium.SignatureAlgorithm;
+import org.openpostage.jdbc.H2Durability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code request.lease}</td><td>{@code OPENPOSTAGE_REQUEST_LEASE}</td><td>{@code PT60S}</td>
  *       <td>after this, a request left in progress by a node that still runs may be taken over</td></tr>
  *   <tr><td>{@code node.heartbeat-interval}</td><td>{@code OPENPOSTAGE_NODE_HEARTBEAT_INTERVAL}</td><td>{@code PT1S}</td>
- *       <td>how often a node writes its heartbeat into the database and frees claims it left</td></tr>
+ *       <td>how often a node writes its heartbeat into the database and frees claims it left (at most
+ *       2 s with an H2 ledger: the heartbeat forces H2's own writes to disk)</td></tr>
  *   <tr><td>{@code node.dead-after}</td><td>{@code OPENPOSTAGE_NODE_DEAD_AFTER}</td><td>{@code PT3S}</td>
  *       <td>a node whose heartbeat is older than this is dead: its requests in progress are taken over
  *       by the others (at least twice the heartbeat interval)</td></tr>
@@ -150,6 +152,8 @@ public final class ServerConfig {
     private final Duration idempotencyRetention;
     private final Duration requestLease;
     private final Duration heartbeatInterval;
+    /** The longest heartbeat interval on an H2 ledger (see the RETENTION_TIME of its default URL). */
+    private static final Duration MAX_H2_HEARTBEAT = Duration.ofSeconds(2);
     private final Duration deadAfter;
     private final Duration reconcileInterval;
     private final boolean backgroundTasks;
@@ -201,6 +205,12 @@ public final class ServerConfig {
         if (deadAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new ConfigurationException("node.dead-after (" + deadAfter + ") must be at least twice "
                     + "node.heartbeat-interval (" + heartbeatInterval + ")");
+        }
+        if (H2Durability.appliesTo(jdbcUrl) && heartbeatInterval.compareTo(MAX_H2_HEARTBEAT) > 0) {
+            // The heartbeat is a durable write: on an H2 file it forces to disk, at least this often,
+            // whatever H2 wrote by itself meanwhile, well within the RETENTION_TIME of 5 s above.
+            throw new ConfigurationException("node.heartbeat-interval (" + heartbeatInterval + ") must be at most "
+                    + MAX_H2_HEARTBEAT + " with an H2 ledger: its heartbeats are what force H2's own writes to disk");
         }
         this.reconcileInterval = positive("reconcile.interval", b.reconcileInterval);
         this.backgroundTasks = b.backgroundTasks;
