@@ -104,6 +104,8 @@ public final class ServerConfig {
     public static final String ENV_PREFIX = "OPENPOSTAGE_";
     /** The shortest idempotency retention accepted. */
     public static final Duration MIN_RETENTION = Duration.ofHours(24);
+    /** The longest heartbeat interval on an H2 ledger (see the RETENTION_TIME of its default URL). */
+    private static final Duration MAX_H2_HEARTBEAT = Duration.ofSeconds(2);
 
     private static final Set<String> KEYS = Set.of("data.dir", "jdbc.url", "jdbc.user", "jdbc.password",
             "jdbc.pool-size", "keystore.password", "signing.algorithm", "signing.provider", "refund.window",
@@ -152,8 +154,6 @@ public final class ServerConfig {
     private final Duration idempotencyRetention;
     private final Duration requestLease;
     private final Duration heartbeatInterval;
-    /** The longest heartbeat interval on an H2 ledger (see the RETENTION_TIME of its default URL). */
-    private static final Duration MAX_H2_HEARTBEAT = Duration.ofSeconds(2);
     private final Duration deadAfter;
     private final Duration reconcileInterval;
     private final boolean backgroundTasks;

@@ -165,8 +165,7 @@ public final class Database implements AutoCloseable {
      * {@code jdbc:h2:/dir/ledger}), or {@code null} for other databases.
      */
     static Path h2File(String jdbcUrl) {
-        if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.startsWith("jdbc:h2:mem:") || jdbcUrl.startsWith("jdbc:h2:tcp:")
-                || jdbcUrl.startsWith("jdbc:h2:ssl:")) {
+        if (!H2Durability.appliesTo(jdbcUrl)) {
             return null;
         }
         String rest = jdbcUrl.substring("jdbc:h2:".length());
